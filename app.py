@@ -1,0 +1,220 @@
+"""Porte-voix entry point: settings, database, sign-in, then the pages the person's roles allow."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from lib import auth
+from lib.access import Actor
+from lib.db import session_scope
+from lib.i18n import t
+from lib.navigation import SCREENS, allowed, visible_screens
+from lib.ui import choose_language, engine, lang, settings, show_error, sign_out, tr, write
+from lib.errors import ValidationError
+
+st.set_page_config(page_title="Porte-voix", page_icon=":material/campaign:", layout="wide")
+
+
+def language_picker() -> None:
+    """English / French switch in the sidebar; saved to the account once signed in."""
+    st.session_state["lang_picker"] = lang()
+    st.sidebar.segmented_control(
+        t("account.language", lang()),
+        options=["en", "fr"],
+        format_func={"en": "English", "fr": "Français"}.get,
+        key="lang_picker",
+        on_change=choose_language,
+        args=("lang_picker",),
+    )
+
+
+def remember_requested_page() -> None:
+    """Keep the path of a direct link so that sign-in can land on it."""
+    if "requested_page" not in st.session_state:
+        path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
+        st.session_state["requested_page"] = path
+
+
+def authenticator() -> stauth.Authenticate:
+    """One authenticator per browser session, backed by the accounts in the database."""
+    if "authenticator" not in st.session_state:
+        cfg = settings()
+        with session_scope(engine(), write=False) as session:
+            creds = auth.credentials(session)
+        authn = stauth.Authenticate(
+            creds,
+            cookie_name=cfg.cookie_name,
+            cookie_key=cfg.cookie_key,
+            cookie_expiry_days=cfg.cookie_expiry_days,
+            auto_hash=False,
+            login_sleep_time=0,
+        )
+        model = authn.authentication_controller.authentication_model
+        model.check_credentials = lambda username, password: _check(creds, username, password)
+        cookie = authn.cookie_controller
+        read_cookie = cookie.get_cookie
+        cookie.get_cookie = lambda: _valid_cookie(creds, read_cookie(), cfg.cookie_expiry_days)
+        st.session_state["authenticator"] = authn
+    return st.session_state["authenticator"]
+
+
+def _refresh_entry(creds: dict, username: str) -> None:
+    with session_scope(engine(), write=False) as session:
+        entry = auth.credentials(session)["usernames"].get(username)
+    if entry:
+        creds["usernames"][username] = entry
+
+
+def _check(creds: dict, username: str, password: str) -> bool:
+    """Password check through the database (throttling, deactivation), not the cached dict."""
+    with session_scope(engine()) as session:
+        ok = auth.check_login(session, username, password)
+    if ok:
+        _refresh_entry(creds, username)
+    return ok
+
+
+def _valid_cookie(creds: dict, token, expiry_days: float):
+    """Honour a sign-in cookie only if the account is active and the cookie not revoked."""
+    if not token:
+        return None
+    issued = datetime.fromtimestamp(token["exp_date"] - expiry_days * 86400, UTC).replace(tzinfo=None)
+    with session_scope(engine(), write=False) as session:
+        if not auth.cookie_still_valid(session, token["username"], issued):
+            return None
+    _refresh_entry(creds, token["username"])
+    return token
+
+
+def first_admin_form() -> None:
+    """On an empty database: create the first administrator (no default account exists)."""
+    st.title("Porte-voix")
+    st.info(tr("setup.intro"), icon=":material/info:")
+    with st.form("first_admin"):
+        st.subheader(tr("setup.title"))
+        username = st.text_input(tr("field.username"))
+        full_name = st.text_input(tr("field.full_name"))
+        email = st.text_input(tr("field.email"))
+        password = st.text_input(tr("field.password"), type="password", help=tr("password.help"))
+        confirm = st.text_input(tr("field.password_confirm"), type="password")
+        if st.form_submit_button(tr("setup.submit"), type="primary"):
+            if password != confirm:
+                st.error(tr("password.mismatch"))
+                return
+            try:
+                with session_scope(engine()) as session:
+                    auth.create_user(
+                        session, None, username=username, full_name=full_name, email=email,
+                        roles=["admin", "employee"], password=password, language=lang(),
+                    )
+            except ValidationError as exc:
+                show_error(exc)
+                return
+            st.session_state.pop("authenticator", None)
+            st.session_state["_flash"] = tr("setup.done")
+            st.rerun()
+
+
+def sign_in(authn: stauth.Authenticate) -> None:
+    st.title("Porte-voix")
+    st.caption(tr("app.tagline"))
+    if "_flash" in st.session_state:
+        st.success(st.session_state.pop("_flash"))
+    authn.login(
+        location="main",
+        fields={
+            "Form name": tr("login.title"),
+            "Username": tr("field.username"),
+            "Password": tr("field.password"),
+            "Login": tr("login.submit"),
+        },
+    )
+    if st.session_state.get("authentication_status") is False:
+        st.error(tr("login.failed"))
+
+
+def forced_password_change(who: Actor) -> None:
+    st.title(tr("account.first_change_title"))
+    st.info(tr("account.first_change_intro"))
+    with st.form("first_change"):
+        current = st.text_input(tr("field.temporary_password"), type="password")
+        new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
+        confirm = st.text_input(tr("field.password_confirm"), type="password")
+        if st.form_submit_button(tr("account.change_password"), type="primary"):
+            if new != confirm:
+                st.error(tr("password.mismatch"))
+            elif write(auth.change_password, current=current, new=new)[0]:
+                st.session_state["_flash"] = tr("account.password_changed")
+                st.rerun()
+
+
+def load_actor(username: str):
+    """The signed-in user as the database has them now (roles re-read on every run)."""
+    with session_scope(engine(), write=False) as session:
+        user = auth.find_user(session, username)
+        if user is None or not user.is_active:
+            return None
+        return Actor.of(user), user.must_change_password, user.language
+
+
+def main() -> None:
+    settings()
+    remember_requested_page()
+    with session_scope(engine(), write=False) as session:
+        empty = not auth.has_accounts(session)
+    language_picker()
+    blank = st.Page(lambda: None, title="Porte-voix", url_path="sign-in")
+    if empty:
+        first_admin_form()
+        st.navigation([blank], position="hidden")
+        return
+    authn = authenticator()
+    if not st.session_state.get("authentication_status"):
+        sign_in(authn)
+        if not st.session_state.get("authentication_status"):
+            st.navigation([blank], position="hidden")
+            return
+    loaded = load_actor(st.session_state["username"])
+    if loaded is None:
+        sign_out()
+        st.rerun()
+    who, must_change, user_lang = loaded
+    if "actor" not in st.session_state:  # first run after sign-in: adopt the saved language
+        st.session_state["lang"] = user_lang
+    st.session_state["actor"] = who
+    if must_change:
+        forced_password_change(who)
+        st.navigation([blank], position="hidden")
+        return
+
+    # Every screen is registered so that a direct link to a forbidden one reaches its guard and
+    # is refused there; only the allowed ones are shown in the menu.
+    default = visible_screens(who.roles)[0].slug
+    pages = {
+        s.slug: st.Page(
+            s.path,
+            title=tr(s.title_key),
+            icon=s.icon,
+            url_path=s.slug,
+            default=s.slug == default,
+            visibility="visible" if allowed(s.slug, who.roles) else "hidden",
+        )
+        for s in SCREENS
+    }
+    nav = st.navigation(list(pages.values()))
+    with st.sidebar:
+        st.caption(tr("app.signed_in_as", name=st.session_state.get("name") or who.username))
+        if st.button(tr("account.logout"), icon=":material/logout:", key="sidebar_logout"):
+            sign_out()
+            st.rerun()
+    requested = st.session_state.pop("requested_page", "")
+    if requested in pages and pages[requested] is not nav and requested != nav.url_path:
+        st.switch_page(pages[requested])
+    nav.run()
+
+
+main()

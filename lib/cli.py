@@ -1,0 +1,138 @@
+"""Administration command line: `python -m lib.cli COMMAND --help`.
+
+Every command works on DATABASE_URL (default: the SQLite file under data/). Bad input exits
+with status 2 and one clear line, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from lib import auth
+from lib.access import Actor
+from lib.config import default_database_url
+from lib.db import make_engine, migrate, session_scope
+from lib.demo import DemoError, load_demo
+from lib.errors import ValidationError
+from lib.i18n import problem_text
+from lib.vocab import ROLES
+
+
+def _database_url() -> str:
+    return os.environ.get("DATABASE_URL") or default_database_url()
+
+
+def _engine():
+    engine = make_engine(_database_url())
+    migrate(engine)
+    return engine
+
+
+def _read_password(args) -> str | None:
+    if not getattr(args, "password_stdin", False):
+        return None
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_init(args) -> int:
+    engine = _engine()
+    print(f"Database ready at {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_create_user(args) -> int:
+    password = _read_password(args)
+    if password is None:
+        raise SystemExit("create-user: give the password on standard input with --password-stdin")
+    engine = _engine()
+    with session_scope(engine) as session:
+        first = not auth.has_accounts(session)
+        auth.create_user(
+            session,
+            None if first else Actor.command_line(),
+            username=args.username,
+            full_name=args.name,
+            email=args.email,
+            roles=args.role,
+            password=password,
+            language=args.language,
+        )
+    print(f"Created {args.username.lower()} with roles {', '.join(sorted(set(args.role)))}")
+    return 0
+
+
+class _Bar:
+    """A one-line progress bar on the terminal (standard error)."""
+
+    def __init__(self):
+        self.start = time.monotonic()
+
+    def __call__(self, step: str, fraction: float) -> None:
+        filled = int(30 * fraction)
+        elapsed = time.monotonic() - self.start
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {step:<14} {elapsed:5.1f}s")
+        if fraction >= 1:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_load_demo(args) -> int:
+    password = _read_password(args)
+    engine = _engine()
+    report = load_demo(
+        engine,
+        employees=args.employees,
+        days=args.days,
+        seed=args.seed,
+        contributions=args.contributions,
+        password=password,
+        progress=_Bar(),
+    )
+    print(f"Loaded {report.employees} employees, {report.contributions} contributions, {report.signals} signals.")
+    print("Accounts that can sign in (passwords are shown only once):" if password is None else "Accounts that can sign in:")
+    for username, role, secret in report.accounts:
+        print(f"  {role:<10} {username:<32} {secret or '(the password you gave)'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lib.cli", description="Porte-voix administration.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or migrate the database").set_defaults(func=cmd_init)
+
+    cu = sub.add_parser("create-user", help="create an account (the password is read from stdin)")
+    cu.add_argument("--username", required=True)
+    cu.add_argument("--name", required=True, help="full name")
+    cu.add_argument("--email", required=True)
+    cu.add_argument("--role", required=True, action="append", choices=ROLES, help="repeat for several roles")
+    cu.add_argument("--language", default="en", choices=("en", "fr"))
+    cu.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    cu.set_defaults(func=cmd_create_user)
+
+    demo = sub.add_parser("load-demo", help="load a deterministic demo organisation into an empty database")
+    demo.add_argument("--employees", type=int, required=True)
+    demo.add_argument("--days", type=int, required=True, help="days of history")
+    demo.add_argument("--seed", type=int, required=True)
+    demo.add_argument("--contributions", type=int, help="total contributions (default: employees × days / 20)")
+    demo.add_argument("--password-stdin", action="store_true", help="one password, read from stdin, for the demo accounts")
+    demo.set_defaults(func=cmd_load_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationError as exc:
+        print(f"error: {'; '.join(problem_text(p) for p in exc.problems)}", file=sys.stderr)
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

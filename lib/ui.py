@@ -1,0 +1,126 @@
+"""The one lib module that imports streamlit: cached engine, language, guards and shared widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from lib.access import Actor
+from lib.auth import set_language
+from lib.auth import sign_out as sign_out_everywhere
+from lib.catalogue import sync_catalogue
+from lib.config import ConfigError, Settings, load_settings
+from lib.db import make_engine, migrate, session_scope
+from lib.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lib.i18n import DEFAULT_LANGUAGE, problem_text, t
+from lib.navigation import BY_SLUG, allowed
+
+
+def settings() -> Settings:
+    """The settings (re-read on each call: cheap), or a clear message and a stop when unsafe."""
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        st.error(f"Porte-voix cannot start: {exc}")
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str):
+    engine = make_engine(url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        sync_catalogue(session)
+    return engine
+
+
+def engine():
+    return _engine(settings().database_url)
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def tr(key: str, **params) -> str:
+    """Translate `key` into the current interface language."""
+    return t(key, lang(), **params)
+
+
+def actor() -> Actor | None:
+    return st.session_state.get("actor")
+
+
+def guard(slug: str) -> Actor:
+    """Stop the page with a clear refusal unless the signed-in person may open screen `slug`."""
+    who = actor()
+    if who is None or not allowed(slug, who.roles):
+        st.title(tr(BY_SLUG[slug].title_key))
+        st.error(tr("error.page_forbidden"), icon=":material/block:")
+        st.stop()
+    return who
+
+
+def show_error(exc: Exception) -> None:
+    """Render a domain error in the interface language."""
+    if isinstance(exc, ValidationError):
+        lines = [problem_text(p, lang()) for p in exc.problems]
+        st.error("\n".join(f"- {line}" for line in lines) if len(lines) > 1 else lines[0])
+    elif isinstance(exc, (PermissionDenied, NotFound, Conflict)):
+        st.error(tr(exc.key, **exc.params))
+    else:
+        raise exc
+
+
+def write(fn: Callable, *args, **kwargs):
+    """Run a service function in a write transaction as the signed-in person.
+
+    Returns (True, result) on success; on a domain error shows it, changes nothing, returns (False, None).
+    """
+    try:
+        with session_scope(engine()) as session:
+            return True, fn(session, actor(), *args, **kwargs)
+    except (ValidationError, PermissionDenied, NotFound, Conflict) as exc:
+        show_error(exc)
+        return False, None
+
+
+def read(fn: Callable, *args, **kwargs):
+    """Run a read-only service function as the signed-in person."""
+    with session_scope(engine(), write=False) as session:
+        return fn(session, actor(), *args, **kwargs)
+
+
+def flash(message: str) -> None:
+    """Show `message` as a toast on the next run (survives st.rerun)."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def sign_out() -> None:
+    """Log out: revoke this person's cookies, delete ours, and clear the whole session."""
+    who = st.session_state.get("actor")
+    if who is not None:
+        with session_scope(engine()) as session:
+            sign_out_everywhere(session, who)
+    authn = st.session_state.get("authenticator")
+    if authn is not None and st.session_state.get("authentication_status"):
+        authn.logout(location="unrendered")
+    keep_lang = lang()
+    st.session_state.clear()
+    st.session_state["lang"] = keep_lang
+    st.session_state["requested_page"] = ""
+
+
+def choose_language(key: str) -> None:
+    """Widget callback: adopt the language picked in widget `key` and save it to the account."""
+    choice = st.session_state.get(key) or lang()
+    st.session_state["lang"] = choice
+    if actor() is not None:
+        write(set_language, actor().id, choice)

@@ -1,0 +1,32 @@
+"""Closed vocabularies shared by the schema, validation and the interface.
+
+Labels for each code live in the locale files (`data/i18n/*.yaml`, key `vocab.<code>`).
+"""
+
+ROLES = ("employee", "hr", "executive", "admin")
+LANGUAGES = ("en", "fr")
+
+PLATFORMS = ("linkedin", "x", "facebook", "instagram", "youtube", "blog", "other")
+CONTRIBUTION_KINDS = (
+    "original_post",
+    "share",
+    "comment",
+    "customer_reply",
+    "group_discussion",
+    "event_promotion",
+    "job_share",
+)
+
+SIGNAL_TYPES = ("win", "loss")
+WIN_CATEGORIES = ("lead", "customer_won", "testimonial", "candidate", "media_opportunity", "partner")
+LOSS_CATEGORIES = (
+    "complaint",
+    "unresolved_problem",
+    "loyal_to_competitor",
+    "offer_mismatch",
+    "distrust",
+    "negative_comment",
+)
+SIGNAL_STATUSES = ("new", "acknowledged", "in_progress", "resolved")
+SIGNAL_RESOLUTIONS = ("won", "lost", "closed")
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "CAD")

@@ -1,0 +1,51 @@
+"""Account: profile, password change, interface language, sign-out."""
+
+import streamlit as st
+
+from lib import auth
+from lib.i18n import label
+from lib.ui import choose_language, flash, guard, lang, read, show_flash, sign_out, tr, write
+
+who = guard("account")
+st.title(tr("page.account"))
+show_flash()
+me = read(auth.profile)
+
+st.subheader(tr("account.profile"))
+st.markdown(
+    f"**{me['full_name']}** · `{me['username']}` · {me['email']}  \n"
+    f"{tr('field.roles')}: {', '.join(label(r, lang()) for r in me['roles'])}"
+    + (f"  \n{tr('field.department')}: {me['department']}" if me["department"] else "")
+    + (f" · {tr('field.team')}: {me['team']}" if me["team"] else "")
+)
+
+left, right = st.columns(2, gap="large")
+with left, st.form("change_password", clear_on_submit=True):
+    st.subheader(tr("account.change_password"))
+    current = st.text_input(tr("field.current_password"), type="password")
+    new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
+    confirm = st.text_input(tr("field.password_confirm"), type="password")
+    if st.form_submit_button(tr("account.change_password"), type="primary"):
+        if new != confirm:
+            st.error(tr("password.mismatch"))
+        elif write(auth.change_password, current=current, new=new)[0]:
+            flash(tr("account.password_changed"))
+            st.rerun()
+
+with right:
+    st.subheader(tr("account.language"))
+    st.session_state["account_language"] = lang()
+    st.radio(
+        tr("field.language"),
+        ["en", "fr"],
+        format_func={"en": "English", "fr": "Français"}.get,
+        horizontal=True,
+        key="account_language",
+        on_change=choose_language,
+        args=("account_language",),
+    )
+    st.subheader(tr("account.logout"))
+    st.caption(tr("account.logout_help"))
+    if st.button(tr("account.logout"), icon=":material/logout:", key="account_logout"):
+        sign_out()
+        st.rerun()

@@ -1,0 +1,101 @@
+"""Administration: accounts, roles, activation and password resets."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, org
+from lib.i18n import label
+from lib.ui import flash, guard, lang, read, show_flash, tr, write
+from lib.vocab import ROLES
+
+who = guard("administration")
+st.title(tr("page.administration"))
+show_flash()
+if "one_time_password" in st.session_state:
+    username, password = st.session_state.pop("one_time_password")
+    st.success(tr(st.session_state.pop("one_time_message"), username=username))
+    st.code(password, language=None)
+
+users = read(auth.list_users)
+role_label = lambda code: label(code, lang())  # noqa: E731
+
+tab_list, tab_create, tab_manage = st.tabs([tr("admin.users"), tr("admin.create"), tr("admin.manage")])
+
+with tab_list:
+    st.caption(tr("admin.users_caption", total=len(users), active=sum(u["active"] for u in users)))
+    query = st.text_input(tr("admin.filter"), key="admin_filter").strip().lower()
+    shown = [
+        u for u in users
+        if not query or any(query in (u[k] or "").lower() for k in ("username", "full_name", "email"))
+    ]
+    table = pd.DataFrame(
+        {
+            tr("field.username"): [u["username"] for u in shown],
+            tr("field.full_name"): [u["full_name"] for u in shown],
+            tr("field.email"): [u["email"] for u in shown],
+            tr("field.roles"): [", ".join(map(role_label, u["roles"])) for u in shown],
+            tr("field.department"): [u["department"] or "—" for u in shown],
+            tr("field.active"): [u["active"] for u in shown],
+            tr("field.must_change_password"): [u["must_change_password"] for u in shown],
+            tr("field.locked"): [u["locked"] for u in shown],
+            tr("field.created_at"): [u["created_at"] for u in shown],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+with tab_create, st.form("create_user", clear_on_submit=False):
+    departments = dict(read(org.departments))
+    c1, c2 = st.columns(2)
+    username = c1.text_input(tr("field.username"))
+    full_name = c2.text_input(tr("field.full_name"))
+    email = c1.text_input(tr("field.email"))
+    department = c2.selectbox(
+        tr("field.department"), [None, *departments], format_func=lambda d: departments.get(d, "—")
+    )
+    roles = c1.multiselect(tr("field.roles"), ROLES, default=["employee"], format_func=role_label)
+    language = c2.radio(
+        tr("field.language"), ["en", "fr"], format_func={"en": "English", "fr": "Français"}.get,
+        horizontal=True,
+    )
+    if st.form_submit_button(tr("admin.create_submit"), type="primary"):
+        ok, result = write(
+            auth.create_user, username=username, full_name=full_name, email=email, roles=roles,
+            language=language, department_id=department,
+        )
+        if ok:
+            user, temporary = result
+            st.session_state["one_time_password"] = (user.username, temporary)
+            st.session_state["one_time_message"] = "admin.created"
+            st.rerun()
+
+with tab_manage:
+    by_id = {u["id"]: u for u in users}
+    picked = st.selectbox(
+        tr("admin.pick_user"), list(by_id),
+        format_func=lambda i: f"{by_id[i]['full_name']} ({by_id[i]['username']})",
+        key="admin_pick",
+    )
+    if picked is not None:
+        target = by_id[picked]
+        status = tr("admin.status_active") if target["active"] else tr("admin.status_inactive")
+        st.markdown(f"**{target['full_name']}** · {target['email']} · {status}")
+        new_roles = st.multiselect(
+            tr("field.roles"), ROLES, default=target["roles"], format_func=role_label,
+            key=f"roles_{picked}",
+        )
+        c1, c2, c3 = st.columns(3)
+        if c1.button(tr("admin.save_roles"), key="save_roles", type="primary"):
+            if write(auth.set_roles, picked, new_roles)[0]:
+                flash(tr("admin.roles_saved"))
+                st.rerun()
+        toggle = tr("admin.deactivate") if target["active"] else tr("admin.reactivate")
+        if c2.button(toggle, key="toggle_active"):
+            if write(auth.set_active, picked, not target["active"])[0]:
+                flash(tr("admin.deactivated") if target["active"] else tr("admin.reactivated"))
+                st.rerun()
+        if c3.button(tr("admin.reset"), key="reset_password"):
+            ok, temporary = write(auth.reset_password, picked)
+            if ok:
+                st.session_state["one_time_password"] = (target["username"], temporary)
+                st.session_state["one_time_message"] = "admin.reset_done"
+                st.rerun()

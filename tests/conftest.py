@@ -1,0 +1,97 @@
+"""Shared fixtures: real databases (a migrated SQLite file per test; PostgreSQL when
+TEST_DATABASE_URL is set), actors, and helpers to create accounts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("PORTE_VOIX_BCRYPT_ROUNDS", "4")
+
+from lib import auth  # noqa: E402
+from lib.access import Actor  # noqa: E402
+from lib.catalogue import sync_catalogue  # noqa: E402
+from lib.db import make_engine, migrate, session_scope  # noqa: E402
+from lib.models import Base  # noqa: E402
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        sync_catalogue(session)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path):
+    """A fresh, migrated SQLite database file for one test."""
+    path = tmp_path / "porte_voix.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine) -> None:
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    with session_scope(engine) as session:
+        sync_catalogue(session)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, sqlite_url):
+    """The project's engine on each supported database, freshly migrated and empty."""
+    if request.param == "sqlite":
+        eng = make_engine(sqlite_url)
+        yield eng
+        eng.dispose()
+    else:
+        eng = request.getfixturevalue("pg_engine")
+        _truncate(eng)
+        yield eng
+
+
+@pytest.fixture
+def make_user(engine):
+    """Create an account with a known password; returns its Actor."""
+
+    def _make(username: str, *roles: str, **profile) -> Actor:
+        with session_scope(engine) as session:
+            user, _ = auth.create_user(
+                session, Actor.command_line(), username=username, full_name=username.title(),
+                email=f"{username}@example.com", roles=list(roles) or ["employee"],
+                password=PASSWORD, **profile,
+            )
+            return Actor.of(user)
+
+    return _make
+
+
+@pytest.fixture
+def admin(make_user) -> Actor:
+    return make_user("root", "admin", "employee")

@@ -1,0 +1,198 @@
+"""Accounts: password policy, creation, sign-in throttling, administration rules."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lib import audit, auth
+from lib.access import Actor
+from lib.db import session_scope
+from lib.errors import PermissionDenied, ValidationError
+from lib.models import AuditEvent, User, utcnow
+from tests.conftest import PASSWORD
+
+
+def keys(exc: ValidationError) -> list[str]:
+    return [p.key for p in exc.problems]
+
+
+@pytest.mark.parametrize(
+    "password, expected",
+    [
+        ("short one", ["password.too_short"]),
+        ("twelve chars", []),
+        ("x" * 64, []),
+        ("é" * 37, ["password.too_many_bytes"]),  # 37 characters, 74 bytes
+        ("x" * 129, ["password.too_long"]),
+        (" leading space here", ["password.spaces"]),
+    ],
+)
+def test_password_policy_is_about_length_only(password, expected):
+    assert [p.key for p in auth.password_problems(password)] == expected
+
+
+def test_password_may_not_be_the_username():
+    assert [p.key for p in auth.password_problems("marie.curie1", username="marie.curie1")] == [
+        "password.is_username"
+    ]
+
+
+def test_hash_is_bcrypt_and_verifies():
+    hashed = auth.hash_password(PASSWORD)
+    assert hashed.startswith("$2b$")
+    assert auth.verify_password(PASSWORD, hashed)
+    assert not auth.verify_password(PASSWORD + "!", hashed)
+    assert not auth.verify_password("é" * 40, hashed)  # over 72 bytes: refused, no exception
+
+
+def test_first_account_must_be_an_admin_and_only_once(engine):
+    with session_scope(engine) as session, pytest.raises(ValidationError) as err:
+        auth.create_user(session, None, username="eve", full_name="Eve", email="eve@example.com",
+                         roles=["employee"], password=PASSWORD)
+    assert keys(err.value) == ["account.first_must_be_admin"]
+    with session_scope(engine) as session:
+        auth.create_user(session, None, username="ada", full_name="Ada", email="ada@example.com",
+                         roles=["admin"], password=PASSWORD)
+    with session_scope(engine) as session, pytest.raises(ValidationError) as err:
+        auth.create_user(session, None, username="mallory", full_name="M", email="m@example.com",
+                         roles=["admin"], password=PASSWORD)
+    assert keys(err.value) == ["account.first_admin_exists"]
+
+
+def test_create_user_reports_every_problem_and_writes_nothing(engine, admin):
+    with session_scope(engine) as session, pytest.raises(ValidationError) as err:
+        auth.create_user(session, admin, username="Root", full_name=" ", email="not-an-email",
+                         roles=["employee", "wizard"], password="short")
+    assert keys(err.value) == [
+        "account.username_taken", "account.bad_email", "account.name_required",
+        "account.unknown_role", "password.too_short",
+    ]
+    with session_scope(engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_create_user_with_temporary_password_must_change_it(engine, admin):
+    with session_scope(engine) as session:
+        user, temporary = auth.create_user(session, admin, username="Jean.Dupont", full_name="Jean Dupont",
+                                           email="jean@example.com", roles=["employee", "hr"])
+    assert user.username == "jean.dupont"
+    assert len(temporary) >= 16
+    with session_scope(engine) as session:
+        stored = auth.find_user(session, "jean.dupont")
+        assert stored.must_change_password and stored.roles == ["employee", "hr"]
+        assert auth.check_login(session, "jean.dupont", temporary)
+
+
+def test_only_admins_create_accounts(engine, make_user):
+    make_user("root", "admin")
+    employee = make_user("emma", "employee")
+    with session_scope(engine) as session, pytest.raises(PermissionDenied):
+        auth.create_user(session, employee, username="x1", full_name="X", email="x@example.com",
+                         roles=["admin"])
+
+
+def test_login_locks_after_repeated_failures_then_unlocks(engine, make_user):
+    make_user("root", "admin")
+    make_user("emma")
+    with session_scope(engine) as session:
+        for _ in range(auth.MAX_FAILED_LOGINS):
+            assert not auth.check_login(session, "emma", "wrong password!!")
+    with session_scope(engine) as session:
+        assert not auth.check_login(session, "emma", PASSWORD)  # right password refused while locked
+        auth.find_user(session, "emma").locked_until = utcnow() - timedelta(seconds=1)
+    with session_scope(engine) as session:
+        assert auth.check_login(session, "emma", PASSWORD)
+
+
+def test_unknown_and_inactive_accounts_are_refused_like_a_wrong_password(engine, admin, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session:
+        auth.set_active(session, admin, emma.id, False)
+    with session_scope(engine) as session:
+        assert not auth.check_login(session, "emma", PASSWORD)
+        assert not auth.check_login(session, "nobody", PASSWORD)
+        events = session.scalars(select(AuditEvent.action).where(AuditEvent.action == "login.failed")).all()
+    assert len(events) == 2
+
+
+def test_change_password_checks_current_and_revokes_cookies(engine, make_user):
+    make_user("root", "admin")
+    emma = make_user("emma")
+    with session_scope(engine) as session, pytest.raises(ValidationError) as err:
+        auth.change_password(session, emma, current="not my password", new="a brand new passphrase")
+    assert keys(err.value) == ["password.current_wrong"]
+    with session_scope(engine) as session:
+        issued = auth.find_user(session, "emma").sessions_valid_after + timedelta(seconds=1)
+        assert auth.cookie_still_valid(session, "emma", issued)
+    with session_scope(engine) as session:
+        auth.change_password(session, emma, current=PASSWORD, new="a brand new passphrase")
+    with session_scope(engine) as session:
+        assert auth.check_login(session, "emma", "a brand new passphrase")
+        assert not auth.cookie_still_valid(session, "emma", issued - timedelta(seconds=2))
+
+
+def test_reset_password_is_admin_only_and_forces_a_change(engine, admin, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session, pytest.raises(PermissionDenied):
+        auth.reset_password(session, emma, admin.id)
+    with session_scope(engine) as session:
+        temporary = auth.reset_password(session, admin, emma.id)
+    with session_scope(engine) as session:
+        assert auth.check_login(session, "emma", temporary)
+        assert not auth.check_login(session, "emma", PASSWORD)
+        assert auth.find_user(session, "emma").must_change_password
+
+
+def test_last_active_admin_keeps_the_role(engine, admin, make_user):
+    with session_scope(engine) as session, pytest.raises(ValidationError) as err:
+        auth.set_roles(session, admin, admin.id, ["employee"])
+    assert keys(err.value) == ["account.last_admin"]
+    other = make_user("second", "admin")
+    with session_scope(engine) as session:
+        auth.set_roles(session, other, admin.id, ["employee"])
+        assert auth.get_user(session, admin.id).roles == ["employee"]
+
+
+def test_admin_cannot_deactivate_self_and_deactivation_is_not_deletion(engine, admin, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session, pytest.raises(ValidationError):
+        auth.set_active(session, admin, admin.id, False)
+    with session_scope(engine) as session:
+        auth.set_active(session, admin, emma.id, False)
+    with session_scope(engine) as session:
+        assert "emma" not in auth.credentials(session)["usernames"]
+        assert auth.find_user(session, "emma") is not None
+        auth.set_active(session, admin, emma.id, True)
+    with session_scope(engine) as session:
+        assert auth.credentials(session)["usernames"]["emma"]["roles"] == ["employee"]
+
+
+def test_employee_cannot_change_someone_elses_language(engine, admin, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session, pytest.raises(PermissionDenied):
+        auth.set_language(session, emma, admin.id, "fr")
+    with session_scope(engine) as session:
+        auth.set_language(session, emma, emma.id, "fr")
+        assert auth.profile(session, emma)["language"] == "fr"
+
+
+def test_audit_never_stores_secrets(engine, admin):
+    with session_scope(engine) as session:
+        audit.record(session, admin, "test", "x", password="hunter2", cookie="abc", rows=3)
+    with session_scope(engine) as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "test")).one()
+    assert event.details == {"rows": 3}
+    assert event.actor == "root"
+
+
+def test_list_users_is_admin_only(engine, admin, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session:
+        assert [u["username"] for u in auth.list_users(session, admin)] == ["emma", "root"]
+        with pytest.raises(PermissionDenied):
+            auth.list_users(session, emma)
+
+
+def test_command_line_actor_holds_every_role():
+    assert Actor.command_line().has("admin", "hr")
