@@ -120,21 +120,27 @@ def first_admin_form() -> None:
 
 
 def sign_in(authn: stauth.Authenticate) -> None:
+    """The sign-in form. The cookie is issued on the next, complete run (see `issue_cookie`)."""
     st.title("Porte-voix")
     st.caption(tr("app.tagline"))
     if "_flash" in st.session_state:
         st.success(st.session_state.pop("_flash"))
-    authn.login(
-        location="main",
-        fields={
-            "Form name": tr("login.title"),
-            "Username": tr("field.username"),
-            "Password": tr("field.password"),
-            "Login": tr("login.submit"),
-        },
-    )
-    if st.session_state.get("authentication_status") is False:
+    with st.form("sign_in"):
+        st.subheader(tr("login.title"))
+        username = st.text_input(tr("field.username"), autocomplete="username")
+        password = st.text_input(tr("field.password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(tr("login.submit"), type="primary")
+    if submitted:
+        if authn.authentication_controller.login(username, password):
+            st.session_state["_issue_cookie"] = True
+            st.rerun()
         st.error(tr("login.failed"))
+
+
+def issue_cookie(authn: stauth.Authenticate) -> None:
+    """Set the remember-me cookie once after a password sign-in, on a run that is not cut short."""
+    if st.session_state.pop("_issue_cookie", False):
+        authn.cookie_controller.set_cookie()
 
 
 def forced_password_change(who: Actor) -> None:
@@ -161,23 +167,46 @@ def load_actor(username: str):
         return Actor.of(user), user.must_change_password, user.language
 
 
+def screen_pages(roles) -> dict[str, st.Page]:
+    """Every screen is registered, so that a direct link to a forbidden one reaches its guard and
+    is refused there (and an anonymous one is remembered); only allowed ones are in the menu."""
+    menu = [s.slug for s in visible_screens(roles)]
+    return {
+        s.slug: st.Page(
+            s.path,
+            title=tr(s.title_key),
+            icon=s.icon,
+            url_path=s.slug,
+            default=bool(menu) and s.slug == menu[0],
+            visibility="visible" if s.slug in menu else "hidden",
+        )
+        for s in SCREENS
+    }
+
+
+def hold(blank: st.Page) -> None:
+    """Register the pages without running one, until the person may see them."""
+    st.navigation([blank, *screen_pages(()).values()], position="hidden")
+
+
 def main() -> None:
     settings()
     remember_requested_page()
     with session_scope(engine(), write=False) as session:
         empty = not auth.has_accounts(session)
     language_picker()
-    blank = st.Page(lambda: None, title="Porte-voix", url_path="sign-in")
+    blank = st.Page(lambda: None, title="Porte-voix", url_path="sign-in", default=True)
     if empty:
         first_admin_form()
-        st.navigation([blank], position="hidden")
+        hold(blank)
         return
     authn = authenticator()
     if not st.session_state.get("authentication_status"):
+        authn.login(location="unrendered")  # honours a valid remember-me cookie
+    if not st.session_state.get("authentication_status"):
         sign_in(authn)
-        if not st.session_state.get("authentication_status"):
-            st.navigation([blank], position="hidden")
-            return
+        hold(blank)
+        return
     loaded = load_actor(st.session_state["username"])
     if loaded is None:
         sign_out()
@@ -188,25 +217,14 @@ def main() -> None:
     st.session_state["actor"] = who
     if must_change:
         forced_password_change(who)
-        st.navigation([blank], position="hidden")
+        hold(blank)
         return
 
-    # Every screen is registered so that a direct link to a forbidden one reaches its guard and
-    # is refused there; only the allowed ones are shown in the menu.
-    default = visible_screens(who.roles)[0].slug
-    pages = {
-        s.slug: st.Page(
-            s.path,
-            title=tr(s.title_key),
-            icon=s.icon,
-            url_path=s.slug,
-            default=s.slug == default,
-            visibility="visible" if allowed(s.slug, who.roles) else "hidden",
-        )
-        for s in SCREENS
-    }
+    pages = screen_pages(who.roles)
+    st.session_state["menu"] = [s.slug for s in visible_screens(who.roles)]
     nav = st.navigation(list(pages.values()))
     with st.sidebar:
+        issue_cookie(authn)
         st.caption(tr("app.signed_in_as", name=st.session_state.get("name") or who.username))
         if st.button(tr("account.logout"), icon=":material/logout:", key="sidebar_logout"):
             sign_out()

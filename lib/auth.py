@@ -81,6 +81,12 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
+def current_actor(session: Session, user_id: int) -> Actor | None:
+    """The person as the database has them now, or None if they no longer may act."""
+    user = session.get(User, user_id)
+    return Actor.of(user) if user is not None and user.is_active else None
+
+
 def has_accounts(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(User)) > 0
 

@@ -46,7 +46,8 @@ def cmd_init(args) -> int:
 def cmd_create_user(args) -> int:
     password = _read_password(args)
     if password is None:
-        raise SystemExit("create-user: give the password on standard input with --password-stdin")
+        print("error: create-user: give the password on standard input with --password-stdin", file=sys.stderr)
+        return 2
     engine = _engine()
     with session_scope(engine) as session:
         first = not auth.has_accounts(session)
@@ -98,8 +99,15 @@ def cmd_load_demo(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one clear line (status 2), like every other refusal of this command."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m lib.cli", description="Porte-voix administration.")
+    p = _Parser(prog="python -m lib.cli", description="Porte-voix administration.")
     sub = p.add_subparsers(dest="command", required=True)
 
     sub.add_parser("init", help="create or migrate the database").set_defaults(func=cmd_init)

@@ -79,10 +79,10 @@ def alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the latest migration."""
+    """Create or upgrade the schema to the latest migrations (every branch head)."""
     if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from lib.access import Actor
-from lib.auth import set_language
+from lib.auth import current_actor, set_language
 from lib.auth import sign_out as sign_out_everywhere
 from lib.catalogue import sync_catalogue
 from lib.config import ConfigError, Settings, load_settings
@@ -52,9 +53,32 @@ def actor() -> Actor | None:
     return st.session_state.get("actor")
 
 
+def _through_the_shell() -> None:
+    """Make sure app.py (sign-in, menu) runs around every page.
+
+    Because the layout has a `pages/` folder, Streamlit starts each process in its legacy
+    multipage mode, which runs a directly linked page without app.py (and lists every file in
+    the sidebar) until `st.navigation` has been called once. Leave that mode and run again.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def guard(slug: str) -> Actor:
-    """Stop the page with a clear refusal unless the signed-in person may open screen `slug`."""
+    """Stop the page with a clear refusal unless the signed-in person may open screen `slug`.
+
+    Roles and the active flag are re-read from the database, so a change applies at once.
+    """
+    _through_the_shell()
     who = actor()
+    if who is not None:
+        with session_scope(engine(), write=False) as session:
+            who = current_actor(session, who.id)
+        if who is None:  # deactivated meanwhile
+            sign_out()
+        else:
+            st.session_state["actor"] = who
     if who is None or not allowed(slug, who.roles):
         st.title(tr(BY_SLUG[slug].title_key))
         st.error(tr("error.page_forbidden"), icon=":material/block:")

@@ -46,9 +46,9 @@ with tab_list:
 with tab_create, st.form("create_user", clear_on_submit=False):
     departments = dict(read(org.departments))
     c1, c2 = st.columns(2)
-    username = c1.text_input(tr("field.username"))
-    full_name = c2.text_input(tr("field.full_name"))
-    email = c1.text_input(tr("field.email"))
+    username = c1.text_input(tr("field.username"), key="new_username")
+    full_name = c2.text_input(tr("field.full_name"), key="new_full_name")
+    email = c1.text_input(tr("field.email"), key="new_email")
     department = c2.selectbox(
         tr("field.department"), [None, *departments], format_func=lambda d: departments.get(d, "—")
     )

@@ -8,7 +8,7 @@ import secrets
 import shutil
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("PORTE_VOIX_BCRYPT_ROUNDS", "4")
@@ -43,13 +43,26 @@ def sqlite_url(sqlite_template, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def pg_engine():
+def pg_url():
+    """A PostgreSQL database of this test process's own (so parallel workers and runs never
+    collide), created on the server of TEST_DATABASE_URL and dropped at the end."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    base = make_url(PG_URL)
+    name = f"{base.database}_{os.getpid()}"
+    server = create_engine(base, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_url):
+    engine = make_engine(pg_url)
     migrate(engine)
     yield engine
     engine.dispose()

@@ -1,0 +1,76 @@
+"""AppTest helpers: the real app on a fresh database, signed in through the real form."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from lib.access import Actor
+from lib.config import ROOT
+from lib.db import make_engine, session_scope
+from lib import auth
+from tests.conftest import PASSWORD
+
+TIMEOUT = 60
+
+
+class _SteadyPagesManager(PagesManager):
+    """AppTest resets Streamlit's legacy `pages/` mode before every run; a real server leaves it
+    after its first run (see lib.ui._through_the_shell). Run every test in that steady state."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def steady_navigation(monkeypatch):
+    monkeypatch.setattr(app_test_module, "PagesManager", _SteadyPagesManager)
+
+
+@pytest.fixture
+def app_engine(sqlite_url, monkeypatch):
+    """The database the app under test uses (DATABASE_URL points at it)."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def add_user(app_engine):
+    def _add(username: str, *roles: str, **profile) -> Actor:
+        with session_scope(app_engine) as session:
+            user, _ = auth.create_user(
+                session, Actor.command_line(), username=username, full_name=username.title(),
+                email=f"{username}@example.com", roles=list(roles) or ["employee"], password=PASSWORD,
+                **profile,
+            )
+            return Actor.of(user)
+
+    return _add
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    """Fill in and submit the real sign-in form."""
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def signed_in(username: str, password: str = PASSWORD) -> AppTest:
+    return sign_in(new_app().run(), username, password)
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text (markdown, titles, alerts, captions)."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in getattr(at, kind)]
+    parts += [e.value for kind in ("error", "info", "success", "warning") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)

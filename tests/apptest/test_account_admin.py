@@ -1,0 +1,130 @@
+"""The Account and Administration pages, driven as a person would."""
+
+from sqlalchemy import func, select
+
+from lib import auth
+from lib.db import session_scope
+from lib.models import User
+from tests.apptest.conftest import signed_in, texts
+from tests.conftest import PASSWORD
+
+
+def open_page(username: str, page: str):
+    at = signed_in(username)
+    return at.switch_page(f"pages/{page}.py").run()
+
+
+def test_account_password_change(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = open_page("emma", "account")
+    form = at.text_input
+    form[0].input("wrong current password")
+    form[1].input("a new long passphrase")
+    form[2].input("a new long passphrase")
+    at.button(key="FormSubmitter:change_password-Change password").click().run()
+    assert "Current password: is not correct." in texts(at)
+
+    at.text_input[0].input(PASSWORD)
+    at.text_input[1].input("a new long passphrase")
+    at.text_input[2].input("different passphrase!")
+    at.button(key="FormSubmitter:change_password-Change password").click().run()
+    assert "The two passwords differ." in texts(at)
+
+    at.text_input[0].input(PASSWORD)
+    at.text_input[1].input("a new long passphrase")
+    at.text_input[2].input("a new long passphrase")
+    at.button(key="FormSubmitter:change_password-Change password").click().run()
+    assert "Password changed" in texts(at)
+    with session_scope(app_engine) as session:
+        assert auth.check_login(session, "emma", "a new long passphrase")
+
+
+def test_account_password_over_72_bytes_is_explained(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = open_page("emma", "account")
+    at.text_input[0].input(PASSWORD)
+    at.text_input[1].input("é" * 40)
+    at.text_input[2].input("é" * 40)
+    at.button(key="FormSubmitter:change_password-Change password").click().run()
+    assert "longer than 72 bytes" in texts(at)
+
+
+def test_logout_clears_the_whole_session(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    at = open_page("emma", "account")
+    at.session_state["scratch"] = "something from this session"
+    at.button(key="account_logout").click().run()
+    assert "scratch" not in at.session_state
+    assert "actor" not in at.session_state
+    with session_scope(app_engine) as session:
+        user = session.get(User, emma.id)
+        assert not auth.cookie_still_valid(session, "emma", user.sessions_valid_after.replace(microsecond=0))
+
+
+def test_admin_lists_and_filters_accounts(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    add_user("hugo", "hr")
+    at = open_page("root", "administration")
+    assert "3 accounts, 3 active" in texts(at)
+    assert len(at.dataframe[0].value) == 3
+    at.text_input(key="admin_filter").input("hug").run()
+    assert at.dataframe[0].value["Username"].tolist() == ["hugo"]
+
+
+def test_admin_creates_an_account_with_a_one_time_password(app_engine, add_user):
+    add_user("root", "admin")
+    at = open_page("root", "administration")
+    at.text_input(key="new_username").input("lea.martin")
+    at.text_input(key="new_full_name").input("Léa Martin")
+    at.text_input(key="new_email").input("lea.martin@example.com")
+    at.button(key="FormSubmitter:create_user-Create").click().run()
+    assert "Account **lea.martin** created" in texts(at)
+    temporary = at.code[0].value
+    with session_scope(app_engine) as session:
+        user = auth.find_user(session, "lea.martin")
+        assert user.must_change_password and user.roles == ["employee"]
+        assert auth.check_login(session, "lea.martin", temporary)
+
+
+def test_admin_create_with_bad_input_changes_nothing(app_engine, add_user):
+    add_user("root", "admin")
+    at = open_page("root", "administration")
+    at.text_input(key="new_username").input("root")
+    at.text_input(key="new_full_name").input("Someone")
+    at.text_input(key="new_email").input("not an email")
+    at.button(key="FormSubmitter:create_user-Create").click().run()
+    shown = texts(at)
+    assert "“root” is already taken." in shown and "not a valid e-mail address" in shown
+    with session_scope(app_engine) as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_admin_changes_roles_deactivates_and_resets(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    at = open_page("root", "administration")
+    at.selectbox(key="admin_pick").select(emma.id).run()
+    at.multiselect(key=f"roles_{emma.id}").set_value(["employee", "hr"]).run()
+    at.button(key="save_roles").click().run()
+    assert "Roles saved." in texts(at)
+    at.button(key="toggle_active").click().run()
+    assert "Account deactivated" in texts(at)
+    at.button(key="reset_password").click().run()
+    temporary = at.code[0].value
+    with session_scope(app_engine) as session:
+        user = auth.find_user(session, "emma")
+        assert user.roles == ["employee", "hr"] and not user.is_active
+        assert user.password_hash and auth.verify_password(temporary, user.password_hash)
+
+
+def test_admin_cannot_remove_the_last_admin_role(app_engine, add_user):
+    root = add_user("root", "admin")
+    at = open_page("root", "administration")
+    at.selectbox(key="admin_pick").select(root.id).run()
+    at.multiselect(key=f"roles_{root.id}").set_value(["employee"]).run()
+    at.button(key="save_roles").click().run()
+    assert "last active administrator" in texts(at)

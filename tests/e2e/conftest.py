@@ -1,0 +1,119 @@
+"""End-to-end fixtures: the real app served by `streamlit run`, driven by headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from lib import auth
+from lib.access import Actor
+from lib.config import ROOT
+from lib.db import make_engine, migrate, session_scope
+from tests.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+PEOPLE = {
+    "root": ("admin", "employee"),
+    "emma": ("employee",),
+    "hugo": ("hr", "employee"),
+    "boss": ("executive",),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A running Porte-voix on a fresh SQLite database with one account per role."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    db = tmp_path_factory.mktemp("e2e") / "porte_voix.db"
+    url = f"sqlite:///{db}"
+    engine = make_engine(url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        for username, roles in PEOPLE.items():
+            auth.create_user(session, Actor.command_line(), username=username, full_name=username.title(),
+                             email=f"{username}@example.com", roles=list(roles), password=PASSWORD)
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start")
+    yield {"base": base, "url": url}
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    """Save a full-page screenshot under screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def settle(page) -> None:
+    """Wait until the app has finished running (the cookie component causes one extra rerun)."""
+    page.wait_for_timeout(800)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+
+
+def sign_in(page, base: str, username: str, path: str = "") -> None:
+    page.goto(f"{base}/{path}")
+    page.get_by_role("button", name="Sign in").wait_for()
+    settle(page)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").wait_for()

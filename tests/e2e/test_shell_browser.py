@@ -1,0 +1,68 @@
+"""The app shell in a real browser: sign-in form, role menus, direct links, refusals, French."""
+
+import pytest
+
+from tests.e2e.conftest import settle, shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def menu(page) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return [links.nth(i).inner_text().strip().splitlines()[-1] for i in range(links.count())]
+
+
+def test_wrong_password_is_refused(server, page):
+    page.goto(server["base"])
+    page.get_by_role("button", name="Sign in").wait_for()
+    settle(page)
+    page.get_by_role("textbox", name="Username").fill("emma")
+    page.get_by_role("textbox", name="Password").fill("not the right password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Incorrect username or password").wait_for()
+    shot(page, "00_sign_in_refused")
+
+
+@pytest.mark.parametrize(
+    "username, expected",
+    [
+        ("emma", ["Training", "My contributions", "Customer signals", "Content library", "Account"]),
+        ("boss", ["Customer signals", "Leadership overview", "Account"]),
+        ("root", ["Training", "My contributions", "Customer signals", "Content library", "Participation",
+                  "Leadership overview", "Administration", "Account"]),
+    ],
+)
+def test_each_role_sees_its_menu(server, page, username, expected):
+    sign_in(page, server["base"], username)
+    page.locator('[data-testid="stSidebarNav"]').wait_for()
+    assert menu(page) == expected
+    shot(page, f"01_home_{username}")
+
+
+def test_direct_link_to_a_forbidden_page_is_refused(server, page):
+    sign_in(page, server["base"], "emma")
+    page.goto(f"{server['base']}/administration")
+    page.get_by_text("You do not have access to this page").wait_for()
+    shot(page, "02_forbidden_administration")
+
+
+def test_direct_link_lands_on_the_page_after_sign_in(server, page):
+    sign_in(page, server["base"], "boss", path="leadership_overview")
+    page.get_by_role("heading", name="Leadership overview").wait_for()
+
+
+def test_administration_page(server, page):
+    sign_in(page, server["base"], "root", path="administration")
+    page.get_by_role("heading", name="Administration").wait_for()
+    page.get_by_text("4 accounts, 4 active").wait_for()
+    shot(page, "03_administration")
+
+
+def test_account_page_in_french(server, page):
+    sign_in(page, server["base"], "hugo", path="account")
+    page.get_by_role("heading", name="Account").wait_for()
+    page.get_by_text("Français").first.click()
+    page.get_by_role("heading", name="Compte").wait_for()
+    shot(page, "04_account_fr")
+    page.get_by_text("English").first.click()
+    page.get_by_role("heading", name="Account").wait_for()

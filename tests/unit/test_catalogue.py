@@ -1,0 +1,56 @@
+"""Every authored module and the policy follow the schema, in both languages."""
+
+import copy
+
+import pytest
+
+from lib.catalogue import TRAINING_DIR, load_modules, module_errors, policy, _load_yaml
+
+FILES = sorted(TRAINING_DIR.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_module_file_is_valid(path):
+    assert module_errors(_load_yaml(path)) == []
+
+
+def test_catalogue_has_the_eight_required_modules_in_order():
+    modules = load_modules()
+    assert [m.data["order"] for m in modules] == list(range(1, 9))
+    assert all(m.required for m in modules)
+    assert all(len(m.quiz) >= 6 for m in modules)
+
+
+def test_policy_is_bilingual_and_versioned():
+    data = policy()
+    assert isinstance(data["version"], int)
+    assert data["body"]["en"].strip() and data["body"]["fr"].strip()
+
+
+def _sample():
+    return copy.deepcopy(load_modules()[0].data)
+
+
+def test_validator_catches_a_question_without_correct_answer():
+    data = _sample()
+    for option in data["quiz"][0]["options"]:
+        option["correct"] = False
+    assert any("exactly one correct" in e or "two or more" in e for e in module_errors(data))
+
+
+def test_validator_catches_a_missing_translation_and_raw_html():
+    data = _sample()
+    data["lessons"][0]["title"]["fr"] = ""
+    data["lessons"][1]["body"]["en"] += "\n<script>alert(1)</script>"
+    errors = module_errors(data)
+    assert any(e.endswith(".title.fr: empty") for e in errors)
+    assert any("raw HTML" in e for e in errors)
+
+
+def test_validator_catches_too_few_questions_and_duplicate_ids():
+    data = _sample()
+    data["quiz"] = data["quiz"][:5]
+    data["lessons"][1]["id"] = data["lessons"][0]["id"]
+    errors = module_errors(data)
+    assert "quiz: at least 6 questions" in errors
+    assert any("duplicate id" in e for e in errors)
