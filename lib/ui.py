@@ -7,12 +7,14 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from lib import audit
 from lib.access import Actor
 from lib.auth import current_actor, set_language
 from lib.auth import sign_out as sign_out_everywhere
 from lib.catalogue import sync_catalogue
 from lib.config import ConfigError, Settings, load_settings
 from lib.db import make_engine, migrate, session_scope
+from lib.exports import to_csv, to_excel
 from lib.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lib.i18n import DEFAULT_LANGUAGE, problem_text, t
 from lib.navigation import BY_SLUG, allowed
@@ -148,3 +150,25 @@ def choose_language(key: str) -> None:
     st.session_state["lang"] = choice
     if actor() is not None:
         write(set_language, actor().id, choice)
+
+
+def _record_export(what: str, scope: str, fmt: str, rows: int) -> None:
+    with session_scope(engine()) as session:
+        audit.record(session, actor(), "export", what, scope=scope, format=fmt, rows=rows)
+
+
+def download_buttons(df, filename: str, what: str, scope: str = "", key: str | None = None) -> None:
+    """CSV and Excel downloads of `df` (formulas neutralised); each download is audited."""
+    key = key or filename
+    left, right = st.columns(2)
+    left.download_button(
+        tr("export.csv"), to_csv(df), file_name=f"{filename}.csv", mime="text/csv",
+        icon=":material/download:", key=f"{key}_csv", on_click=_record_export,
+        args=(what, scope, "csv", len(df)),
+    )
+    right.download_button(
+        tr("export.excel"), to_excel(df), file_name=f"{filename}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", key=f"{key}_xlsx", on_click=_record_export,
+        args=(what, scope, "xlsx", len(df)),
+    )
