@@ -1,0 +1,43 @@
+"""The shared definition of "certified": current policy, every required module at its version."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from lib.catalogue import load_modules, policy
+from lib.certification import certified_condition
+from lib.db import session_scope
+from lib.models import Certification, ModuleCompletion, QuizAttempt, TrainingModule, User, utcnow
+
+
+def _pass_everything(session, user_id, when):
+    for m in load_modules():
+        attempt = QuizAttempt(user_id=user_id, module_slug=m.slug, module_version=m.version, score_pct=100,
+                              passed=True, answers={}, submitted_at=when)
+        session.add(attempt)
+        session.flush()
+        session.add(ModuleCompletion(user_id=user_id, module_slug=m.slug, module_version=m.version,
+                                     attempt_id=attempt.id, passed_at=when))
+
+
+def certified_ids(session, now):
+    return session.scalars(select(User.id).where(certified_condition(User.id, now))).all()
+
+
+def test_certified_until_expiry_or_a_version_bump(engine, make_user):
+    emma, hugo = make_user("emma"), make_user("hugo")
+    now = utcnow()
+    with session_scope(engine) as session:
+        _pass_everything(session, emma.id, now)
+        _pass_everything(session, hugo.id, now)
+        session.add(Certification(user_id=emma.id, policy_version=policy()["version"], modules={},
+                                  issued_at=now, expires_at=now + timedelta(days=365)))
+    with session_scope(engine) as session:
+        assert certified_ids(session, now) == [emma.id]  # hugo never acknowledged: no certificate
+        assert certified_ids(session, now + timedelta(days=366)) == []  # expired
+        assert session.scalars(select(User.id).where(
+            certified_condition(User.id, now, policy_version=policy()["version"] + 1))).all() == []
+        first = load_modules()[0].slug
+        session.execute(update(TrainingModule).where(TrainingModule.slug == first)
+                        .values(version=TrainingModule.version + 1))
+        assert certified_ids(session, now) == []  # module 1 changed: must pass it again
