@@ -47,4 +47,4 @@ def problem_text(problem, lang: str = DEFAULT_LANGUAGE) -> str:
         where.append(t("error.row", lang, row=problem.row))
     if problem.field:
         where.append(t(f"field.{problem.field}", lang))
-    return f"{' · '.join(where)}: {text}" if where else text
+    return t("error.where", lang, where=" · ".join(where), text=text) if where else text

@@ -12,12 +12,13 @@ show_flash()
 me = read(auth.profile)
 
 st.subheader(tr("account.profile"))
-st.markdown(
-    f"**{me['full_name']}** · `{me['username']}` · {me['email']}  \n"
-    f"{tr('field.roles')}: {', '.join(label(r, lang()) for r in me['roles'])}"
-    + (f"  \n{tr('field.department')}: {me['department']}" if me["department"] else "")
-    + (f" · {tr('field.team')}: {me['team']}" if me["team"] else "")
-)
+lines = [
+    f"**{me['full_name']}** · `{me['username']}` · {me['email']}",
+    tr("account.roles_line", roles=", ".join(label(r, lang()) for r in me["roles"])),
+]
+if me["department"]:
+    lines.append(tr("account.department_line", department=me["department"], team=me["team"] or "—"))
+st.markdown("  \n".join(lines))
 
 left, right = st.columns(2, gap="large")
 with left, st.form("change_password", clear_on_submit=True):
@@ -40,6 +41,7 @@ with right:
         ["en", "fr"],
         format_func={"en": "English", "fr": "Français"}.get,
         horizontal=True,
+        label_visibility="collapsed",
         key="account_language",
         on_change=choose_language,
         args=("account_language",),
