@@ -1,11 +1,13 @@
 """Administration: accounts, roles, activation and password resets."""
 
+import json
+
 import pandas as pd
 import streamlit as st
 
-from lib import auth, org
+from lib import audit, auth, org
 from lib.i18n import label
-from lib.ui import flash, guard, lang, read, show_flash, tr, write
+from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
 from lib.vocab import ROLES
 
 who = guard("administration")
@@ -19,7 +21,9 @@ if "one_time_password" in st.session_state:
 users = read(auth.list_users)
 role_label = lambda code: label(code, lang())  # noqa: E731
 
-tab_list, tab_create, tab_manage = st.tabs([tr("admin.users"), tr("admin.create"), tr("admin.manage")])
+tab_list, tab_create, tab_manage, tab_audit = st.tabs(
+    [tr("admin.users"), tr("admin.create"), tr("admin.manage"), tr("admin.audit")]
+)
 
 with tab_list:
     st.caption(tr("admin.users_caption", total=len(users), active=sum(u["active"] for u in users)))
@@ -99,3 +103,27 @@ with tab_manage:
                 st.session_state["one_time_password"] = (target["username"], temporary)
                 st.session_state["one_time_message"] = "admin.reset_done"
                 st.rerun()
+
+with tab_audit:
+    st.caption(tr("admin.audit_caption"))
+    c1, c2, c3 = st.columns([2, 2, 3])
+    action = c1.selectbox(tr("admin.audit_action"), [None, *read(audit.actions)],
+                          format_func=lambda a: a or tr("admin.audit_any"), key="audit_action")
+    who_filter = c2.text_input(tr("admin.audit_actor"), key="audit_actor")
+    period = c3.date_input(tr("admin.audit_period"), value=[], key="audit_period")
+    start, end = (list(period) + [None, None])[:2]
+    events = read(audit.browse, action=action, who=who_filter, start=start, end=end or start)
+    if not events:
+        st.info(tr("admin.audit_empty"))
+    else:
+        table = pd.DataFrame(
+            {
+                tr("admin.audit_at"): [e["at"] for e in events],
+                tr("admin.audit_actor"): [e["actor"] for e in events],
+                tr("admin.audit_action"): [e["action"] for e in events],
+                tr("admin.audit_target"): [e["target"] or "" for e in events],
+                tr("admin.audit_details"): [json.dumps(e["details"], ensure_ascii=False, default=str) for e in events],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_buttons(table, "audit_trail", "audit_trail", scope=action or "all")

@@ -128,3 +128,17 @@ def test_admin_cannot_remove_the_last_admin_role(app_engine, add_user):
     at.multiselect(key=f"roles_{root.id}").set_value(["employee"]).run()
     at.button(key="save_roles").click().run()
     assert "last active administrator" in texts(at)
+
+
+def test_admin_browses_and_filters_the_audit_trail(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    signed_in("emma", "wrong password here")
+    at = open_page("root", "administration")
+    table = at.dataframe[-1].value
+    assert {"login.failed", "login.success", "account.created"} <= set(table["Event"])
+    at.selectbox(key="audit_action").select("login.failed").run()
+    table = at.dataframe[-1].value
+    assert set(table["Event"]) == {"login.failed"} and table["Target"].tolist() == ["emma"]
+    at.text_input(key="audit_actor").input("nobody-like-this").run()
+    assert "No event matches these filters." in texts(at)

@@ -196,3 +196,17 @@ def test_list_users_is_admin_only(engine, admin, make_user):
 
 def test_command_line_actor_holds_every_role():
     assert Actor.command_line().has("admin", "hr")
+
+
+def test_audit_browse_is_admin_only_and_filters(engine, admin, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session:
+        auth.check_login(session, "emma", "bad password 123")
+    with session_scope(engine) as session:
+        with pytest.raises(PermissionDenied):
+            audit.browse(session, emma)
+        failed = audit.browse(session, admin, action="login.failed")
+        assert [e["target"] for e in failed] == ["emma"]
+        assert len(audit.browse(session, admin, who="cli", action="account.created")) == 2
+        assert audit.browse(session, admin, who="root", action="account.created") == []
+        assert "login.failed" in audit.actions(session, admin)
