@@ -10,9 +10,11 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 from lib import auth
 from lib.access import Actor
+from lib.backup import PG_GUIDANCE, BackupError, backup, restore
 from lib.config import default_database_url
 from lib.db import make_engine, migrate, session_scope
 from lib.demo import DemoError, load_demo
@@ -62,6 +64,25 @@ def cmd_create_user(args) -> int:
             language=args.language,
         )
     print(f"Created {args.username.lower()} with roles {', '.join(sorted(set(args.role)))}")
+    return 0
+
+
+def _sqlite_only() -> None:
+    if not _database_url().startswith("sqlite"):
+        raise BackupError(PG_GUIDANCE)
+
+
+def cmd_backup(args) -> int:
+    _sqlite_only()
+    size = backup(_engine(), Path(args.to))
+    print(f"Backup written to {args.to} ({size / 1e6:.1f} MB)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    _sqlite_only()
+    restore(_engine(), Path(args.source))
+    print(f"Database restored from {args.source}")
     return 0
 
 
@@ -128,6 +149,13 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--contributions", type=int, help="total contributions (default: employees × days / 20)")
     demo.add_argument("--password-stdin", action="store_true", help="one password, read from stdin, for the demo accounts")
     demo.set_defaults(func=cmd_load_demo)
+
+    bk = sub.add_parser("backup", help="online backup of the SQLite database to a new file")
+    bk.add_argument("--to", required=True, help="the backup file to create")
+    bk.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="replace the SQLite database with a backup")
+    rs.add_argument("--from", dest="source", required=True, help="a file made by `backup`")
+    rs.set_defaults(func=cmd_restore)
     return p
 
 
@@ -137,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ValidationError as exc:
         print(f"error: {'; '.join(problem_text(p) for p in exc.problems)}", file=sys.stderr)
-    except DemoError as exc:
+    except (DemoError, BackupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     return 2
 
