@@ -1,0 +1,45 @@
+"""Remember-me cookies: honoured while valid, refused once revoked, forged or expired."""
+
+import time
+
+import jwt
+import pytest
+
+from lib.config import load_settings
+from tests.e2e.conftest import settle, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:The HMAC key is:jwt.warnings.InsecureKeyLengthWarning")]
+COOKIE = "porte_voix_auth"
+
+
+def cookie_for(base: str, value: str) -> dict:
+    return {"name": COOKIE, "value": value, "url": base}
+
+
+def opens_signed_in(browser, base: str, value: str) -> bool:
+    context = browser.new_context()
+    context.add_cookies([cookie_for(base, value)])
+    page = context.new_page()
+    page.goto(base)
+    page.locator("h1").first.wait_for()
+    settle(page)
+    signed_in = page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").count() > 0
+    context.close()
+    return signed_in
+
+
+def test_cookie_is_honoured_then_revoked_by_sign_out(server, page, browser):
+    sign_in(page, server["base"], "emma")
+    settle(page)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
+    assert opens_signed_in(browser, server["base"], token)
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert not opens_signed_in(browser, server["base"], token)
+
+
+@pytest.mark.parametrize("key, days", [("some_key", 7), (None, -1)])
+def test_forged_or_expired_cookie_is_refused(server, browser, key, days):
+    secret = key or load_settings().cookie_key
+    token = jwt.encode({"username": "root", "exp_date": time.time() + days * 86400}, secret, algorithm="HS256")
+    assert not opens_signed_in(browser, server["base"], token)
