@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from lib.access import Actor, require_role
-from lib.models import AuditEvent
+from lib.models import AuditEvent, User
 
 SECRET_WORDS = ("password", "cookie", "token", "secret")
 
 
-def record(session: Session, actor: Actor | None, action: str, target: str | None = None, **details):
-    """Add one event to the trail, in the caller's transaction. Secrets are never stored."""
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    target: str | None = None,
+    *,
+    subject: int | None = None,
+    **details,
+):
+    """Add one event to the trail, in the caller's transaction.
+
+    `subject` is the id of the person the event is about; `target` names anything else (never a
+    person's name or e-mail). Secrets are never stored.
+    """
     clean = {k: v for k, v in details.items() if not any(w in k.lower() for w in SECRET_WORDS)}
     session.add(
         AuditEvent(
             actor_id=actor.id if actor else None,
-            actor=actor.username if actor else "anonymous",
+            actor=None if actor and actor.id else (actor.username if actor else "anonymous"),
             action=action,
+            subject_id=subject,
             target=target,
             details=clean,
         )
@@ -45,16 +58,24 @@ def browse(
 ) -> list[dict]:
     """The latest events matching the filters, newest first (admins only)."""
     require_role(actor, "admin")
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    by, about = aliased(User), aliased(User)
+    actor_name = func.coalesce(by.username, AuditEvent.actor)
+    query = (
+        select(AuditEvent.at, actor_name, AuditEvent.action, about.username, AuditEvent.target, AuditEvent.details)
+        .outerjoin(by, by.id == AuditEvent.actor_id)
+        .outerjoin(about, about.id == AuditEvent.subject_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
     if action:
         query = query.where(AuditEvent.action == action)
     if who:
-        query = query.where(AuditEvent.actor.contains(who.strip().lower(), autoescape=True))
+        query = query.where(actor_name.contains(who.strip().lower(), autoescape=True))
     if start:
         query = query.where(AuditEvent.at >= datetime.combine(start, time.min))
     if end:
         query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min))
     return [
-        {"at": e.at, "actor": e.actor, "action": e.action, "target": e.target, "details": e.details}
-        for e in session.scalars(query)
+        {"at": at, "actor": name, "action": act, "target": subject or target, "details": details}
+        for at, name, act, subject, target, details in session.execute(query)
     ]

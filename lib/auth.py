@@ -134,7 +134,7 @@ def check_login(session: Session, username: str, password: str) -> bool:
     if ok:
         user.failed_logins = 0
         user.locked_until = None
-        audit.record(session, Actor.of(user), "login.success", user.username)
+        audit.record(session, Actor.of(user), "login.success", subject=user.id)
     else:
         user.failed_logins = User.failed_logins + 1
         session.flush()
@@ -142,7 +142,7 @@ def check_login(session: Session, username: str, password: str) -> bool:
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
-        audit.record(session, None, "login.failed", user.username)
+        audit.record(session, None, "login.failed", subject=user.id)
     return ok
 
 
@@ -231,7 +231,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor or Actor.of(user), "account.created", username, roles=sorted(set(roles)))
+    audit.record(session, actor or Actor.of(user), "account.created", subject=user.id, roles=sorted(set(roles)))
     return user, temporary
 
 
@@ -248,7 +248,7 @@ def change_password(session: Session, actor: Actor, *, current: str, new: str) -
     user.password_hash = hash_password(new)
     user.must_change_password = False
     end_sessions(session, user)
-    audit.record(session, actor, "account.password_changed", user.username)
+    audit.record(session, actor, "account.password_changed", subject=user.id)
 
 
 def reset_password(session: Session, actor: Actor, user_id: int) -> str:
@@ -261,7 +261,7 @@ def reset_password(session: Session, actor: Actor, user_id: int) -> str:
     user.failed_logins = 0
     user.locked_until = None
     end_sessions(session, user)
-    audit.record(session, actor, "account.password_reset", user.username)
+    audit.record(session, actor, "account.password_reset", subject=user.id)
     return temporary
 
 
@@ -285,7 +285,7 @@ def set_roles(session: Session, actor: Actor, user_id: int, roles) -> None:
         raise invalid("account.last_admin", "roles")
     before = user.roles
     user.role_rows = [UserRole(role=r) for r in roles]
-    audit.record(session, actor, "account.roles_changed", user.username, before=before, after=roles)
+    audit.record(session, actor, "account.roles_changed", subject=user.id, before=before, after=roles)
 
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
@@ -299,7 +299,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> No
             raise invalid("account.last_admin")
         end_sessions(session, user)
     user.is_active = active
-    audit.record(session, actor, "account.reactivated" if active else "account.deactivated", user.username)
+    audit.record(session, actor, "account.reactivated" if active else "account.deactivated", subject=user.id)
 
 
 def set_language(session: Session, actor: Actor, user_id: int, language: str) -> None:
@@ -333,7 +333,7 @@ def list_users(session: Session, actor: Actor) -> list[dict]:
 def sign_out(session: Session, actor: Actor) -> None:
     """End every session of the person signing out (their cookies stop being honoured)."""
     end_sessions(session, get_user(session, actor.id))
-    audit.record(session, actor, "logout", actor.username)
+    audit.record(session, actor, "logout", subject=actor.id)
 
 
 def profile(session: Session, actor: Actor) -> dict:

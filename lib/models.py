@@ -329,14 +329,19 @@ class SignalEvent(Base):
 
 
 class AuditEvent(Base):
-    """Append-only trail: who did what, when (UTC). Never updated or deleted by the app."""
+    """Append-only trail: who did what, when (UTC). Never updated or deleted by the app.
+
+    People are referenced by id only (actor_id, subject_id), never by name, so that erasing a
+    person's account leaves no identifier of theirs in the trail.
+    """
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_at", "at"), Index("ix_audit_action", "action", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     actor_id: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")
-    actor: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str | None] = mapped_column(String(64))  # only for "cli" / "anonymous"
     action: Mapped[str] = mapped_column(String(48))
+    subject_id: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")  # the person concerned
     target: Mapped[str | None] = mapped_column(String(120))
     details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -119,11 +119,13 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=True),
     sa.Column('action', sa.String(length=48), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
     sa.Column('target', sa.String(length=120), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['subject_id'], ['users.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
