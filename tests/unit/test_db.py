@@ -49,12 +49,12 @@ def test_failed_transaction_changes_nothing(engine):
 
 
 def test_concurrent_read_then_write_updates_lose_nothing(engine):
-    """8 threads x 25 read-modify-write increments through session_scope: the count is exact."""
+    """8 threads x 200 read-modify-write increments through session_scope: the count is exact."""
     with session_scope(engine) as session:
         session.add(Setting(key="counter", value=0))
 
     def work():
-        for _ in range(25):
+        for _ in range(200):
             with session_scope(engine) as session:
                 row = session.execute(
                     select(Setting).where(Setting.key == "counter").with_for_update()
@@ -67,4 +67,4 @@ def test_concurrent_read_then_write_updates_lose_nothing(engine):
     for t in threads:
         t.join()
     with session_scope(engine, write=False) as session:
-        assert session.get(Setting, "counter").value == 200
+        assert session.get(Setting, "counter").value == 1600
