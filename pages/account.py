@@ -2,11 +2,18 @@
 
 import streamlit as st
 
-from lib import auth
+from lib import auth, privacy
 from lib.i18n import label
 from lib.ui import choose_language, flash, guard, lang, read, show_flash, sign_out, tr, write
 
 who = guard("account")
+
+
+def read_json() -> bytes:
+    """The person's data, built (and the export audited) only when they click."""
+    return write(privacy.personal_data_json)[1]
+
+
 st.title(tr("page.account"))
 show_flash()
 me = read(auth.profile)
@@ -45,6 +52,12 @@ with right:
         key="account_language",
         on_change=choose_language,
         args=("account_language",),
+    )
+    st.subheader(tr("privacy.my_data"))
+    st.caption(tr("privacy.my_data_help"))
+    st.download_button(
+        tr("privacy.download"), data=read_json, file_name="porte-voix-my-data.json",
+        mime="application/json", icon=":material/download:", key="my_data",
     )
     st.subheader(tr("account.logout"))
     st.caption(tr("account.logout_help"))

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from lib import audit, auth, org
+from lib import audit, auth, org, privacy
 from lib.i18n import label
 from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
 from lib.vocab import ROLES
@@ -103,6 +103,13 @@ with tab_manage:
                 st.session_state["one_time_password"] = (target["username"], temporary)
                 st.session_state["one_time_message"] = "admin.reset_done"
                 st.rerun()
+        with st.expander(tr("privacy.erase_title"), icon=":material/delete_forever:"):
+            st.warning(tr("privacy.erase_help"))
+            typed = st.text_input(tr("privacy.erase_confirm", username=target["username"]), key="erase_confirm")
+            if st.button(tr("privacy.erase"), key="erase", type="primary", disabled=typed != target["username"]):
+                if write(privacy.erase, picked)[0]:
+                    flash(tr("privacy.erased"))
+                    st.rerun()
 
 with tab_audit:
     st.caption(tr("admin.audit_caption"))

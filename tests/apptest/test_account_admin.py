@@ -142,3 +142,25 @@ def test_admin_browses_and_filters_the_audit_trail(app_engine, add_user):
     assert set(table["Event"]) == {"login.failed"} and table["Target"].tolist() == ["emma"]
     at.text_input(key="audit_actor").input("nobody-like-this").run()
     assert "No event matches these filters." in texts(at)
+
+
+def test_employee_downloads_own_data(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = open_page("emma", "account")
+    button = at.download_button(key="my_data")
+    assert button.label == "Download my data"
+
+
+def test_admin_erases_a_person_after_typing_the_username(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    at = open_page("root", "administration")
+    at.selectbox(key="admin_pick").select(emma.id).run()
+    assert at.button(key="erase").disabled
+    at.text_input(key="erase_confirm").input("emma").run()
+    at.button(key="erase").click().run()
+    assert "Personal data erased." in texts(at)
+    with session_scope(app_engine) as session:
+        assert auth.find_user(session, "emma") is None
+        assert session.get(User, emma.id).username == f"erased-{emma.id}"
