@@ -84,9 +84,11 @@ def personal_data(session: Session, actor: Actor) -> dict:
 
 
 def personal_data_json(session: Session, actor: Actor) -> bytes:
-    data = personal_data(session, actor)
+    return json.dumps(personal_data(session, actor), ensure_ascii=False, indent=2).encode()
+
+
+def record_export(session: Session, actor: Actor) -> None:
     audit.record(session, actor, "privacy.exported", subject=actor.id)
-    return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
 def erase(session: Session, actor: Actor, user_id: int) -> None:

@@ -7,13 +7,6 @@ from lib.i18n import label
 from lib.ui import choose_language, flash, guard, lang, read, show_flash, sign_out, tr, write
 
 who = guard("account")
-
-
-def read_json() -> bytes:
-    """The person's data, built (and the export audited) only when they click."""
-    return write(privacy.personal_data_json)[1]
-
-
 st.title(tr("page.account"))
 show_flash()
 me = read(auth.profile)
@@ -56,8 +49,9 @@ with right:
     st.subheader(tr("privacy.my_data"))
     st.caption(tr("privacy.my_data_help"))
     st.download_button(
-        tr("privacy.download"), data=read_json, file_name="porte-voix-my-data.json",
+        tr("privacy.download"), data=read(privacy.personal_data_json), file_name="porte-voix-my-data.json",
         mime="application/json", icon=":material/download:", key="my_data",
+        on_click=write, args=(privacy.record_export,),
     )
     st.subheader(tr("account.logout"))
     st.caption(tr("account.logout_help"))

@@ -1,5 +1,7 @@
 """The app shell in a real browser: sign-in form, role menus, direct links, refusals, French."""
 
+import json
+
 import pytest
 
 from tests.e2e.conftest import settle, shot, sign_in
@@ -66,3 +68,13 @@ def test_account_page_in_french(server, page):
     shot(page, "04_account_fr")
     page.get_by_text("English").first.click()
     page.get_by_role("heading", name="Account").wait_for()
+
+
+def test_download_my_data_is_a_real_json_file(server, page):
+    sign_in(page, server["base"], "emma", path="account")
+    page.get_by_role("heading", name="My data").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data").click()
+    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert data["profile"]["username"] == "emma"
+    assert download.value.suggested_filename == "porte-voix-my-data.json"
