@@ -172,3 +172,11 @@ def download_buttons(df, filename: str, what: str, scope: str = "", key: str | N
         icon=":material/download:", key=f"{key}_xlsx", on_click=_record_export,
         args=(what, scope, "xlsx", len(df)),
     )
+
+
+def number(value, decimals: int = 0) -> str:
+    """`value` written for the interface language (1,234.5 / 1 234,5); "—" when unknown."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang() == "fr" else text

@@ -1,10 +1,196 @@
-"""My contributions: announced screen (built by a later issue)."""
+"""My contributions: log, list, edit and delete my own; my figures; CSV import and export."""
 
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
-from lib.ui import guard, tr
+from lib import contribution_import as imports
+from lib import contributions as contrib
+from lib.errors import ValidationError
+from lib.i18n import label
+from lib.models import utcnow
+from lib.ui import download_buttons, flash, guard, lang, number, read, show_error, show_flash, tr, write
+from lib.vocab import CONTRIBUTION_KINDS, PLATFORMS
 
-guard("my_contributions")
+who = guard("my_contributions")
 st.title(tr("page.my_contributions"))
-st.info(tr("placeholder.coming"), icon=":material/construction:")
-st.markdown(tr("placeholder.my_contributions"))
+show_flash()
+today = utcnow().date()
+
+
+def vocab(code: str) -> str:
+    return label(code, lang())
+
+
+def seed(form: str, values: dict, overwrite: bool = False) -> None:
+    """Put `values` into the form's widgets (through their keys) before they are drawn."""
+    for name, value in values.items():
+        if overwrite:
+            st.session_state[f"{form}_{name}"] = value
+        else:
+            st.session_state.setdefault(f"{form}_{name}", value)
+
+
+def contribution_form(form: str, submit: str) -> dict | None:
+    """The contribution fields; returns their values when submitted."""
+    with st.form(form):
+        c1, c2, c3 = st.columns(3)
+        values = {
+            "date": c1.date_input(tr("field.contrib.date"), max_value=today + timedelta(days=1),
+                                  format="YYYY-MM-DD", key=f"{form}_date"),
+            "platform": c2.selectbox(tr("field.contrib.platform"), PLATFORMS, format_func=vocab,
+                                     key=f"{form}_platform"),
+            "kind": c3.selectbox(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab,
+                                 key=f"{form}_kind"),
+            "url": st.text_input(tr("field.contrib.url"), placeholder="https://", key=f"{form}_url"),
+        }
+        st.caption(tr("contrib.figures_help"))
+        for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES):
+            values[name] = column.number_input(tr(f"field.contrib.{name}"), min_value=0, step=1, value=None,
+                                               key=f"{form}_{name}")
+        c1, c2 = st.columns([1, 3])
+        values["minutes_spent"] = c1.number_input(tr("field.contrib.minutes_spent"), min_value=0, step=1,
+                                                  value=None, key=f"{form}_minutes_spent")
+        values["note"] = c2.text_input(tr("field.contrib.note"), key=f"{form}_note")
+        if st.form_submit_button(submit, type="primary"):
+            return values
+    return None
+
+
+BLANK = {"date": today, "platform": PLATFORMS[0], "kind": CONTRIBUTION_KINDS[0], "url": "", "note": "",
+         "minutes_spent": None, **dict.fromkeys(contrib.FIGURES)}
+
+
+# --- period, filters and my figures ------------------------------------------------------
+
+c1, c2, c3 = st.columns([2, 2, 2])
+period = c1.date_input(tr("contrib.period"), value=(today - timedelta(days=89), today), format="YYYY-MM-DD",
+                       key="contrib_period")
+start, end = (period[0], period[-1]) if period else (today, today)
+platforms = c2.multiselect(tr("field.contrib.platform"), PLATFORMS, format_func=vocab, key="contrib_platforms",
+                           placeholder=tr("contrib.all_platforms"))
+kinds = c3.multiselect(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab, key="contrib_kinds",
+                       placeholder=tr("contrib.all_kinds"))
+filters = contrib.Filters(start, end, tuple(platforms), tuple(kinds))
+figures = read(contrib.my_figures, filters)
+
+st.caption(tr("contrib.figures_caption", start=start.isoformat(), end=end.isoformat()))
+m = st.columns(6)
+m[0].metric(tr("contrib.count"), number(figures["count"]))
+m[1].metric(tr("contrib.reach"), number(figures["reach"]), help=tr("contrib.reach_help"))
+m[2].metric(tr("contrib.engagement"), number(figures["engagement"]), help=tr("contrib.engagement_help"))
+rate = figures["engagement_rate"]
+m[3].metric(tr("contrib.engagement_rate"), "—" if rate is None else tr("contrib.percent", n=number(100 * rate, 1)),
+            help=tr("contrib.engagement_rate_help"))
+m[4].metric(tr("contrib.minutes"), tr("contrib.minutes_value", n=number(figures["minutes"] or 0)))
+m[5].metric(tr("contrib.streak"), tr("contrib.streak_value", n=figures["streak_weeks"]),
+            help=tr("contrib.streak_help", goal=figures["weekly_goal"]))
+st.caption(tr("contrib.this_week", n=figures["this_week"], goal=figures["weekly_goal"]))
+
+tab_log, tab_list, tab_import = st.tabs(
+    [tr("contrib.tab_log"), tr("contrib.tab_list"), tr("contrib.tab_import")], key="contrib_tabs",
+    on_change="rerun",
+)
+
+# --- log a contribution ------------------------------------------------------------------
+
+if tab_log.open:
+    with tab_log:
+        prefill = st.session_state.pop("contribution_prefill", None)
+        if prefill or st.session_state.pop("contrib_new_reset", False):
+            seed("contrib_new", {**BLANK, **(prefill or {})}, overwrite=True)
+        seed("contrib_new", BLANK)
+        submitted = contribution_form("contrib_new", tr("contrib.save_new"))
+        if submitted is not None and write(contrib.log_contribution, **submitted)[0]:
+            st.session_state["contrib_new_reset"] = True
+            flash(tr("contrib.logged"))
+            st.rerun()
+
+# --- my contributions: list, edit, delete, export ----------------------------------------
+
+if tab_list.open:
+    with tab_list:
+        rows, total = read(contrib.list_mine, filters)
+        if rows.empty:
+            st.info(tr("contrib.empty"), icon=":material/info:")
+        else:
+            if total > len(rows):
+                st.caption(tr("contrib.list_capped", shown=len(rows), total=total))
+            shown = rows.assign(platform=rows["platform"].map(vocab), kind=rows["kind"].map(vocab))
+            names = {c: tr(f"contrib.col.{c}") for c in shown.columns if c != "id"}
+            st.dataframe(
+                shown.drop(columns="id").rename(columns=names), hide_index=True, width="stretch", placeholder="—",
+                column_config={names["url"]: st.column_config.LinkColumn(names["url"])},
+            )
+            by_id = {r.id: r for r in rows.itertuples()}
+            picked = st.selectbox(
+                tr("contrib.pick"), list(by_id), index=None, placeholder=tr("contrib.pick_placeholder"),
+                format_func=lambda i: f"{by_id[i].occurred_on} · {vocab(by_id[i].platform)} · {vocab(by_id[i].kind)}",
+                key="contrib_pick",
+            )
+            if picked is not None:
+                form = f"contrib_edit_{picked}"
+                seed(form, read(contrib.get_mine, picked))
+                submitted = contribution_form(form, tr("contrib.save_edit"))
+                if submitted is not None and write(contrib.update_contribution, picked, **submitted)[0]:
+                    flash(tr("contrib.updated"))
+                    st.rerun()
+                confirm = st.checkbox(tr("contrib.confirm_delete"), key=f"contrib_confirm_{picked}")
+                if st.button(tr("contrib.delete"), disabled=not confirm, key="contrib_delete",
+                             icon=":material/delete:"):
+                    if write(contrib.delete_contribution, picked)[0]:
+                        flash(tr("contrib.deleted"))
+                        st.rerun()
+
+# --- import and export -------------------------------------------------------------------
+
+if tab_import.open:
+    with tab_import:
+        st.subheader(tr("contrib.import_title"))
+        st.markdown(tr("contrib.import_help", platforms=", ".join(PLATFORMS), kinds=", ".join(CONTRIBUTION_KINDS)))
+        st.download_button(tr("contrib.template"), imports.template(), file_name="contributions_template.csv",
+                           mime="text/csv", icon=":material/download:", key="contrib_template")
+        generation = st.session_state.setdefault("contrib_upload_generation", 0)
+        upload = st.file_uploader(tr("contrib.upload"), type=["csv"], key=f"contrib_upload_{generation}")
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                checked = read(imports.preview, data)
+            except ValidationError as exc:
+                show_error(exc)
+                checked = None
+            if checked is not None and checked.problems:
+                st.error(tr("contrib.import_refused", n=len(checked.problems)), icon=":material/error:")
+                st.dataframe(
+                    pd.DataFrame({
+                        tr("contrib.col.row"): [p.row for p in checked.problems],
+                        tr("contrib.col.column"): [(p.field or "").removeprefix("contrib.") for p in checked.problems],
+                        tr("contrib.col.reason"): [tr(p.key, **p.params) for p in checked.problems],
+                    }),
+                    hide_index=True, width="stretch",
+                )
+            elif checked is not None:
+                new = checked.count("new")
+                st.info(tr("contrib.import_preview", new=new, existing=checked.count("existing"),
+                           repeated=checked.count("repeated")), icon=":material/preview:")
+                table = checked.table()
+                table = table.assign(status=table["status"].map(lambda s: tr(f"contrib.status.{s}")),
+                                     platform=table["platform"].map(vocab), kind=table["kind"].map(vocab))
+                table = table.rename(columns={c: tr(f"contrib.col.{c}") for c in table.columns})
+                st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
+                if st.button(tr("contrib.import_commit", n=new), type="primary", disabled=new == 0,
+                             key="contrib_import"):
+                    ok, result = write(imports.commit, data)
+                    if ok:
+                        st.session_state["contrib_upload_generation"] = generation + 1
+                        flash(tr("contrib.imported", created=result.created, skipped=result.skipped))
+                        st.rerun()
+
+        st.subheader(tr("contrib.export_title"))
+        st.caption(tr("contrib.export_help"))
+        if st.button(tr("contrib.export_prepare"), key="contrib_export", icon=":material/table_view:"):
+            st.session_state["contrib_export_ready"] = True
+        if st.session_state.get("contrib_export_ready"):
+            download_buttons(read(contrib.export_mine), "my_contributions", "contributions", who.username,
+                             key="contrib_export_file")
