@@ -1,10 +1,375 @@
-"""Training: announced screen (built by a later issue)."""
+"""Training: modules (lessons, quiz, explanations), posting guidelines, certificate; HR assignments."""
 
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
-from lib.ui import guard, tr
+from lib import assignments, certificate, org, training
+from lib.catalogue import load_modules, policy
+from lib.models import utcnow
+from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
 
-guard("training")
+STATUS_STYLE = {
+    "not_started": ("gray", ":material/radio_button_unchecked:"),
+    "in_progress": ("blue", ":material/pending:"),
+    "passed": ("green", ":material/check_circle:"),
+    "outdated": ("orange", ":material/update:"),
+    "overdue": ("red", ":material/schedule:"),
+}
+OPEN_LABEL = {"not_started": "start", "in_progress": "resume", "passed": "review", "outdated": "retake",
+              "overdue": "resume"}
+
+who = guard("training")
+L = lang()
 st.title(tr("page.training"))
-st.info(tr("placeholder.coming"), icon=":material/construction:")
-st.markdown(tr("placeholder.training"))
+show_flash()
+me = read(training.overview)
+titles = {m.slug: m.text("title", L) for m in load_modules()}
+
+
+def day(value) -> str:
+    return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
+
+
+def todo_text() -> str:
+    parts = []
+    if left := me.required - me.count("passed"):
+        parts.append(tr("training.todo.modules", n=left, total=me.required))
+    if me.must_acknowledge:
+        parts.append(tr("training.todo.guidelines"))
+    return " ".join(parts)
+
+
+def header() -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.metric(tr("training.metric.modules"), f"{me.count('passed')} / {me.required}")
+    c2.metric(tr("training.metric.guidelines"),
+              tr("training.metric.to_confirm") if me.must_acknowledge
+              else tr("training.metric.confirmed", version=me.policy_version))
+    cert = me.certificate
+    c3.metric(tr("training.metric.certification"),
+              day(cert.expires_at) if me.certified else tr("training.metric.not_certified"),
+              help=tr("training.metric.certification_help"))
+    if me.certified:
+        st.success(tr("training.cert.valid", date=day(cert.expires_at)), icon=":material/verified:")
+    elif cert is not None:
+        st.warning(tr("training.cert.renew", todo=todo_text()), icon=":material/update:")
+    else:
+        st.info(tr("training.cert.none", todo=todo_text()), icon=":material/school:")
+    late = [m for m in me.modules if m.status == "overdue"]
+    if late:
+        lines = "\n".join(
+            f"- **{titles[m.module.slug]}** · {tr('training.due_on', date=day(m.due_on))}" for m in late
+        )
+        st.error(f"{tr('training.todo.overdue')}\n{lines}", icon=":material/schedule:")
+
+
+def open_module(slug: str) -> None:
+    state = me.state(slug)
+    st.session_state["training_open"] = slug
+    st.session_state["training_step"] = (
+        state.next_lesson if not state.all_read else "result" if state.last_attempt_id else "quiz"
+    )
+    clear_quiz()
+
+
+def go(step) -> None:
+    st.session_state["training_step"] = step
+
+
+def clear_quiz() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("quiz_")]:
+        del st.session_state[key]
+
+
+def catalogue_view() -> None:
+    st.caption(tr("training.catalogue_caption"))
+    columns = st.columns(2)
+    for i, state in enumerate(me.modules):
+        m = state.module
+        color, icon = STATUS_STYLE[state.status]
+        with columns[i % 2].container(border=True):
+            st.markdown(f"**{m.data['order']}. {titles[m.slug]}**")
+            st.badge(tr(f"training.status.{state.status}"), color=color, icon=icon)
+            facts = [tr("training.minutes", n=m.data["duration_minutes"]),
+                     tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons))]
+            if state.best_score is not None:
+                facts.append(tr("training.best_score", score=state.best_score))
+            if state.due_on:
+                facts.append(tr("training.due_on", date=day(state.due_on)))
+            st.caption(" · ".join(facts))
+            st.markdown(m.text("summary", L))
+            st.button(tr(f"training.open.{OPEN_LABEL[state.status]}"), key=f"open_{m.slug}",
+                      on_click=open_module, args=(m.slug,))
+
+
+def lesson_view(state, index: int) -> None:
+    m, lesson = state.module, state.module.lessons[index]
+    st.subheader(lesson["title"][L])
+    st.caption(tr("training.lesson_n", n=index + 1, total=len(m.lessons)))
+    st.markdown(lesson["body"][L])
+    last = index == len(m.lessons) - 1
+    left, right = st.columns(2)
+    if index > 0:
+        left.button(tr("training.previous"), key="lesson_previous", icon=":material/arrow_back:",
+                    on_click=go, args=(index - 1,))
+    done = lesson["id"] in state.read
+    label = tr(f"training.{'next' if done else 'read'}_{'quiz' if last else 'lesson'}")
+    if right.button(label, key="lesson_read", type="primary", icon=":material/check:"):
+        if write(training.mark_lesson_read, m.slug, lesson["id"])[0]:
+            go("quiz" if last else index + 1)
+            st.rerun()
+
+
+def answers_text(question: dict, ids) -> str:
+    texts = {o["id"]: o["text"][L] for o in question["options"]}
+    return "; ".join(texts[i] for i in ids if i in texts) or "—"
+
+
+def quiz_view(state) -> None:
+    m = state.module
+    st.subheader(tr("training.quiz.title"))
+    st.caption(tr("training.quiz.intro", n=len(m.quiz), mark=m.pass_mark))
+    with st.form("training_quiz"):
+        for n, q in enumerate(m.quiz, start=1):
+            prompt = f"**{n}.** {q['prompt'][L]}"
+            texts = {o["id"]: o["text"][L] for o in q["options"]}
+            if q["kind"] == "single":
+                st.radio(prompt, list(texts), format_func=texts.get, index=None, key=f"quiz_{q['id']}")
+            else:
+                st.markdown(prompt)
+                for oid, text in texts.items():
+                    st.checkbox(text, key=f"quiz_{q['id']}_{oid}")
+            st.divider()
+        submitted = st.form_submit_button(tr("training.quiz.submit"), type="primary")
+    if submitted:
+        answers = {}
+        for q in m.quiz:
+            if q["kind"] == "single":
+                choice = st.session_state.get(f"quiz_{q['id']}")
+                answers[q["id"]] = [choice] if choice else []
+            else:
+                answers[q["id"]] = [
+                    o["id"] for o in q["options"] if st.session_state.get(f"quiz_{q['id']}_{o['id']}")
+                ]
+        ok, result = write(training.submit_quiz, m.slug, answers)
+        if ok:
+            if result[1] is not None:
+                flash(tr("training.certified_now"))
+            go("result")
+            clear_quiz()
+            st.rerun()
+
+
+def result_view(state) -> None:
+    m = state.module
+    review = read(training.attempt_review, state.last_attempt_id)
+    if review is None:
+        st.info(tr("training.review.unavailable"))
+    else:
+        grade, submitted_at = review
+        (st.success if grade.passed else st.error)(
+            tr("training.result.passed" if grade.passed else "training.result.failed",
+               score=grade.score, mark=grade.pass_mark, right=sum(r.right for r in grade.results),
+               total=len(grade.results)))
+        st.caption(tr("training.result.when", when=submitted_at.strftime("%Y-%m-%d %H:%M")))
+        for n, (q, r) in enumerate(zip(m.quiz, grade.results), start=1):
+            with st.container(border=True):
+                mark = ":green[:material/check_circle:]" if r.right else ":red[:material/cancel:]"
+                st.markdown(f"{mark} **{n}.** {q['prompt'][L]}")
+                st.markdown(f"{tr('training.review.yours')} {answers_text(q, r.chosen)}  \n"
+                            f"{tr('training.review.correct')} {answers_text(q, r.correct)}")
+                st.info(q["explanation"][L], icon=":material/lightbulb:")
+    st.button(tr("training.retry"), key="quiz_retry", type="primary", icon=":material/replay:",
+              on_click=lambda: (go("quiz"), clear_quiz()))
+
+
+def module_view(slug: str) -> None:
+    state = me.state(slug)
+    m = state.module
+    st.button(tr("training.back"), key="training_back", icon=":material/arrow_back:",
+              on_click=lambda: st.session_state.pop("training_open", None))
+    st.header(titles[slug])
+    st.progress(state.lessons_read / len(m.lessons),
+                text=tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons)))
+    step = st.session_state.get("training_step", state.next_lesson)
+    nav, body = st.columns([1, 3], gap="large")
+    with nav:
+        for i, lesson in enumerate(m.lessons):
+            done = lesson["id"] in state.read
+            st.button(lesson["title"][L], key=f"lesson_{i}", width="stretch", on_click=go, args=(i,),
+                      type="primary" if step == i else "secondary",
+                      icon=":material/check_circle:" if done else ":material/radio_button_unchecked:")
+        st.button(tr("training.quiz.title"), key="lesson_quiz", width="stretch", icon=":material/quiz:",
+                  disabled=not state.all_read, help=None if state.all_read else tr("training.quiz.locked"),
+                  on_click=go, args=("result" if state.last_attempt_id else "quiz",),
+                  type="primary" if step in ("quiz", "result") else "secondary")
+    with body:
+        if isinstance(step, int):
+            lesson_view(state, step)
+        elif not state.all_read:
+            st.info(tr("training.quiz.locked"))
+        elif step == "result" and state.last_attempt_id:
+            result_view(state)
+        else:
+            quiz_view(state)
+
+
+def guidelines_view() -> None:
+    pol = policy()
+    st.subheader(pol["title"][L])
+    st.caption(tr("training.policy.version", version=pol["version"], date=pol.get("effective_date", "")))
+    with st.container(height=460, border=True):
+        st.markdown(pol["body"][L])
+    if not me.must_acknowledge:
+        st.success(tr("training.policy.done", version=me.policy_version, date=day(me.acknowledged_at)),
+                   icon=":material/task_alt:")
+        return
+    if me.acknowledged_at is not None:
+        st.warning(tr("training.policy.reconfirm"), icon=":material/update:")
+    confirmed = st.checkbox(tr("training.policy.checkbox"), key="policy_confirm")
+    if st.button(tr("training.policy.submit"), key="policy_submit", type="primary"):
+        ok, cert = write(training.acknowledge_policy, pol["version"], confirmed)
+        if ok:
+            flash(tr("training.certified_now") if cert else tr("training.policy.thanks"))
+            st.rerun()
+
+
+def certificate_view() -> None:
+    if not me.certified:
+        st.info(tr("training.certificate.missing", todo=todo_text()), icon=":material/workspace_premium:")
+        return
+    cert = me.certificate
+    st.success(tr("training.cert.valid", date=day(cert.expires_at)), icon=":material/verified:")
+    st.markdown(tr("training.certificate.details", name=me.full_name, n=len(cert.modules),
+                   issued=day(cert.issued_at), version=cert.policy_version))
+    st.download_button(
+        tr("training.certificate.download"), read(certificate.certificate_html, L),
+        file_name=f"porte-voix-certificate-{who.username}-{day(cert.issued_at)}.html", mime="text/html",
+        key="certificate_download", icon=":material/download:", type="primary",
+    )
+    st.caption(tr("training.certificate.print_hint"))
+
+
+def assign_form() -> None:
+    st.subheader(tr("training.hr.assign"))
+    c1, c2 = st.columns(2)
+    modules = c1.multiselect(tr("training.hr.modules"), list(titles), format_func=titles.get,
+                             key="assign_modules")
+    due_on = c2.date_input(tr("training.hr.due_on"), value=utcnow().date() + timedelta(days=30),
+                           min_value=utcnow().date(), key="assign_due", format="YYYY-MM-DD")
+    scope = c1.radio(tr("training.hr.scope"), assignments.SCOPES, horizontal=True, key="assign_scope",
+                     format_func=lambda s: tr(f"training.scope.{s}"))
+    department, person = None, ""
+    if scope == "department":
+        names = dict(read(org.departments))
+        department = c2.selectbox(tr("field.department"), list(names), format_func=names.get, index=None,
+                                  key="assign_department", placeholder=tr("training.hr.pick_department"))
+    elif scope == "user":
+        person = c2.text_input(tr("training.hr.person"), key="assign_person",
+                               help=tr("training.hr.person_help"))
+    if st.button(tr("training.hr.assign_submit"), key="assign_submit", type="primary"):
+        ok, n = write(assignments.create_assignments, modules=modules, scope=scope, due_on=due_on,
+                      department_id=department, person=person)
+        if ok:
+            flash(tr("training.hr.assigned", n=n))
+            st.rerun()
+
+
+def scope_text(row) -> str:
+    label = tr(f"training.scope.{row.scope}")
+    return f"{label}: {row.target}" if row.target else label
+
+
+def hr_view() -> None:
+    hr = read(assignments.hr_view)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(tr("training.hr.learners"), hr.learners)
+    pct = round(100 * hr.certified / hr.learners) if hr.learners else 0
+    c2.metric(tr("training.hr.certified"), hr.certified, help=tr("training.hr.certified_help", pct=pct))
+    c3.metric(tr("training.hr.overdue_people"), hr.overdue["username"].nunique())
+    c4.metric(tr("training.hr.recertify_people"), len(hr.recertify))
+    assign_form()
+
+    st.subheader(tr("training.hr.assignments"))
+    if hr.assignments.empty:
+        st.info(tr("training.hr.no_assignments"), icon=":material/assignment:")
+    else:
+        a = hr.assignments
+        st.dataframe(pd.DataFrame({
+            tr("training.col.module"): a["module"].map(titles),
+            tr("training.col.for"): [scope_text(r) for r in a.itertuples()],
+            tr("training.col.due_on"): a["due_on"],
+            tr("training.col.people"): a["people"],
+            tr("training.col.passed"): a["passed"],
+            tr("training.col.late"): a["late"],
+        }), hide_index=True, width="stretch")
+        labels = {r.id: f"{titles[r.module]} · {scope_text(r)} · {day(r.due_on)}" for r in a.itertuples()}
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        picked = c1.selectbox(tr("training.hr.withdraw_pick"), list(labels), format_func=labels.get,
+                              key="withdraw_pick", index=None)
+        if c2.button(tr("training.hr.withdraw"), key="withdraw_submit", disabled=picked is None):
+            if write(assignments.cancel_assignment, picked)[0]:
+                flash(tr("training.hr.withdrawn"))
+                st.rerun()
+
+    st.subheader(tr("training.hr.overdue"))
+    if hr.overdue.empty:
+        st.success(tr("training.hr.no_overdue"), icon=":material/task_alt:")
+    else:
+        o = hr.overdue
+        table = pd.DataFrame({
+            tr("field.full_name"): o["full_name"], tr("field.username"): o["username"],
+            tr("field.department"): o["department"].fillna("—"),
+            tr("training.col.module"): o["module"].map(titles),
+            tr("training.col.due_on"): o["due_on"], tr("training.col.days_late"): o["days_late"],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_buttons(table, "training-overdue", "training.overdue", key="overdue_export")
+
+    st.subheader(tr("training.hr.recertify"))
+    st.caption(tr("training.hr.recertify_caption"))
+    if hr.recertify.empty:
+        st.success(tr("training.hr.no_recertify"), icon=":material/task_alt:")
+    else:
+        r = hr.recertify
+        table = pd.DataFrame({
+            tr("field.full_name"): r["full_name"], tr("field.username"): r["username"],
+            tr("field.department"): r["department"].fillna("—"),
+            tr("training.col.outdated_modules"): r["outdated_modules"],
+            tr("training.col.guidelines_changed"): r["guidelines_changed"],
+            tr("training.col.expired"): r["expired"],
+            tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_buttons(table, "training-recertify", "training.recertify", key="recertify_export")
+
+    st.subheader(tr("training.hr.settings"))
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    months = c1.number_input(tr("training.hr.months"), min_value=1, max_value=certificate.MAX_MONTHS, step=1,
+                             value=hr.months, key="cert_months", help=tr("training.hr.months_help"))
+    if c2.button(tr("training.hr.save"), key="cert_months_save"):
+        if write(certificate.set_certification_months, int(months))[0]:
+            flash(tr("training.hr.months_saved", n=int(months)))
+            st.rerun()
+
+
+header()
+names = [tr("training.tab.modules"), tr("training.tab.guidelines"), tr("training.tab.certificate")]
+if who.has("hr"):
+    names.append(tr("training.tab.hr"))
+tabs = st.tabs(names)
+with tabs[0]:
+    opened = st.session_state.get("training_open")
+    if opened in titles:
+        module_view(opened)
+    else:
+        catalogue_view()
+with tabs[1]:
+    guidelines_view()
+with tabs[2]:
+    certificate_view()
+if who.has("hr"):
+    with tabs[3]:
+        hr_view()

@@ -1,10 +1,12 @@
 """Every authored module and the policy follow the schema, in both languages."""
 
 import copy
+import re
 
 import pytest
 
 from lib.catalogue import TRAINING_DIR, load_modules, module_errors, policy, _load_yaml
+from lib.vocab import LANGUAGES
 
 FILES = sorted(TRAINING_DIR.glob("*.yaml"))
 
@@ -54,3 +56,45 @@ def test_validator_catches_too_few_questions_and_duplicate_ids():
     errors = module_errors(data)
     assert "quiz: at least 6 questions" in errors
     assert any("duplicate id" in e for e in errors)
+
+
+# --- French and English say the same thing ---------------------------------------------------
+
+MODULES = load_modules()
+SHAPE = {
+    "headings": r"^#{1,6} ", "bullets": r"^\s*[-*] ", "numbered": r"^\s*\d+\. ",
+    "bold": r"\*\*[^*]+\*\*", "links": r"\]\(", "paragraphs": r"\n\s*\n",
+}
+MULTIPLE_HINT = {"en": "(Select all that apply.)", "fr": "(Plusieurs réponses possibles.)"}
+
+
+def shape(markdown: str) -> dict:
+    return {name: len(re.findall(pattern, markdown.strip(), re.M)) for name, pattern in SHAPE.items()}
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.slug for m in MODULES])
+def test_french_and_english_lessons_have_the_same_structure(module):
+    for lesson in module.lessons:
+        assert shape(lesson["body"]["en"]) == shape(lesson["body"]["fr"]), lesson["id"]
+
+
+def test_french_and_english_policy_have_the_same_structure():
+    body = policy()["body"]
+    assert shape(body["en"]) == shape(body["fr"])
+    assert shape(body["en"])["numbered"] >= 10
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.slug for m in MODULES])
+def test_both_languages_explain_the_same_options_and_announce_multiple_choice(module):
+    """The right options are shared by both languages; the explanations must cite the same options,
+    and a multiple-choice question must say so in both languages (and only then)."""
+    for q in module.quiz:
+        cited = {lang: set(re.findall(r"\(([a-f])\)", q["explanation"][lang])) for lang in LANGUAGES}
+        assert cited["en"] == cited["fr"] and cited["en"] <= {o["id"] for o in q["options"]}, q["id"]
+        for lang in LANGUAGES:
+            assert (MULTIPLE_HINT[lang] in q["prompt"][lang]) == (q["kind"] == "multiple"), (q["id"], lang)
+
+
+def test_shape_check_notices_a_missing_bullet():
+    lesson = MODULES[0].lessons[0]["body"]
+    assert shape(lesson["en"]) != shape(lesson["fr"].replace("\n- ", "\n", 1))

@@ -1,0 +1,216 @@
+"""The Training page driven as an employee and as HR would: lessons, quiz, guidelines, certificate,
+assignments; refusals, empty states and French."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import app_test as app_test_module
+
+from lib import training
+from lib.db import session_scope
+from lib.models import Assignment, Department, LessonProgress, utcnow
+from tests.apptest.conftest import signed_in, texts
+from tests.unit.test_training import MODULES, pass_module, right, with_wrong
+
+FIRST = MODULES[0]
+SUBMIT = "FormSubmitter:training_quiz-Submit my answers"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every file the page offers for download: {file name: bytes}."""
+    files = {}
+
+    class Recording(MemoryMediaFileStorage):
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            files[filename] = path_or_data
+            return super().load_and_get_id(path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    return files
+
+
+def training_page(username: str):
+    return signed_in(username).switch_page("pages/training.py").run()
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def answer(at, module, answers: dict) -> None:
+    for q in module.quiz:
+        if q["kind"] == "single":
+            at.radio(key=f"quiz_{q['id']}").set_value(answers[q["id"]][0])
+        else:
+            for o in q["options"]:
+                at.checkbox(key=f"quiz_{q['id']}_{o['id']}").set_value(o["id"] in answers[q["id"]])
+    at.button(key=SUBMIT).click().run()
+
+
+def status(engine, actor) -> str:
+    with session_scope(engine, write=False) as session:
+        return training.overview(session, actor).state(FIRST.slug).status
+
+
+def lessons_read(engine, user_id) -> int:
+    with session_scope(engine, write=False) as session:
+        return session.scalar(select(func.count()).select_from(LessonProgress).where(
+            LessonProgress.user_id == user_id, LessonProgress.module_slug == FIRST.slug))
+
+
+def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engine, add_user, downloads):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    for module in MODULES[1:]:
+        pass_module(app_engine, emma, module)
+    at = training_page("emma")
+    assert metric(at, "Required modules passed") == "7 / 8"
+    assert "Not certified yet. Required modules still to pass: 1 of 8." in texts(at)
+
+    # Open the module, read the first lesson: progress saved, and resumed in a new session.
+    at.button(key=f"open_{FIRST.slug}").click().run()
+    assert at.subheader[0].value == FIRST.lessons[0]["title"]["en"]
+    at.button(key="lesson_read").click().run()
+    assert lessons_read(app_engine, emma.id) == 1
+    at = training_page("emma")
+    at.button(key=f"open_{FIRST.slug}").click().run()
+    assert at.subheader[0].value == FIRST.lessons[1]["title"]["en"]
+    assert at.button(key="lesson_quiz").disabled
+    for _ in FIRST.lessons[1:]:
+        at.button(key="lesson_read").click().run()
+    assert lessons_read(app_engine, emma.id) == len(FIRST.lessons)
+
+    # Fail the quiz: score, and for each question the right answer and the explanation.
+    answer(at, FIRST, with_wrong(FIRST, 3))
+    assert not at.exception
+    shown = texts(at)
+    assert "Not passed: 63% (5 of 8 right answers; pass mark 80%)" in shown
+    assert all(q["explanation"]["en"] in shown for q in FIRST.quiz)
+    assert shown.count("**Right answer:**") == len(FIRST.quiz)
+
+    # Retry with fresh answers, and pass.
+    at.button(key="quiz_retry").click().run()
+    assert at.radio(key=f"quiz_{FIRST.quiz[0]['id']}").value is None
+    answer(at, FIRST, right(FIRST))
+    assert "Passed with 100%" in texts(at)
+    assert metric(at, "Required modules passed") == "8 / 8"
+
+    # Acknowledge the guidelines: the box is required; then certified.
+    at.button(key="policy_submit").click().run()
+    assert "Tick the box" in texts(at)
+    at.checkbox(key="policy_confirm").check()
+    at.button(key="policy_submit").click().run()
+    shown = texts(at)
+    assert "you are now a certified ambassador" in shown and "You are a certified ambassador until" in shown
+    assert "You confirmed version 1 of the guidelines" in shown
+
+    # Download the certificate.
+    button = at.get("download_button")[0]
+    assert button.label == "Download my certificate"
+    name = next(n for n in downloads if n.startswith("porte-voix-certificate-emma-"))
+    page = downloads[name].decode()
+    assert "Emma" in page and all(m.text("title", "en").replace("'", "&#x27;") in page for m in MODULES)
+    assert utcnow().date().isoformat() in page
+
+
+def test_quiz_with_missing_answers_is_explained_and_not_recorded(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    at = training_page("emma")
+    at.button(key=f"open_{FIRST.slug}").click().run()
+    for _ in FIRST.lessons:
+        at.button(key="lesson_read").click().run()
+    at.button(key=SUBMIT).click().run()
+    assert "Answer every question: no answer to question(s) 1, 2, 3, 4, 5, 6, 7, 8." in texts(at)
+    assert status(app_engine, emma) == "in_progress"
+
+
+def test_roles_that_do_not_train_are_refused(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("boss", "executive")
+    at = signed_in("boss")
+    at.switch_page("pages/training.py").run()
+    assert "You do not have access to this page" in texts(at)
+    assert "policy_submit" not in [b.key for b in at.button] and not at.tabs
+
+
+def test_employee_sees_no_hr_section_and_helpful_empty_states(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = training_page("emma")
+    assert [t.label for t in at.tabs] == ["Modules", "Posting guidelines", "Certificate"]
+    shown = texts(at)
+    assert "Your certificate will be available here once you are certified." in shown
+    assert "Read and confirm the posting guidelines" in shown
+    assert at.get("download_button") == []
+
+
+def test_hr_assigns_and_follows_overdue_people(app_engine, add_user):
+    add_user("root", "admin")
+    with session_scope(app_engine) as session:
+        session.add(Department(name="Sales"))
+        session.flush()
+        sales = session.scalar(select(Department.id))
+    add_user("hilda", "hr", "employee")
+    add_user("emma", department_id=sales)
+    at = training_page("hilda")
+    assert [t.label for t in at.tabs][-1] == "Assignments and follow-up (HR)"
+    shown = texts(at)
+    for empty in ("No assignments yet.", "Nobody is overdue.", "Nobody needs to recertify."):
+        assert empty in shown
+
+    at.radio(key="assign_scope").set_value("department").run()
+    at.button(key="assign_submit").click().run()
+    shown = texts(at)
+    assert "Modules: choose at least one module." in shown and "Department: choose a department." in shown
+    at.multiselect(key="assign_modules").set_value([FIRST.slug, MODULES[1].slug])
+    at.selectbox(key="assign_department").set_value(sales)
+    at.button(key="assign_submit").click().run()
+    assert "Assignments created: 2." in texts(at)
+    table = at.dataframe[0].value
+    assert table["Assigned to"].tolist() == ["A department: Sales"] * 2
+    assert table["People concerned"].tolist() == [1, 1]
+
+    with session_scope(app_engine) as session:
+        session.execute(update(Assignment).values(due_on=utcnow().date() - timedelta(days=2)))
+    at.run()
+    assert metric(at, "People overdue") == "1"
+    overdue = at.dataframe[1].value
+    assert overdue["Username"].tolist() == ["emma", "emma"] and overdue["Days late"].tolist() == [2, 2]
+
+    emma = training_page("emma")
+    assert "To do: these assigned modules are past their due date." in texts(emma)
+    assert FIRST.text("title", "en") in emma.error[0].value
+
+    with session_scope(app_engine, write=False) as session:
+        first_id = session.scalar(select(func.min(Assignment.id)))
+    at.selectbox(key="withdraw_pick").set_value(first_id).run()
+    at.button(key="withdraw_submit").click().run()
+    assert "Assignment withdrawn." in texts(at) and len(at.dataframe[0].value) == 1
+
+
+def test_hr_sets_certificate_validity(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("hilda", "hr")
+    at = training_page("hilda")
+    at.number_input(key="cert_months").set_value(24)
+    at.button(key="cert_months_save").click().run()
+    assert "Certificates now stay valid for 24 months." in texts(at)
+    assert at.number_input(key="cert_months").value == 24
+
+
+def test_the_page_speaks_french(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("lea", language="fr")
+    at = training_page("lea")
+    assert at.title[0].value == "Formation"
+    assert [t.label for t in at.tabs] == ["Modules", "Charte de publication", "Certificat"]
+    shown = texts(at)
+    assert "Non commencé" in shown and FIRST.text("title", "fr") in shown
+    assert "Vous n’êtes pas encore certifié." in shown
+    at.button(key=f"open_{FIRST.slug}").click().run()
+    assert at.subheader[0].value == FIRST.lessons[0]["title"]["fr"]
+    assert at.button(key="lesson_read").label == "Marquer comme lue, leçon suivante"
