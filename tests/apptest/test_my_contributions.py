@@ -6,24 +6,11 @@ from sqlalchemy import func, select
 
 from lib.db import session_scope
 from lib.models import Contribution, utcnow
+from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import signed_in, texts
 
 TODAY = utcnow().date()
 SAVE_NEW = "FormSubmitter:contrib_new-Log the contribution"
-
-
-def open_page(username: str, tab: str | None = None):
-    at = signed_in(username)
-    at.switch_page("pages/my_contributions.py").run()
-    if tab:
-        at.session_state["contrib_tabs"] = tab
-        at.run()
-    return at
-
-
-def contributions(engine) -> list:
-    with session_scope(engine, write=False) as session:
-        return session.execute(select(Contribution.__table__).order_by(Contribution.id)).all()
 
 
 def test_refused_without_the_employee_role(app_engine, add_user):
@@ -38,7 +25,7 @@ def test_refused_without_the_employee_role(app_engine, add_user):
 def test_empty_state_says_what_to_do(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
-    at = open_page("emma", "My contributions")
+    at = open_page("emma", "my_contributions", "My contributions")
     assert "No contribution matches this period" in texts(at)
     assert at.metric[0].value == "0"
 
@@ -46,7 +33,7 @@ def test_empty_state_says_what_to_do(app_engine, add_user):
 def test_log_a_contribution_with_some_figures(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
-    at = open_page("emma")
+    at = open_page("emma", "my_contributions")
     at.selectbox(key="contrib_new_platform").select("x")
     at.selectbox(key="contrib_new_kind").select("customer_reply")
     at.text_input(key="contrib_new_url").input("https://x.com/emma/status/42")
@@ -54,7 +41,7 @@ def test_log_a_contribution_with_some_figures(app_engine, add_user):
     at.number_input(key="contrib_new_reactions").set_value(30)
     at.button(key=SAVE_NEW).click().run()
     assert "Contribution logged" in texts(at)
-    [row] = contributions(app_engine)
+    [row] = rows(app_engine, Contribution)
     assert (row.user_id, row.platform, row.kind, row.impressions, row.reactions, row.comments) == (
         emma.id, "x", "customer_reply", 1500, 30, None)
     assert at.text_input(key="contrib_new_url").value == ""  # the form is ready for the next one
@@ -64,11 +51,11 @@ def test_log_a_contribution_with_some_figures(app_engine, add_user):
 def test_bad_input_is_explained_and_changes_nothing(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
-    at = open_page("emma")
+    at = open_page("emma", "my_contributions")
     at.text_input(key="contrib_new_url").input("linkedin.com/in/emma")
     at.button(key=SAVE_NEW).click().run()
     assert "URL: must be a web address starting with http:// or https://." in texts(at)
-    assert contributions(app_engine) == []
+    assert rows(app_engine, Contribution) == []
     assert at.text_input(key="contrib_new_url").value == "linkedin.com/in/emma"
 
 
@@ -78,22 +65,22 @@ def test_list_edit_and_delete(app_engine, add_user):
     with session_scope(app_engine) as session:
         session.add(Contribution(user_id=emma.id, occurred_on=TODAY - timedelta(days=2), platform="linkedin",
                                  kind="share", impressions=100))
-    at = open_page("emma", "My contributions")
+    at = open_page("emma", "my_contributions", "My contributions")
     table = at.dataframe[0].value
     assert table["Platform"].tolist() == ["LinkedIn"] and table["Impressions"].tolist() == [100]
-    row_id = contributions(app_engine)[0].id
+    row_id = rows(app_engine, Contribution)[0].id
     at.selectbox(key="contrib_pick").select(row_id).run()
     at.number_input(key=f"contrib_edit_{row_id}_impressions").set_value(250)
     at.button(key=f"FormSubmitter:contrib_edit_{row_id}-Save changes").click().run()
     assert "Contribution updated." in texts(at)
-    assert contributions(app_engine)[0].impressions == 250
+    assert rows(app_engine, Contribution)[0].impressions == 250
 
     at.selectbox(key="contrib_pick").select(row_id).run()
     assert at.button(key="contrib_delete").disabled
     at.checkbox(key=f"contrib_confirm_{row_id}").check().run()
     at.button(key="contrib_delete").click().run()
     assert "Contribution deleted." in texts(at)
-    assert contributions(app_engine) == []
+    assert rows(app_engine, Contribution) == []
 
 
 def upload(at, data: bytes):
@@ -104,30 +91,30 @@ def upload(at, data: bytes):
 def test_import_refuses_a_file_with_a_bad_row_and_names_it(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
-    at = open_page("emma", "Import and export")
-    rows = [f"{TODAY},linkedin,share,https://example.com/{i},{i},,,,,," for i in range(10)]
-    rows[4] = f"{TODAY},linkedin,share,https://example.com/4,minus four,,,,,,"
+    at = open_page("emma", "my_contributions", "Import and export")
+    lines = [f"{TODAY},linkedin,share,https://example.com/{i},{i},,,,,," for i in range(10)]
+    lines[4] = f"{TODAY},linkedin,share,https://example.com/4,minus four,,,,,,"
     data = ("date,platform,kind,url,impressions,reactions,comments,shares,clicks,minutes_spent,note\n"
-            + "\n".join(rows)).encode()
+            + "\n".join(lines)).encode()
     upload(at, data)
     assert "Nothing was imported: 1 problem(s)" in texts(at)
     problems = at.dataframe[0].value
     assert problems.iloc[0].tolist() == [6, "impressions", "must be a whole number (0, 1, 2…)."]
     assert not [b for b in at.button if b.key == "contrib_import"]
-    assert contributions(app_engine) == []
+    assert rows(app_engine, Contribution) == []
 
 
 def test_import_preview_commit_and_reimport(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
-    at = open_page("emma", "Import and export")
+    at = open_page("emma", "my_contributions", "Import and export")
     data = f"date,platform,kind\n{TODAY},linkedin,share\n{TODAY},X,Comment\n".encode()
     upload(at, data)
     assert "Preview: 2 new contribution(s) to import" in texts(at)
-    assert contributions(app_engine) == []
+    assert rows(app_engine, Contribution) == []
     at.button(key="contrib_import").click().run()
     assert "Import done: 2 contribution(s) added, 0 skipped" in texts(at)
-    assert len(contributions(app_engine)) == 2
+    assert len(rows(app_engine, Contribution)) == 2
     at.file_uploader(key="contrib_upload_1").set_value(("mine.csv", data, "text/csv"))
     at.run()
     assert "Preview: 0 new contribution(s) to import, 2 already imported" in texts(at)
@@ -139,7 +126,7 @@ def test_export_is_prepared_on_demand(app_engine, add_user):
     emma = add_user("emma")
     with session_scope(app_engine) as session:
         session.add(Contribution(user_id=emma.id, occurred_on=TODAY, platform="x", kind="share"))
-    at = open_page("emma", "Import and export")
+    at = open_page("emma", "my_contributions", "Import and export")
     assert [b.key for b in at.get("download_button")] == ["contrib_template"]
     at.button(key="contrib_export").click().run()
     assert {"contrib_export_file_csv", "contrib_export_file_xlsx"} <= {b.key for b in at.get("download_button")}
@@ -148,7 +135,7 @@ def test_export_is_prepared_on_demand(app_engine, add_user):
 def test_french_interface(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma", language="fr")
-    at = open_page("emma")
+    at = open_page("emma", "my_contributions")
     assert at.title[0].value == "Mes contributions"
     with session_scope(app_engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(Contribution)) == 0

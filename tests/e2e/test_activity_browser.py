@@ -12,6 +12,23 @@ def open_tab(page, name: str) -> None:
     settle(page)
 
 
+def pick(page, label: str, option: str) -> None:
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+    settle(page)
+
+
+def in_french(page, heading_en: str, heading_fr: str, name: str) -> None:
+    """Switch the interface to French, take a screenshot, and switch back."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Français").click()
+    page.get_by_role("heading", name=heading_fr).wait_for()
+    settle(page)
+    shot(page, name)
+    sidebar.get_by_text("English").click()
+    page.get_by_role("heading", name=heading_en).wait_for()
+
+
 def test_contributions_flow(server, page):
     sign_in(page, server["base"], "emma", path="my_contributions")
     page.get_by_role("heading", name="My contributions").wait_for()
@@ -31,9 +48,32 @@ def test_contributions_flow(server, page):
     shot(page, "activity_04_contribution_list")
     open_tab(page, "Import and export")
     shot(page, "activity_05_contribution_import")
-    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
-    page.get_by_role("heading", name="Mes contributions").wait_for()
-    settle(page)
-    shot(page, "activity_06_contributions_fr")
-    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
-    page.get_by_role("heading", name="My contributions").wait_for()
+    in_french(page, "My contributions", "Mes contributions", "activity_06_contributions_fr")
+
+
+def test_signals_flow(server, page, browser):
+    sign_in(page, server["base"], "emma", path="customer_signals")
+    page.get_by_role("heading", name="Customer signals").wait_for()
+    page.get_by_role("button", name="Report the signal").click()
+    page.get_by_text("Customer or company: is required.").wait_for()
+    shot(page, "activity_10_signal_refused")
+    page.get_by_role("textbox", name="Customer or company").fill("Durand SAS")
+    page.get_by_role("textbox", name="What happened").fill("Asked in a LinkedIn comment for a demo of the new range.")
+    page.get_by_role("spinbutton", name="Estimated value").fill("12000")
+    shot(page, "activity_11_signal_form")
+    page.get_by_role("button", name="Report the signal").click()
+    page.get_by_text("reported. Its target time").wait_for()
+    open_tab(page, "My signals")
+    shot(page, "activity_12_my_signals")
+
+    hr = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB").new_page()
+    sign_in(hr, server["base"], "hugo", path="customer_signals")
+    hr.get_by_role("heading", name="Customer signals").wait_for()
+    open_tab(hr, "All signals")
+    pick(hr, "Open a signal", "#1 · Durand SAS")
+    settle(hr)
+    hr.get_by_role("button", name="Change the status").click()
+    hr.get_by_text("Status changed to").wait_for()
+    shot(hr, "activity_13_signal_detail_hr")
+    in_french(hr, "Customer signals", "Signaux clients", "activity_14_signals_fr")
+    hr.context.close()
