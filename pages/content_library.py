@@ -1,10 +1,138 @@
-"""Content library: announced screen (built by a later issue)."""
+"""Content library: share-ready posts to copy and share; HR and communications publish them."""
 
 import streamlit as st
 
-from lib.ui import guard, tr
+from lib import content
+from lib.i18n import label
+from lib.models import utcnow
+from lib.ui import flash, guard, lang, read, show_flash, tr, write
+from lib.vocab import PLATFORMS
 
-guard("content_library")
+who = guard("content_library")
 st.title(tr("page.content_library"))
-st.info(tr("placeholder.coming"), icon=":material/construction:")
-st.markdown(tr("placeholder.content_library"))
+st.caption(tr("library.intro"))
+show_flash()
+today = utcnow().date()
+editor = who.has(*content.EDITORS)
+
+
+def vocab(code) -> str:
+    return label(code, lang())
+
+
+def done(message_key: str) -> None:
+    flash(tr(message_key))
+    st.rerun()
+
+
+# --- current items -------------------------------------------------------------------------
+
+
+def item_card(item) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{item.title}**")
+        if item.required:
+            st.badge(tr("library.required"), icon=":material/priority_high:", color="orange")
+        until = tr("library.until", day=item.ends_on.isoformat()) if item.ends_on else tr("library.no_end")
+        st.caption(" · ".join(x for x in (
+            item.campaign, ", ".join(vocab(p) for p in item.platforms), until,
+            tr("library.shared_count", n=item.shares, mine=item.my_shares),
+        ) if x))
+        mine, other = ("text_fr", "text_en") if lang() == "fr" else ("text_en", "text_fr")
+        st.code(getattr(item, mine), language=None, wrap_lines=True)
+        with st.expander(tr("library.other_language")):
+            st.code(getattr(item, other), language=None, wrap_lines=True)
+        c1, c2, _ = st.columns([1, 1, 2])
+        if item.url:
+            c1.link_button(tr("library.open_link"), item.url, icon=":material/open_in_new:")
+        if who.has("employee") and c2.button(tr("library.i_shared"), key=f"library_shared_{item.id}",
+                                             icon=":material/check:", type="primary"):
+            ok, prefill = write(content.share_prefill, item.id, today)
+            if ok:
+                st.session_state["contribution_prefill"] = prefill
+                st.switch_page("pages/my_contributions.py")
+
+
+def current_tab() -> None:
+    platform = st.selectbox(tr("field.library.platforms"), [None, *PLATFORMS], key="library_platform",
+                            format_func=lambda p: tr("library.all_platforms") if p is None else vocab(p))
+    items = read(content.current_items, today, platform)
+    if items.empty:
+        st.info(tr("library.empty_editor" if editor else "library.empty"), icon=":material/info:")
+    for item in items.itertuples():
+        item_card(item)
+
+
+# --- publishing (HR, admin) ----------------------------------------------------------------
+
+
+def item_form(form: str, values: dict, submit: str) -> dict | None:
+    campaigns = read(content.campaigns)
+    with st.form(form):
+        c1, c2 = st.columns([2, 1])
+        out = {"title": c1.text_input(tr("field.library.title"), value=values.get("title", ""), key=f"{form}_title")}
+        current = values.get("campaign") or None
+        out["campaign"] = c2.selectbox(
+            tr("field.library.campaign"), campaigns, accept_new_options=True, placeholder=tr("library.campaign_help"),
+            index=campaigns.index(current) if current in campaigns else None, key=f"{form}_campaign",
+        )
+        c1, c2 = st.columns(2)
+        out["text_en"] = c1.text_area(tr("field.library.text_en"), value=values.get("text_en", ""), height=160,
+                                      key=f"{form}_text_en")
+        out["text_fr"] = c2.text_area(tr("field.library.text_fr"), value=values.get("text_fr", ""), height=160,
+                                      key=f"{form}_text_fr")
+        out["url"] = st.text_input(tr("field.library.url"), value=values.get("url", ""), placeholder="https://",
+                                   key=f"{form}_url")
+        c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+        out["platforms"] = c1.multiselect(tr("field.library.platforms"), PLATFORMS, format_func=vocab,
+                                          default=values.get("platforms", ["linkedin"]), key=f"{form}_platforms")
+        out["starts_on"] = c2.date_input(tr("field.library.starts_on"), value=values.get("starts_on", today),
+                                         format="YYYY-MM-DD", key=f"{form}_starts_on")
+        out["ends_on"] = c3.date_input(tr("field.library.ends_on"), value=values.get("ends_on"), format="YYYY-MM-DD",
+                                       key=f"{form}_ends_on")
+        out["required"] = c4.checkbox(tr("field.library.required"), value=values.get("required", False),
+                                      help=tr("library.required_help"), key=f"{form}_required")
+        if st.form_submit_button(submit, type="primary"):
+            return out
+    return None
+
+
+def manage_tab() -> None:
+    items = read(content.all_items, today)
+    if items.empty:
+        st.info(tr("library.none_yet"), icon=":material/info:")
+    else:
+        table = items.assign(
+            state=items["state"].map(lambda s: tr(f"library.state.{s}")),
+            platforms=items["platforms"].map(lambda ps: ", ".join(vocab(p) for p in ps)),
+        )[["id", "title", "campaign", "state", "starts_on", "ends_on", "required", "platforms", "shares"]]
+        st.dataframe(table.rename(columns=lambda c: tr(f"library.col.{c}")), hide_index=True, width="stretch",
+                     placeholder="—")
+    titles = dict(zip(items["id"], items["title"]))
+    picked = st.selectbox(tr("library.pick"), [None, *titles], key="library_pick",
+                          format_func=lambda i: tr("library.new_item") if i is None else f"#{i} · {titles[i]}")
+    if picked is None:
+        generation = st.session_state.setdefault("library_form_generation", 0)
+        submitted = item_form(f"library_new_{generation}", {}, tr("library.publish"))
+        if submitted is not None and write(content.save_item, None, **submitted)[0]:
+            st.session_state["library_form_generation"] = generation + 1
+            done("library.published")
+        return
+    submitted = item_form(f"library_edit_{picked}", read(content.get_item, picked), tr("library.save"))
+    if submitted is not None and write(content.save_item, picked, **submitted)[0]:
+        done("library.saved")
+    archived = bool(items.set_index("id").at[picked, "archived"])
+    if st.button(tr("library.restore" if archived else "library.archive"), key="library_archive",
+                 icon=":material/unarchive:" if archived else ":material/archive:"):
+        if write(content.set_archived, picked, not archived)[0]:
+            done("library.restored" if archived else "library.archived")
+
+
+names = [tr("library.tab_current")] + ([tr("library.tab_manage")] if editor else [])
+tabs = st.tabs(names, key="library_tabs", on_change="rerun")
+if tabs[0].open:
+    with tabs[0]:
+        current_tab()
+if editor and tabs[-1].open:
+    with tabs[-1]:
+        manage_tab()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from lib import content
 from lib import contribution_import as imports
 from lib import contributions as contrib
 from lib.errors import ValidationError
@@ -43,8 +44,14 @@ def contribution_form(form: str, submit: str) -> dict | None:
                                      key=f"{form}_platform"),
             "kind": c3.selectbox(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab,
                                  key=f"{form}_kind"),
-            "url": st.text_input(tr("field.contrib.url"), placeholder="https://", key=f"{form}_url"),
         }
+        c1, c2 = st.columns([2, 1])
+        values["url"] = c1.text_input(tr("field.contrib.url"), placeholder="https://", key=f"{form}_url")
+        items = read(content.choices, today, st.session_state.get(f"{form}_content_item_id"))
+        values["content_item_id"] = c2.selectbox(
+            tr("field.contrib.content_item"), [None, *items], key=f"{form}_content_item_id",
+            format_func=lambda i: tr("contrib.no_content") if i is None else items[i],
+        )
         st.caption(tr("contrib.figures_help"))
         for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES):
             values[name] = column.number_input(tr(f"field.contrib.{name}"), min_value=0, step=1, value=None,
@@ -59,7 +66,7 @@ def contribution_form(form: str, submit: str) -> dict | None:
 
 
 BLANK = {"date": today, "platform": PLATFORMS[0], "kind": CONTRIBUTION_KINDS[0], "url": "", "note": "",
-         "minutes_spent": None, **dict.fromkeys(contrib.FIGURES)}
+         "minutes_spent": None, "content_item_id": None, **dict.fromkeys(contrib.FIGURES)}
 
 
 # --- period, filters and my figures ------------------------------------------------------
@@ -83,7 +90,8 @@ m[2].metric(tr("contrib.engagement"), number(figures["engagement"]), help=tr("co
 rate = figures["engagement_rate"]
 m[3].metric(tr("contrib.engagement_rate"), "—" if rate is None else tr("contrib.percent", n=number(100 * rate, 1)),
             help=tr("contrib.engagement_rate_help"))
-m[4].metric(tr("contrib.minutes"), tr("contrib.minutes_value", n=number(figures["minutes"] or 0)))
+minutes = figures["minutes"]
+m[4].metric(tr("contrib.minutes"), "—" if minutes is None else tr("contrib.minutes_value", n=number(minutes)))
 m[5].metric(tr("contrib.streak"), tr("contrib.streak_value", n=figures["streak_weeks"]),
             help=tr("contrib.streak_help", goal=figures["weekly_goal"]))
 st.caption(tr("contrib.this_week", n=figures["this_week"], goal=figures["weekly_goal"]))
@@ -98,6 +106,8 @@ tab_log, tab_list, tab_import = st.tabs(
 if tab_log.open:
     with tab_log:
         prefill = st.session_state.pop("contribution_prefill", None)
+        if prefill:
+            st.info(tr("contrib.prefilled"), icon=":material/edit_note:")
         if prefill or st.session_state.pop("contrib_new_reset", False):
             seed("contrib_new", {**BLANK, **(prefill or {})}, overwrite=True)
         seed("contrib_new", BLANK)

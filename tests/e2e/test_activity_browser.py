@@ -77,3 +77,32 @@ def test_signals_flow(server, page, browser):
     shot(hr, "activity_13_signal_detail_hr")
     in_french(hr, "Customer signals", "Signaux clients", "activity_14_signals_fr")
     hr.context.close()
+
+
+def test_content_library_flow(server, page, browser):
+    hr = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB").new_page()
+    sign_in(hr, server["base"], "hugo", path="content_library")
+    hr.get_by_role("heading", name="Content library").wait_for()
+    open_tab(hr, "Publish and manage")
+    hr.get_by_role("textbox", name="Title").fill("Open day in Lyon")
+    hr.get_by_role("textbox", name="Suggested text in English").fill(
+        "I work at Porte-voix: come and meet our teams at the Lyon open day on Saturday! #OpenDay")
+    hr.get_by_role("textbox", name="Suggested text in French").fill(
+        "Je travaille chez Porte-voix : venez rencontrer nos équipes samedi à Lyon ! #PortesOuvertes")
+    hr.get_by_role("textbox", name="Link to share").fill("https://example.com/open-day")
+    shot(hr, "activity_20_library_publish")
+    hr.get_by_role("button", name="Publish").click()
+    hr.get_by_text("Item published.").wait_for()
+    shot(hr, "activity_21_library_manage")
+    hr.context.close()
+
+    sign_in(page, server["base"], "emma", path="content_library")
+    page.get_by_text("Open day in Lyon").wait_for()
+    shot(page, "activity_22_library_current")
+    in_french(page, "Content library", "Bibliothèque de contenus", "activity_23_library_fr")
+    page.get_by_role("button", name="I shared this").click()
+    page.get_by_text("Pre-filled from the content library").wait_for()
+    settle(page)
+    shot(page, "activity_24_shared_prefill")
+    page.get_by_role("button", name="Log the contribution").click()
+    page.get_by_text("Contribution logged").wait_for()

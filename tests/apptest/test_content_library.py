@@ -1,0 +1,94 @@
+"""The Content library page: publish (HR), read, copy and "I shared this" (employees), refusals."""
+
+from lib import content
+from lib.db import session_scope
+from lib.models import ContentItem, Contribution, utcnow
+from tests.apptest.activity_helpers import open_page, rows
+from tests.apptest.conftest import signed_in, texts
+
+TODAY = utcnow().date()
+PUBLISH = "FormSubmitter:library_new_0-Publish"
+
+
+def publish(engine, hr, **values):
+    values = {"title": "Open day in Lyon", "text_en": "Come and meet us on Saturday!",
+              "text_fr": "Venez nous rencontrer samedi !", "url": "https://example.com/open-day",
+              "platforms": ["facebook", "linkedin"], "starts_on": TODAY, **values}
+    with session_scope(engine) as session:
+        return content.save_item(session, hr, **values).id
+
+
+def test_refused_for_executives(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("boss", "executive")
+    at = signed_in("boss")
+    at.switch_page("pages/content_library.py").run()
+    assert "You do not have access to this page" in texts(at)
+
+
+def test_empty_library_says_what_to_do(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = open_page("emma", "content_library")
+    assert "Nothing to share right now" in texts(at)
+    assert [t.label for t in at.tabs] == ["To share now"]  # no publishing for employees
+
+
+def test_employee_copies_and_records_i_shared_this(app_engine, add_user):
+    add_user("root", "admin")
+    hugo, emma = add_user("hugo", "hr"), add_user("emma")
+    item = publish(app_engine, hugo, required=True)
+    at = open_page("emma", "content_library")
+    assert "Open day in Lyon" in texts(at)
+    assert at.code[0].value == "Come and meet us on Saturday!"
+    at.button(key=f"library_shared_{item}").click().run()
+    assert at.title[0].value == "My contributions"
+    assert "Pre-filled from the content library" in texts(at)
+    assert at.selectbox(key="contrib_new_platform").value == "facebook"
+    assert at.selectbox(key="contrib_new_kind").value == "share"
+    assert at.text_input(key="contrib_new_url").value == "https://example.com/open-day"
+    assert at.selectbox(key="contrib_new_content_item_id").value == item
+    at.switch_page("pages/my_contributions.py")  # where the browser now is (AppTest keeps its own page)
+    at.number_input(key="contrib_new_reactions").set_value(12)
+    at.button(key="FormSubmitter:contrib_new-Log the contribution").click().run()
+    assert "Contribution logged" in texts(at)
+    [row] = rows(app_engine, Contribution)
+    assert (row.user_id, row.content_item_id, row.kind, row.reactions) == (emma.id, item, "share", 12)
+
+
+def test_text_in_the_interface_language(app_engine, add_user):
+    add_user("root", "admin")
+    hugo = add_user("hugo", "hr")
+    add_user("lea", language="fr")
+    publish(app_engine, hugo)
+    at = open_page("lea", "content_library")
+    assert at.code[0].value == "Venez nous rencontrer samedi !"
+    assert at.button[0].label == "Je l’ai partagé"
+
+
+def test_hr_publishes_with_every_problem_explained(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("hugo", "hr")
+    at = open_page("hugo", "content_library", "Publish and manage")
+    assert "No content item yet" in texts(at)
+    at.text_input(key="library_new_0_url").input("example.com")
+    at.button(key=PUBLISH).click().run()
+    shown = texts(at)
+    assert "Title: is required." in shown and "Link to share: must be a web address" in shown
+    assert rows(app_engine, ContentItem) == []
+
+    at.text_input(key="library_new_0_title").input("Our new Lille office")
+    at.selectbox(key="library_new_0_campaign").set_value("Employer brand")
+    at.text_area(key="library_new_0_text_en").input("We opened in Lille!")
+    at.text_area(key="library_new_0_text_fr").input("Nous avons ouvert à Lille !")
+    at.text_input(key="library_new_0_url").input("https://example.com/lille")
+    at.button(key=PUBLISH).click().run()
+    assert "Item published." in texts(at)
+    [item] = rows(app_engine, ContentItem)
+    assert (item.title, item.platforms, item.archived) == ("Our new Lille office", ["linkedin"], False)
+    assert at.dataframe[0].value["State"].tolist() == ["Published"]
+
+    at.selectbox(key="library_pick").select(item.id).run()
+    at.button(key="library_archive").click().run()
+    assert "Item withdrawn" in texts(at)
+    assert rows(app_engine, ContentItem)[0].archived
