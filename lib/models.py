@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -345,3 +347,85 @@ class AuditEvent(Base):
     subject_id: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")  # the person concerned
     target: Mapped[str | None] = mapped_column(String(120))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# --- rollups for the leadership overview ---------------------------------------------------
+# Kept exact by database triggers on `contributions` and `customer_signals` (migration 0006),
+# whatever code path writes the rows; nothing in the application writes them. `department_key`
+# is the department id, or 0 for rows without one. Sums count known figures only (NULL: unknown).
+
+
+class ActivityDaily(Base):
+    """Contributions and their known figures per day, department and platform."""
+
+    __tablename__ = "activity_daily"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    week: Mapped[date] = mapped_column(Date)  # the Monday of `day`'s week
+    contributions: Mapped[int] = mapped_column(Integer)
+    impressions: Mapped[int] = mapped_column(BigInteger)
+    impressions_known: Mapped[int] = mapped_column(Integer)  # contributions whose reach is known
+    engagement_known: Mapped[int] = mapped_column(BigInteger)  # their reactions + comments + shares
+    reactions: Mapped[int] = mapped_column(BigInteger)
+    comments: Mapped[int] = mapped_column(BigInteger)
+    shares: Mapped[int] = mapped_column(BigInteger)
+    clicks: Mapped[int] = mapped_column(BigInteger)
+
+
+class AmbassadorDay(Base):
+    """How many contributions a person made on a day, in a department."""
+
+    __tablename__ = "ambassador_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    department_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+
+
+class AmbassadorMonth(Base):
+    """The same per calendar month (`month` is its first day), so long periods read few rows."""
+
+    __tablename__ = "ambassador_months"
+    __table_args__ = {"sqlite_with_rowid": False}
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    department_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contributions: Mapped[int] = mapped_column(Integer)
+
+
+class SignalDaily(Base):
+    """Customer signals per day of report, department, type and currency (values as reported)."""
+
+    __tablename__ = "signal_daily"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    department_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    signal_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)  # EUR when none was given
+    week: Mapped[date] = mapped_column(Date)
+    signals: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Numeric(18, 2))  # sum of the known estimated values
+    open_signals: Mapped[int] = mapped_column(Integer)  # not resolved yet
+
+
+class SignalAck(Base):
+    """One row per acknowledged signal: hours from report to acknowledgement (for the median)."""
+
+    __tablename__ = "signal_acks"
+    __table_args__ = {"sqlite_with_rowid": False}
+    reported_at: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    department_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    signal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    acks: Mapped[int] = mapped_column(Integer)  # 1 (0 only transiently, while a trigger moves it)
+    hours: Mapped[float] = mapped_column(Float)
+
+
+class DataVersion(Base):
+    """One row whose `version` changes with every committed change to what the overview shows."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
