@@ -17,6 +17,11 @@ STATUS_STYLE = {
     "outdated": ("orange", ":material/update:"),
     "overdue": ("red", ":material/schedule:"),
 }
+REVIEW_MARK = {
+    "right": ":green[:material/check_circle:]",
+    "wrong": ":red[:material/cancel:]",
+    "other": ":gray[:material/radio_button_unchecked:]",
+}
 OPEN_LABEL = {"not_started": "start", "in_progress": "resume", "passed": "review", "outdated": "retake",
               "overdue": "resume"}
 
@@ -48,9 +53,12 @@ def header() -> None:
               tr("training.metric.to_confirm") if me.must_acknowledge
               else tr("training.metric.confirmed", version=me.policy_version))
     cert = me.certificate
-    c3.metric(tr("training.metric.certification"),
-              day(cert.expires_at) if me.certified else tr("training.metric.not_certified"),
-              help=tr("training.metric.certification_help"))
+    if me.certified:
+        c3.metric(tr("training.metric.certified_until"), day(cert.expires_at),
+                  help=tr("training.metric.certification_help"))
+    else:
+        c3.metric(tr("training.metric.certification"), tr("training.metric.not_certified"),
+                  help=tr("training.metric.certification_help"))
     if me.certified:
         st.success(tr("training.cert.valid", date=day(cert.expires_at)), icon=":material/verified:")
     elif cert is not None:
@@ -85,11 +93,12 @@ def clear_quiz() -> None:
 
 def catalogue_view() -> None:
     st.caption(tr("training.catalogue_caption"))
-    columns = st.columns(2)
     for i, state in enumerate(me.modules):
+        if i % 2 == 0:
+            columns = st.columns(2)
         m = state.module
         color, icon = STATUS_STYLE[state.status]
-        with columns[i % 2].container(border=True):
+        with columns[i % 2].container(border=True, height="stretch"):
             st.markdown(f"**{m.data['order']}. {titles[m.slug]}**")
             st.badge(tr(f"training.status.{state.status}"), color=color, icon=icon)
             facts = [tr("training.minutes", n=m.data["duration_minutes"]),
@@ -122,9 +131,14 @@ def lesson_view(state, index: int) -> None:
             st.rerun()
 
 
-def answers_text(question: dict, ids) -> str:
-    texts = {o["id"]: o["text"][L] for o in question["options"]}
-    return "; ".join(texts[i] for i in ids if i in texts) or "—"
+def options_review(question: dict, chosen) -> str:
+    """Every option, the right ones ticked in green, a wrong choice crossed in red, choices labelled."""
+    lines = []
+    for o in question["options"]:
+        kind = "right" if o["correct"] else "wrong" if o["id"] in chosen else "other"
+        mine = f" · *{tr('training.review.yours')}*" if o["id"] in chosen else ""
+        lines.append(f"{REVIEW_MARK[kind]} ({o['id']}) {o['text'][L]}{mine}")
+    return "  \n".join(lines)
 
 
 def quiz_view(state) -> None:
@@ -133,12 +147,12 @@ def quiz_view(state) -> None:
     st.caption(tr("training.quiz.intro", n=len(m.quiz), mark=m.pass_mark))
     with st.form("training_quiz"):
         for n, q in enumerate(m.quiz, start=1):
-            prompt = f"**{n}.** {q['prompt'][L]}"
-            texts = {o["id"]: o["text"][L] for o in q["options"]}
+            st.markdown(f"**{n}. {q['prompt'][L]}**")
+            texts = {o["id"]: f"({o['id']}) {o['text'][L]}" for o in q["options"]}
             if q["kind"] == "single":
-                st.radio(prompt, list(texts), format_func=texts.get, index=None, key=f"quiz_{q['id']}")
+                st.radio(q["prompt"][L], list(texts), format_func=texts.get, index=None,
+                         key=f"quiz_{q['id']}", label_visibility="collapsed")
             else:
-                st.markdown(prompt)
                 for oid, text in texts.items():
                     st.checkbox(text, key=f"quiz_{q['id']}_{oid}")
             st.divider()
@@ -174,12 +188,15 @@ def result_view(state) -> None:
                score=grade.score, mark=grade.pass_mark, right=sum(r.right for r in grade.results),
                total=len(grade.results)))
         st.caption(tr("training.result.when", when=submitted_at.strftime("%Y-%m-%d %H:%M")))
+        st.caption(tr("training.review.legend"))
         for n, (q, r) in enumerate(zip(m.quiz, grade.results), start=1):
             with st.container(border=True):
-                mark = ":green[:material/check_circle:]" if r.right else ":red[:material/cancel:]"
-                st.markdown(f"{mark} **{n}.** {q['prompt'][L]}")
-                st.markdown(f"{tr('training.review.yours')} {answers_text(q, r.chosen)}  \n"
-                            f"{tr('training.review.correct')} {answers_text(q, r.correct)}")
+                st.markdown(f"**{n}. {q['prompt'][L]}**")
+                if r.right:
+                    st.badge(tr("training.review.right"), color="green", icon=":material/check:")
+                else:
+                    st.badge(tr("training.review.wrong"), color="red", icon=":material/close:")
+                st.markdown(options_review(q, r.chosen))
                 st.info(q["explanation"][L], icon=":material/lightbulb:")
     st.button(tr("training.retry"), key="quiz_retry", type="primary", icon=":material/replay:",
               on_click=lambda: (go("quiz"), clear_quiz()))
@@ -198,7 +215,8 @@ def module_view(slug: str) -> None:
     with nav:
         for i, lesson in enumerate(m.lessons):
             done = lesson["id"] in state.read
-            st.button(lesson["title"][L], key=f"lesson_{i}", width="stretch", on_click=go, args=(i,),
+            st.button(f"{i + 1}. {lesson['title'][L]}", key=f"lesson_{i}", width="stretch", wrap=True,
+                      on_click=go, args=(i,),
                       type="primary" if step == i else "secondary",
                       icon=":material/check_circle:" if done else ":material/radio_button_unchecked:")
         st.button(tr("training.quiz.title"), key="lesson_quiz", width="stretch", icon=":material/quiz:",
@@ -214,6 +232,14 @@ def module_view(slug: str) -> None:
             result_view(state)
         else:
             quiz_view(state)
+
+
+def modules_view() -> None:
+    opened = st.session_state.get("training_open")
+    if opened in titles:
+        module_view(opened)
+    else:
+        catalogue_view()
 
 
 def guidelines_view() -> None:
@@ -241,9 +267,8 @@ def certificate_view() -> None:
         st.info(tr("training.certificate.missing", todo=todo_text()), icon=":material/workspace_premium:")
         return
     cert = me.certificate
-    st.success(tr("training.cert.valid", date=day(cert.expires_at)), icon=":material/verified:")
     st.markdown(tr("training.certificate.details", name=me.full_name, n=len(cert.modules),
-                   issued=day(cert.issued_at), version=cert.policy_version))
+                   issued=day(cert.issued_at), expires=day(cert.expires_at), version=cert.policy_version))
     st.download_button(
         tr("training.certificate.download"), read(certificate.certificate_html, L),
         file_name=f"porte-voix-certificate-{who.username}-{day(cert.issued_at)}.html", mime="text/html",
@@ -256,7 +281,7 @@ def assign_form() -> None:
     st.subheader(tr("training.hr.assign"))
     c1, c2 = st.columns(2)
     modules = c1.multiselect(tr("training.hr.modules"), list(titles), format_func=titles.get,
-                             key="assign_modules")
+                             key="assign_modules", placeholder=tr("training.hr.pick_modules"))
     due_on = c2.date_input(tr("training.hr.due_on"), value=utcnow().date() + timedelta(days=30),
                            min_value=utcnow().date(), key="assign_due", format="YYYY-MM-DD")
     scope = c1.radio(tr("training.hr.scope"), assignments.SCOPES, horizontal=True, key="assign_scope",
@@ -308,7 +333,7 @@ def hr_view() -> None:
         labels = {r.id: f"{titles[r.module]} · {scope_text(r)} · {day(r.due_on)}" for r in a.itertuples()}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         picked = c1.selectbox(tr("training.hr.withdraw_pick"), list(labels), format_func=labels.get,
-                              key="withdraw_pick", index=None)
+                              key="withdraw_pick", index=None, placeholder=tr("training.hr.pick_assignment"))
         if c2.button(tr("training.hr.withdraw"), key="withdraw_submit", disabled=picked is None):
             if write(assignments.cancel_assignment, picked)[0]:
                 flash(tr("training.hr.withdrawn"))
@@ -359,17 +384,9 @@ header()
 names = [tr("training.tab.modules"), tr("training.tab.guidelines"), tr("training.tab.certificate")]
 if who.has("hr"):
     names.append(tr("training.tab.hr"))
-tabs = st.tabs(names)
-with tabs[0]:
-    opened = st.session_state.get("training_open")
-    if opened in titles:
-        module_view(opened)
-    else:
-        catalogue_view()
-with tabs[1]:
-    guidelines_view()
-with tabs[2]:
-    certificate_view()
-if who.has("hr"):
-    with tabs[3]:
-        hr_view()
+views = [modules_view, guidelines_view, certificate_view, hr_view]
+# Keyed and tracked, the selected tab survives reruns; only the open one is computed.
+for tab, view in zip(st.tabs(names, key="training_tab", on_change="rerun"), views):
+    if tab.open:
+        with tab:
+            view()

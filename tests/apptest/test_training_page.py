@@ -36,6 +36,12 @@ def training_page(username: str):
     return signed_in(username).switch_page("pages/training.py").run()
 
 
+def open_tab(at, label: str) -> None:
+    """Select a tab as a click would (the tabs are keyed; only the open one is computed)."""
+    at.session_state["training_tab"] = label
+    at.run()
+
+
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
@@ -89,7 +95,10 @@ def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engi
     shown = texts(at)
     assert "Not passed: 63% (5 of 8 right answers; pass mark 80%)" in shown
     assert all(q["explanation"]["en"] in shown for q in FIRST.quiz)
-    assert shown.count("**Right answer:**") == len(FIRST.quiz)
+    assert shown.count(":red-badge[:material/close: Wrong]") == 3
+    assert shown.count(":green-badge[:material/check: Right]") == len(FIRST.quiz) - 3
+    wrong = next(o for o in FIRST.quiz[0]["options"] if not o["correct"])
+    assert f":red[:material/cancel:] ({wrong['id']}) {wrong['text']['en']} · *your answer*" in shown
 
     # Retry with fresh answers, and pass.
     at.button(key="quiz_retry").click().run()
@@ -99,6 +108,7 @@ def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engi
     assert metric(at, "Required modules passed") == "8 / 8"
 
     # Acknowledge the guidelines: the box is required; then certified.
+    open_tab(at, "Posting guidelines")
     at.button(key="policy_submit").click().run()
     assert "Tick the box" in texts(at)
     at.checkbox(key="policy_confirm").check()
@@ -108,6 +118,7 @@ def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engi
     assert "You confirmed version 1 of the guidelines" in shown
 
     # Download the certificate.
+    open_tab(at, "Certificate")
     button = at.get("download_button")[0]
     assert button.label == "Download my certificate"
     name = next(n for n in downloads if n.startswith("porte-voix-certificate-emma-"))
@@ -142,9 +153,9 @@ def test_employee_sees_no_hr_section_and_helpful_empty_states(app_engine, add_us
     add_user("emma")
     at = training_page("emma")
     assert [t.label for t in at.tabs] == ["Modules", "Posting guidelines", "Certificate"]
-    shown = texts(at)
-    assert "Your certificate will be available here once you are certified." in shown
-    assert "Read and confirm the posting guidelines" in shown
+    assert "Read and confirm the posting guidelines" in texts(at)
+    open_tab(at, "Certificate")
+    assert "Your certificate will be available here once you are certified." in texts(at)
     assert at.get("download_button") == []
 
 
@@ -158,6 +169,7 @@ def test_hr_assigns_and_follows_overdue_people(app_engine, add_user):
     add_user("emma", department_id=sales)
     at = training_page("hilda")
     assert [t.label for t in at.tabs][-1] == "Assignments and follow-up (HR)"
+    open_tab(at, "Assignments and follow-up (HR)")
     shown = texts(at)
     for empty in ("No assignments yet.", "Nobody is overdue.", "Nobody needs to recertify."):
         assert empty in shown
@@ -196,6 +208,7 @@ def test_hr_sets_certificate_validity(app_engine, add_user):
     add_user("root", "admin")
     add_user("hilda", "hr")
     at = training_page("hilda")
+    open_tab(at, "Assignments and follow-up (HR)")
     at.number_input(key="cert_months").set_value(24)
     at.button(key="cert_months_save").click().run()
     assert "Certificates now stay valid for 24 months." in texts(at)

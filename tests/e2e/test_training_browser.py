@@ -1,0 +1,152 @@
+"""The training academy in a real browser: a module from first lesson to certificate, in English and
+French, and HR's assignments and overdue list."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from lib.auth import find_user
+from lib.access import Actor
+from lib.catalogue import load_modules, sync_catalogue
+from lib.db import make_engine, session_scope
+from lib.models import Assignment, User, utcnow
+from tests.e2e.conftest import SCREENSHOTS, settle, shot, sign_in
+from tests.unit.test_training import pass_module
+
+pytestmark = pytest.mark.e2e
+MODULES = load_modules()
+FIRST = MODULES[0]
+
+
+@pytest.fixture
+def db(server):
+    engine = make_engine(server["url"])
+    with session_scope(engine) as session:
+        sync_catalogue(session)
+    yield engine
+    with session_scope(engine) as session:  # leave the shared accounts as the other tests expect them
+        session.execute(update(User).values(language="en"))
+    engine.dispose()
+
+
+def actor(engine, username: str) -> Actor:
+    with session_scope(engine, write=False) as session:
+        return Actor.of(find_user(session, username))
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    settle(page)
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    settle(page)
+
+
+def answer(page, answers: dict) -> None:
+    """Tick the options given as {question id: [option ids]} in the quiz form."""
+    for q in FIRST.quiz:
+        for o in q["options"]:
+            if o["id"] in answers[q["id"]]:
+                key = f"quiz_{q['id']}" if q["kind"] == "single" else f"quiz_{q['id']}_{o['id']}"
+                page.locator(f".st-key-{key}").get_by_text(f"({o['id']}) {o['text']['en']}").click()
+    click(page, "Submit my answers")
+
+
+def quiz_answers(wrong: int) -> dict:
+    answers = {q["id"]: [o["id"] for o in q["options"] if o["correct"]] for q in FIRST.quiz}
+    for q in FIRST.quiz[:wrong]:
+        answers[q["id"]] = [next(o["id"] for o in q["options"] if not o["correct"])]
+    return answers
+
+
+def test_employee_from_first_lesson_to_certificate(server, page, db):
+    sign_in(page, server["base"], "emma", path="training")
+    page.get_by_role("heading", name="Training").wait_for()
+    settle(page)
+    shot(page, "training_01_catalogue_new")
+
+    emma = actor(db, "emma")
+    for module in MODULES[1:]:
+        pass_module(db, emma, module)
+    page.reload()
+    page.get_by_text("Required modules still to pass: 1 of 8.").first.wait_for()
+    click(page, "Start")
+    page.get_by_role("heading", name=FIRST.lessons[0]["title"]["en"]).wait_for()
+    shot(page, "training_02_lesson")
+    for _ in FIRST.lessons[:-1]:
+        click(page, "Mark as read, next lesson")
+    click(page, "Mark as read, go to the quiz")
+    page.get_by_role("button", name="Submit my answers").wait_for()
+    shot(page, "training_03_quiz")
+
+    answer(page, quiz_answers(wrong=3))
+    page.get_by_text("Not passed: 63%").scroll_into_view_if_needed()
+    shot(page, "training_04_failed_with_explanations")
+    click(page, "Try the quiz again")
+    answer(page, quiz_answers(wrong=0))
+    page.get_by_text("Passed with 100%").scroll_into_view_if_needed()
+    shot(page, "training_05_passed")
+
+    open_tab(page, "Posting guidelines")
+    page.get_by_text("I have read these posting guidelines").click()
+    click(page, "Confirm")
+    page.get_by_text("you are now a certified ambassador").wait_for()
+    shot(page, "training_06_certified")
+
+    open_tab(page, "Certificate")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my certificate").click()
+    path = SCREENSHOTS / "training_certificate.html"
+    download.value.save_as(path)
+    assert "Emma" in path.read_text()
+    shot(page, "training_07_certificate_tab")
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
+    page.get_by_role("heading", name="Formation").wait_for()
+    settle(page)
+    page.get_by_role("button", name="Tous les modules").click()
+    settle(page)
+    shot(page, "training_08_catalogue_fr")
+    page.get_by_role("button", name="Revoir").first.click()
+    settle(page)
+    shot(page, "training_09_results_fr")
+
+    certificate = page.context.new_page()
+    certificate.goto(path.as_uri())
+    certificate.get_by_role("heading", name="Certificate of completion").wait_for()
+    shot(certificate, "training_10_certificate_printable")
+
+
+def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
+    sign_in(page, server["base"], "hugo", path="training")
+    page.get_by_role("heading", name="Training").wait_for()
+    open_tab(page, "Assignments and follow-up (HR)")
+    click(page, "Assign")
+    page.get_by_text("choose at least one module").wait_for()
+    shot(page, "training_11_hr_refused")
+    page.locator(".st-key-assign_modules input").click()
+    page.get_by_role("option", name=MODULES[6].text("title", "en")).click()
+    page.keyboard.press("Escape")
+    click(page, "Assign")
+    page.get_by_text("Assignments created: 1.").wait_for()
+    with session_scope(db) as session:
+        session.execute(update(Assignment).values(due_on=utcnow().date() - timedelta(days=5)))
+    page.reload()
+    open_tab(page, "Assignments and follow-up (HR)")
+    page.get_by_role("heading", name="Overdue").scroll_into_view_if_needed()
+    shot(page, "training_12_hr_overdue")
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
+    page.get_by_role("heading", name="Formation").wait_for()
+    settle(page)
+    open_tab(page, "Affectations et suivi (RH)")
+    shot(page, "training_13_hr_fr")
+    page.locator(".st-key-withdraw_pick").get_by_role("combobox").click()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    settle(page)
+    click(page, "Retirer")
+    page.get_by_text("Affectation retirée.").wait_for()
