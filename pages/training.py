@@ -307,6 +307,19 @@ def scope_text(row) -> str:
     return f"{label}: {row.target}" if row.target else label
 
 
+def people_list(section: str, df: pd.DataFrame, columns: dict) -> None:
+    """An HR list of people (name, username, department, then `columns`), its empty state, its exports."""
+    if df.empty:
+        st.success(tr(f"training.hr.no_{section}"), icon=":material/task_alt:")
+        return
+    table = pd.DataFrame({
+        tr("field.full_name"): df["full_name"], tr("field.username"): df["username"],
+        tr("field.department"): df["department"].fillna("—"), **columns,
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, f"training-{section}", f"training.{section}", key=f"{section}_export")
+
+
 def hr_view() -> None:
     hr = read(assignments.hr_view)
     c1, c2, c3, c4 = st.columns(4)
@@ -340,35 +353,20 @@ def hr_view() -> None:
                 st.rerun()
 
     st.subheader(tr("training.hr.overdue"))
-    if hr.overdue.empty:
-        st.success(tr("training.hr.no_overdue"), icon=":material/task_alt:")
-    else:
-        o = hr.overdue
-        table = pd.DataFrame({
-            tr("field.full_name"): o["full_name"], tr("field.username"): o["username"],
-            tr("field.department"): o["department"].fillna("—"),
-            tr("training.col.module"): o["module"].map(titles),
-            tr("training.col.due_on"): o["due_on"], tr("training.col.days_late"): o["days_late"],
-        })
-        st.dataframe(table, hide_index=True, width="stretch")
-        download_buttons(table, "training-overdue", "training.overdue", key="overdue_export")
-
+    o = hr.overdue
+    people_list("overdue", o, {
+        tr("training.col.module"): o["module"].map(titles), tr("training.col.due_on"): o["due_on"],
+        tr("training.col.days_late"): o["days_late"],
+    })
     st.subheader(tr("training.hr.recertify"))
     st.caption(tr("training.hr.recertify_caption"))
-    if hr.recertify.empty:
-        st.success(tr("training.hr.no_recertify"), icon=":material/task_alt:")
-    else:
-        r = hr.recertify
-        table = pd.DataFrame({
-            tr("field.full_name"): r["full_name"], tr("field.username"): r["username"],
-            tr("field.department"): r["department"].fillna("—"),
-            tr("training.col.outdated_modules"): r["outdated_modules"],
-            tr("training.col.guidelines_changed"): r["guidelines_changed"],
-            tr("training.col.expired"): r["expired"],
-            tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],
-        })
-        st.dataframe(table, hide_index=True, width="stretch")
-        download_buttons(table, "training-recertify", "training.recertify", key="recertify_export")
+    r = hr.recertify
+    people_list("recertify", r, {
+        tr("training.col.outdated_modules"): r["outdated_modules"],
+        tr("training.col.guidelines_changed"): r["guidelines_changed"],
+        tr("training.col.expired"): r["expired"],
+        tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],
+    })
 
     st.subheader(tr("training.hr.settings"))
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
