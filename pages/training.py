@@ -317,7 +317,9 @@ def people_list(section: str, df: pd.DataFrame, columns: dict) -> None:
         tr("field.department"): df["department"].fillna("—"), **columns,
     })
     st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(table, f"training-{section}", f"training.{section}", key=f"{section}_export")
+    # The files are built on every run once shown (an Excel file of 10,000 rows takes about a second).
+    if st.toggle(tr("training.hr.export"), key=f"{section}_export_on"):
+        download_buttons(table, f"training-{section}", f"training.{section}", key=f"{section}_export")
 
 
 def hr_view() -> None:

@@ -159,7 +159,7 @@ def test_employee_sees_no_hr_section_and_helpful_empty_states(app_engine, add_us
     assert at.get("download_button") == []
 
 
-def test_hr_assigns_and_follows_overdue_people(app_engine, add_user):
+def test_hr_assigns_and_follows_overdue_people(app_engine, add_user, downloads):
     add_user("root", "admin")
     with session_scope(app_engine) as session:
         session.add(Department(name="Sales"))
@@ -192,6 +192,9 @@ def test_hr_assigns_and_follows_overdue_people(app_engine, add_user):
     assert metric(at, "People overdue") == "1"
     overdue = at.dataframe[1].value
     assert overdue["Username"].tolist() == ["emma", "emma"] and overdue["Days late"].tolist() == [2, 2]
+    assert "training-overdue.csv" not in downloads  # built only when asked for
+    at.toggle(key="overdue_export_on").set_value(True).run()
+    assert downloads["training-overdue.csv"].decode("utf-8-sig").count('"emma"') == 2
 
     emma = training_page("emma")
     assert "To do: these assigned modules are past their due date." in texts(emma)
