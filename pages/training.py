@@ -52,19 +52,16 @@ def header() -> None:
     c2.metric(tr("training.metric.guidelines"),
               tr("training.metric.to_confirm") if me.must_acknowledge
               else tr("training.metric.confirmed", version=me.policy_version))
-    cert = me.certificate
+    cert, explain = me.certificate, tr("training.metric.certification_help")
     if me.certified:
-        c3.metric(tr("training.metric.certified_until"), day(cert.expires_at),
-                  help=tr("training.metric.certification_help"))
-    else:
-        c3.metric(tr("training.metric.certification"), tr("training.metric.not_certified"),
-                  help=tr("training.metric.certification_help"))
-    if me.certified:
+        c3.metric(tr("training.metric.certified_until"), day(cert.expires_at), help=explain)
         st.success(tr("training.cert.valid", date=day(cert.expires_at)), icon=":material/verified:")
-    elif cert is not None:
-        st.warning(tr("training.cert.renew", todo=todo_text()), icon=":material/update:")
     else:
-        st.info(tr("training.cert.none", todo=todo_text()), icon=":material/school:")
+        c3.metric(tr("training.metric.certification"), tr("training.metric.not_certified"), help=explain)
+        if cert is not None:
+            st.warning(tr("training.cert.renew", todo=todo_text()), icon=":material/update:")
+        else:
+            st.info(tr("training.cert.none", todo=todo_text()), icon=":material/school:")
     late = [m for m in me.modules if m.status == "overdue"]
     if late:
         lines = "\n".join(
@@ -89,6 +86,12 @@ def go(step) -> None:
 def clear_quiz() -> None:
     for key in [k for k in st.session_state if str(k).startswith("quiz_")]:
         del st.session_state[key]
+
+
+def retry() -> None:
+    """A fresh quiz form (no answers kept from the last attempt)."""
+    go("quiz")
+    clear_quiz()
 
 
 def catalogue_view() -> None:
@@ -198,8 +201,8 @@ def result_view(state) -> None:
                     st.badge(tr("training.review.wrong"), color="red", icon=":material/close:")
                 st.markdown(options_review(q, r.chosen))
                 st.info(q["explanation"][L], icon=":material/lightbulb:")
-    st.button(tr("training.retry"), key="quiz_retry", type="primary", icon=":material/replay:",
-              on_click=lambda: (go("quiz"), clear_quiz()))
+    st.button(tr("training.retry"), key="training_retry", type="primary", icon=":material/replay:",
+              on_click=retry)
 
 
 def module_view(slug: str) -> None:

@@ -101,7 +101,7 @@ def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engi
     assert f":red[:material/cancel:] ({wrong['id']}) {wrong['text']['en']} · *your answer*" in shown
 
     # Retry with fresh answers, and pass.
-    at.button(key="quiz_retry").click().run()
+    at.button(key="training_retry").click().run()
     assert at.radio(key=f"quiz_{FIRST.quiz[0]['id']}").value is None
     answer(at, FIRST, right(FIRST))
     assert "Passed with 100%" in texts(at)

@@ -26,7 +26,7 @@ def db(server):
         sync_catalogue(session)
     yield engine
     with session_scope(engine) as session:  # leave the shared accounts as the other tests expect them
-        session.execute(update(User).values(language="en"))
+        session.execute(update(User).where(User.username.in_(("emma", "hugo"))).values(language="en"))
     engine.dispose()
 
 
