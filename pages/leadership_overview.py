@@ -1,10 +1,140 @@
-"""Leadership overview: announced screen (built by a later issue)."""
+"""Leadership overview: live key figures and charts for a period and a scope, and a board report.
+
+The period and scope live in the URL (`?period=last_90&department=3`, or `period=custom&from=…&to=…`),
+so a view can be bookmarked and shared.
+"""
+
+from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
-from lib.ui import guard, tr
+from lib import org, overview, periods, report
+from lib.charts import latest_table, sections
+from lib.errors import ValidationError
+from lib.i18n import problem_text
+from lib.kpis import cards, emv_formula
+from lib.models import utcnow
+from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
 
-guard("leadership_overview")
+REFRESH_SECONDS = 15
+
+who = guard("leadership_overview")
 st.title(tr("page.leadership_overview"))
-st.info(tr("placeholder.coming"), icon=":material/construction:")
-st.markdown(tr("placeholder.leadership_overview"))
+show_flash()
+
+today = utcnow().date()
+departments = dict(read(org.departments))
+view, link_problems = periods.from_query(st.query_params.to_dict(), today, departments)
+if link_problems:
+    st.warning(tr("leadership.link_fallback", problems=" ".join(problem_text(p, lang()) for p in link_problems),
+                  view=tr(f"leadership.preset.{view.preset}")), icon=":material/link_off:")
+    st.query_params.from_dict(periods.to_query(view))
+scope_name = departments.get(view.department_id) or tr("leadership.company")
+
+
+def go_to(new_view: periods.View) -> None:
+    st.query_params.from_dict(periods.to_query(new_view))
+
+
+def on_preset() -> None:
+    preset = st.session_state["lo_period"]
+    period = view.period if preset == "custom" else periods.preset_period(preset, today)
+    go_to(replace(view, preset=preset, period=period))
+
+
+def on_dates() -> None:
+    picked = st.session_state["lo_dates"]
+    if len(picked) == 2:
+        try:
+            go_to(replace(view, preset="custom", period=periods.custom_period(*picked, today)))
+        except ValidationError as exc:
+            st.session_state["lo_dates_problems"] = exc.problems
+
+
+if st.session_state.get("lo_view") != view or "lo_dates" not in st.session_state:
+    st.session_state.update(
+        lo_view=view, lo_period=view.preset, lo_department=view.department_id,
+        lo_dates=(view.period.start, view.period.end),
+    )
+
+left, middle, right = st.columns(3)
+left.selectbox(tr("leadership.period"), periods.PRESETS, format_func=lambda p: tr(f"leadership.preset.{p}"),
+               key="lo_period", on_change=on_preset)
+if view.preset == "custom":
+    middle.date_input(tr("leadership.dates"), key="lo_dates", max_value=today, format="YYYY-MM-DD", on_change=on_dates)
+    if len(st.session_state["lo_dates"]) < 2:
+        middle.caption(tr("leadership.dates_incomplete"))
+    for problem in st.session_state.pop("lo_dates_problems", []):
+        middle.error(problem_text(problem, lang()))
+right.selectbox(tr("leadership.scope"), [None, *departments], format_func=lambda d: departments.get(d) or tr("leadership.company"),
+                key="lo_department", on_change=lambda: go_to(replace(view, department_id=st.session_state["lo_department"])))
+
+
+def show_section(section, where) -> None:
+    with where:
+        st.subheader(section.title)
+        if section.figure is None:
+            st.caption(section.empty)
+            return
+        st.plotly_chart(section.figure, key=f"lo_chart_{section.key}", config={"displaylogo": False})
+        with st.expander(tr("leadership.chart_data")):
+            download_buttons(section.table, f"leadership_{section.key}_{view.period.start}_{view.period.end}",
+                             f"leadership_{section.key}", scope_name, key=f"lo_{section.key}")
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live() -> None:
+    ov = read(overview.overview, view)
+    period, previous = view.period, ov.previous
+    st.caption(
+        tr("leadership.caption", start=period.start, end=period.end, days=period.days, prev_start=previous.start, prev_end=previous.end)
+        + " " + tr("leadership.live", time=ov.computed_at.strftime("%H:%M:%S"), seconds=REFRESH_SECONDS)
+    )
+    if not ov.has_data:
+        st.subheader(tr("leadership.empty_title"))
+        st.info(tr("leadership.empty"), icon=":material/lightbulb:")
+        return
+    st.download_button(
+        tr("leadership.report.download"), partial(report.board_report, ov, lang(), scope_name),
+        file_name=f"porte-voix_board_report_{period.start}_{period.end}.html", mime="text/html",
+        help=tr("leadership.report.help"), icon=":material/summarize:", key="lo_report",
+        on_click=write, args=(report.record_download, scope_name, str(period.start), str(period.end)),
+    )
+    for group, items in cards(ov, lang()).items():
+        st.subheader(tr(f"leadership.group.{group}"))
+        per_row = 3 if len(items) == 6 else 4
+        for row in range(0, len(items), per_row):
+            for column, card in zip(st.columns(per_row), items[row:row + per_row]):
+                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True)
+        if group == "engagement":
+            st.caption(emv_formula(ov, lang()))
+        if group == "customers":
+            st.caption(tr("leadership.value_note"))
+    charts = sections(ov, lang())
+    show_section(charts[0], st.container())
+    for pair in (charts[1:3], charts[3:5]):
+        for section, column in zip(pair, st.columns(2, gap="large")):
+            show_section(section, column)
+    last, feed = st.columns(2, gap="large")
+    show_section(charts[5], last)
+    with feed:
+        st.subheader(tr("leadership.chart.latest"))
+        latest = latest_table(ov, lang())
+        if len(latest):
+            st.dataframe(latest, hide_index=True, width="stretch")
+        else:
+            st.caption(tr("leadership.no_signals"))
+
+
+live()
+
+if "admin" in who.roles:
+    with st.expander(tr("leadership.rates.title"), icon=":material/tune:"), st.form("lo_rates"):
+        current = read(overview.rate_settings)
+        st.caption(tr("leadership.rates.intro"))
+        cpm = st.number_input(tr("leadership.rates.cpm"), min_value=0.0, value=current.cpm, step=0.5, key="lo_cpm")
+        cpc = st.number_input(tr("leadership.rates.cpc"), min_value=0.0, value=current.cpc, step=0.1, key="lo_cpc")
+        if st.form_submit_button(tr("leadership.rates.save")) and write(overview.set_rates, cpm, cpc)[0]:
+            flash(tr("leadership.rates.saved"))
+            st.rerun()

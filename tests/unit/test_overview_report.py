@@ -1,0 +1,140 @@
+"""What the overview shows: the key-figure cards (formatting, changes, colours), the charts and
+the tables behind them, and the self-contained board report."""
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import select, update
+
+from lib import kpis, overview, report
+from lib.access import Actor
+from lib.charts import PLATFORM_COLOURS, SIGNAL_COLOURS, latest_table, sections
+from lib.db import session_scope
+from lib.errors import PermissionDenied
+from lib.i18n import label
+from lib.models import AuditEvent, CustomerSignal, Department
+from lib.periods import View, preset_period
+from tests import leadership_org as org
+
+TODAY = date(2026, 3, 31)
+NOW = datetime.combine(TODAY, time(12))
+EXEC = Actor(id=None, username="vera", roles=frozenset({"executive"}))
+VIEW = View("last_30", preset_period("last_30", TODAY))
+
+
+@pytest.fixture
+def ov(engine):
+    org.build(engine, TODAY)
+    with session_scope(engine, write=False) as session:
+        return overview.overview(session, EXEC, VIEW, now=NOW)
+
+
+def by_key(cards) -> dict:
+    return {c.key: c for group in cards.values() for c in group}
+
+
+@pytest.mark.parametrize("value, lang, text", [
+    (1234567, "en", "1,234,567"), (1234567, "fr", "1\u202f234\u202f567"), (None, "en", "—"),
+])
+def test_numbers(value, lang, text):
+    assert kpis.number(value, lang) == text
+
+
+def test_units_in_both_languages():
+    assert kpis.percent(0.4567, "en") == "45.7%"
+    assert kpis.percent(0.4567, "fr") == "45,7\u202f%"
+    assert kpis.euros(58, "en") == "€58" and kpis.euros(58, "fr") == "58\u202f€"
+    assert kpis.euros(1_460_000, "en") == "€1.5\u202fM"
+    assert kpis.euros(25_000, "fr") == "25,0\u202fk\u202f€"
+    assert kpis.hours(5, "fr") == "5,0\u202fh"
+
+
+def test_cards_show_value_change_and_direction(ov):
+    cards = by_key(kpis.cards(ov, "en"))
+    assert list(kpis.cards(ov, "en")) == ["reach", "engagement", "customers", "training"]
+    assert (cards["contributions"].value, cards["contributions"].delta) == ("7", "+5 (+250.0%)")
+    assert cards["contributions"].delta_color == "normal"
+    assert (cards["active_share"].value, cards["active_share"].delta) == ("80.0%", "+40.0\u202fpts")
+    assert cards["emv"].value == "€58"
+    assert (cards["losses"].delta, cards["losses"].delta_color) == ("+2 (+200.0%)", "inverse")
+    assert (cards["median_ack_hours"].value, cards["median_ack_hours"].delta) == ("5.0\u202fh", "+3.0\u202fh")
+    assert cards["median_ack_hours"].delta_color == "inverse"
+    assert cards["active_share"].help.startswith("Share of today’s workforce (5 active employees)")
+    assert cards["active_share"].help.endswith("Previous period: 40.0%.")
+    assert "known for 6 of the 7 contributions" in cards["impressions"].help
+    assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in cards["emv"].help
+    assert by_key(kpis.cards(ov, "fr"))["contributions"].label == "Contributions"
+
+
+def test_unchanged_or_unknown_figures_have_a_neutral_change(engine):
+    with session_scope(engine, write=False) as session:
+        empty = overview.overview(session, EXEC, VIEW, now=NOW)
+    cards = by_key(kpis.cards(empty, "en"))
+    assert cards["contributions"].delta == "+0" and cards["contributions"].delta_color == "off"
+    assert cards["active_share"].value == "—" and cards["active_share"].delta is None
+    assert cards["median_ack_hours"].delta is None
+
+
+def test_charts_use_one_colour_per_platform_and_have_their_tables(ov):
+    charts = {s.key: s for s in sections(ov, "en")}
+    assert list(charts) == ["activity", "signals", "departments", "funnel", "top_people", "top_teams"]
+    for trace in charts["activity"].figure.data:
+        code = next(p for p in PLATFORM_COLOURS if label(p, "en") == trace.name)
+        assert trace.marker.color == PLATFORM_COLOURS[code]
+    assert {t.marker.color for t in charts["signals"].figure.data} == set(SIGNAL_COLOURS.values())
+    assert list(charts["activity"].table.columns) == ["Day", "Platform", "Contributions", "Impressions", "Engagement"]
+    assert charts["activity"].table["Contributions"].sum() == 7
+    assert "Anonymous ambassador" in charts["top_people"].table["Name"].tolist()
+    assert list(charts["top_people"].figure.data[0].y)[-1] == "1. Alice Example"  # the first at the top
+    departments = charts["departments"].table.set_index("Department")
+    assert departments.loc["Marketing", "Share active"] == 0.5
+    assert departments.loc["Sales", "Contributions per head"] == pytest.approx(1.33)
+    assert charts["funnel"].table["People"].tolist() == [5, 4, 2, 2]
+    latest = latest_table(ov, "fr")
+    assert list(latest.columns)[:3] == ["Signalé le (UTC)", "Type", "Catégorie"]
+    assert latest["Type"].tolist()[0] == "Perte"
+
+
+def test_empty_charts_say_why(engine):
+    with session_scope(engine, write=False) as session:
+        empty = overview.overview(session, EXEC, VIEW, now=NOW)
+    for section in sections(empty, "en"):
+        assert section.figure is None and section.empty
+
+
+def test_board_report_is_self_contained_and_has_the_figures(ov):
+    page = report.board_report(ov, "en", "Whole company", datetime(2026, 3, 31, 14, 5))
+    assert page.startswith("<!DOCTYPE html>") and "<script src=" not in page
+    assert page.count("plotly.js v") == 1  # the library once, then six charts
+    assert page.count('class="plotly-graph-div"') == 6
+    assert "from 2026-03-02 to 2026-03-31, compared with 2026-01-31 to 2026-03-01" in page
+    assert "Generated on 2026-03-31 14:05 UTC" in page
+    assert "<td>Contributions</td><td class=num>7</td><td class=num>2</td><td class=num>+5 (+250.0%)</td>" in page
+    assert "<td>Earned-media value</td><td class=num>€58</td>" in page
+    assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in page
+    assert "Anonymous ambassador" in page and "Carol Example" not in page
+    french = report.board_report(ov, "fr", "Toute l’entreprise", datetime(2026, 3, 31, 14, 5))
+    assert 'lang="fr"' in french and "Chiffres clés" in french and "Généré le 2026-03-31 14:05 UTC" in french
+
+
+def test_board_report_escapes_stored_text(engine):
+    ids = org.build(engine, TODAY)
+    evil = '<script>alert("x")</script> & Co'
+    with session_scope(engine) as session:
+        session.execute(update(Department).where(Department.id == ids["Sales"]).values(name=evil))
+        session.execute(update(CustomerSignal).values(customer_name=evil))
+    with session_scope(engine, write=False) as session:
+        page = report.board_report(overview.overview(session, EXEC, VIEW, now=NOW), "en", evil)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
+
+
+def test_report_downloads_are_audited_for_viewers_only(engine, make_user):
+    boss = make_user("boss", "executive")
+    with session_scope(engine) as session:
+        report.record_download(session, boss, "Whole company", "2026-03-02", "2026-03-31")
+    with session_scope(engine, write=False) as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
+        assert (event.actor_id, event.target, event.details["format"]) == (boss.id, "leadership_report", "html")
+    with pytest.raises(PermissionDenied), session_scope(engine) as session:
+        report.record_download(session, make_user("emma"), "Whole company", "2026-03-02", "2026-03-31")

@@ -1,0 +1,88 @@
+"""Reporting periods: presets, the previous period, custom ranges, and the URL round trip."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from lib.errors import ValidationError
+from lib.periods import (
+    DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, View, custom_period, from_query, preset_period, to_query,
+)
+
+TODAY = date(2026, 5, 20)
+DEPARTMENTS = {3: "Sales", 7: "R&D"}
+
+
+@pytest.mark.parametrize("preset, start", [
+    ("last_7", date(2026, 5, 14)), ("last_30", date(2026, 4, 21)), ("last_90", date(2026, 2, 20)),
+    ("quarter", date(2026, 4, 1)), ("year", date(2026, 1, 1)), ("last_12_months", date(2025, 5, 21)),
+])
+def test_presets_end_today(preset, start):
+    assert preset_period(preset, TODAY) == Period(start, TODAY)
+
+
+def test_presets_on_awkward_days():
+    assert preset_period("last_12_months", date(2028, 2, 29)) == Period(date(2027, 3, 1), date(2028, 2, 29))
+    assert preset_period("quarter", date(2026, 12, 31)).start == date(2026, 10, 1)
+    assert preset_period("year", date(2026, 1, 1)) == Period(date(2026, 1, 1), date(2026, 1, 1))
+
+
+def test_previous_period_has_the_same_length_and_ends_the_day_before():
+    period = Period(date(2026, 3, 1), date(2026, 3, 31))
+    assert period.days == 31
+    assert period.previous() == Period(date(2026, 1, 29), date(2026, 2, 28))
+    assert period.previous().days == 31
+    assert Period(TODAY, TODAY).previous() == Period(TODAY - timedelta(days=1), TODAY - timedelta(days=1))
+
+
+def test_short_periods_are_charted_by_day_longer_ones_by_week():
+    assert preset_period("last_30", TODAY).bucket == "day"
+    assert Period(date(2026, 1, 1), date(2026, 1, 31)).bucket == "day"
+    assert preset_period("last_90", TODAY).bucket == "week"
+
+
+def test_custom_period_lists_every_problem():
+    assert custom_period(date(2026, 1, 1), date(2026, 2, 1), TODAY) == Period(date(2026, 1, 1), date(2026, 2, 1))
+    with pytest.raises(ValidationError) as exc:
+        custom_period(TODAY + timedelta(days=2), TODAY + timedelta(days=1), TODAY)
+    assert [p.key for p in exc.value.problems] == ["leadership.start_after_end", "leadership.end_in_future"]
+    with pytest.raises(ValidationError) as exc:
+        custom_period(TODAY - timedelta(days=MAX_DAYS), TODAY, TODAY)
+    assert [p.key for p in exc.value.problems] == ["leadership.too_long"]
+    assert custom_period(TODAY - timedelta(days=MAX_DAYS - 1), TODAY, TODAY).days == MAX_DAYS
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p != "custom"])
+@pytest.mark.parametrize("department", [None, 7])
+def test_query_round_trip_for_presets(preset, department):
+    view = View(preset, preset_period(preset, TODAY), department)
+    params = to_query(view)
+    assert set(params) == {"period"} | ({"department"} if department else set())
+    assert from_query(params, TODAY, DEPARTMENTS) == (view, [])
+
+
+def test_query_round_trip_for_custom_dates():
+    view = View("custom", Period(date(2025, 11, 3), date(2026, 1, 9)), 3)
+    params = to_query(view)
+    assert params == {"period": "custom", "from": "2025-11-03", "to": "2026-01-09", "department": "3"}
+    assert from_query(params, TODAY, DEPARTMENTS) == (view, [])
+
+
+def test_no_parameters_is_the_default_view():
+    assert from_query({}, TODAY, DEPARTMENTS) == (View(DEFAULT_PRESET, preset_period(DEFAULT_PRESET, TODAY)), [])
+
+
+@pytest.mark.parametrize("params, keys", [
+    ({"period": "forever"}, ["leadership.bad_period"]),
+    ({"period": "custom", "from": "2026-13-01", "to": "2026-02-01"}, ["leadership.bad_date"]),
+    ({"period": "custom", "from": "2026-02-01"}, ["leadership.bad_date"]),
+    ({"period": "custom", "from": "2026-05-01", "to": "2027-01-01"}, ["leadership.end_in_future"]),
+    ({"period": "last_7", "department": "9"}, ["leadership.unknown_department"]),
+    ({"department": "<script>"}, ["leadership.unknown_department"]),
+])
+def test_bad_links_fall_back_with_a_reason(params, keys):
+    view, problems = from_query(params, TODAY, DEPARTMENTS)
+    assert [p.key for p in problems] == keys
+    assert view.department_id is None
+    if params.get("period") != "last_7":
+        assert view == View(DEFAULT_PRESET, preset_period(DEFAULT_PRESET, TODAY))
