@@ -11,10 +11,21 @@ import streamlit_authenticator as stauth
 from lib import auth
 from lib.access import Actor
 from lib.db import session_scope
-from lib.i18n import t
-from lib.navigation import SCREENS, allowed, visible_screens
-from lib.ui import choose_language, engine, lang, settings, show_error, sign_out, tr, write
 from lib.errors import ValidationError
+from lib.i18n import t
+from lib.navigation import SCREENS, visible_screens
+from lib.ui import (
+    choose_language,
+    engine,
+    flash,
+    lang,
+    password_change_form,
+    settings,
+    show_error,
+    show_flash,
+    sign_out,
+    tr,
+)
 
 st.set_page_config(page_title="Porte-voix", page_icon=":material/campaign:", layout="wide")
 
@@ -115,7 +126,7 @@ def first_admin_form() -> None:
                 show_error(exc)
                 return
             st.session_state.pop("authenticator", None)
-            st.session_state["_flash"] = tr("setup.done")
+            flash(tr("setup.done"))
             st.rerun()
 
 
@@ -123,8 +134,7 @@ def sign_in(authn: stauth.Authenticate) -> None:
     """The sign-in form. The cookie is issued on the next, complete run (see `issue_cookie`)."""
     st.title("Porte-voix")
     st.caption(tr("app.tagline"))
-    if "_flash" in st.session_state:
-        st.success(st.session_state.pop("_flash"))
+    show_flash()
     with st.form("sign_in"):
         st.subheader(tr("login.title"))
         username = st.text_input(tr("field.username"), autocomplete="username")
@@ -143,19 +153,10 @@ def issue_cookie(authn: stauth.Authenticate) -> None:
         authn.cookie_controller.set_cookie()
 
 
-def forced_password_change(who: Actor) -> None:
+def forced_password_change() -> None:
     st.title(tr("account.first_change_title"))
     st.info(tr("account.first_change_intro"))
-    with st.form("first_change"):
-        current = st.text_input(tr("field.temporary_password"), type="password")
-        new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
-        confirm = st.text_input(tr("field.password_confirm"), type="password")
-        if st.form_submit_button(tr("account.change_password"), type="primary"):
-            if new != confirm:
-                st.error(tr("password.mismatch"))
-            elif write(auth.change_password, current=current, new=new)[0]:
-                st.session_state["_flash"] = tr("account.password_changed")
-                st.rerun()
+    password_change_form("first_change", "field.temporary_password")
 
 
 def load_actor(username: str):
@@ -216,7 +217,7 @@ def main() -> None:
         st.session_state["lang"] = user_lang
     st.session_state["actor"] = who
     if must_change:
-        forced_password_change(who)
+        forced_password_change()
         hold(blank)
         return
 

@@ -7,17 +7,18 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from lib import audit
+from lib import audit, post_checker
 from lib.access import Actor
-from lib.auth import current_actor, set_language
+from lib.auth import change_password, current_actor, set_language
 from lib.auth import sign_out as sign_out_everywhere
 from lib.catalogue import sync_catalogue
 from lib.config import ConfigError, Settings, load_settings
 from lib.db import make_engine, migrate, session_scope
-from lib.exports import to_csv, to_excel
 from lib.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from lib.i18n import DEFAULT_LANGUAGE, problem_text, t
+from lib.exports import to_csv, to_excel
+from lib.i18n import DEFAULT_LANGUAGE, label, problem_text, t
 from lib.navigation import BY_SLUG, allowed
+from lib.vocab import PLATFORMS
 
 
 def settings() -> Settings:
@@ -180,3 +181,44 @@ def number(value, decimals: int = 0) -> str:
         return "—"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang() == "fr" else text
+
+
+def post_checker_panel(key: str, platform: str = "linkedin") -> None:
+    """A draft post and its platform, checked against the posting rules on demand: each finding
+    with the guideline it comes from, or a plain "no issue found"."""
+    with st.form(f"{key}_form"):
+        text = st.text_area(tr("checker.draft"), placeholder=tr("checker.placeholder"), height=140,
+                            key=f"{key}_text")
+        chosen = st.selectbox(tr("checker.platform"), PLATFORMS, index=PLATFORMS.index(platform),
+                              format_func=lambda p: label(p, lang()), key=f"{key}_platform")
+        submitted = st.form_submit_button(tr("checker.check"), icon=":material/fact_check:")
+    if not submitted:
+        return
+    if not text.strip():
+        st.info(tr("checker.empty"), icon=":material/info:")
+        return
+    limit = post_checker.platform_limit(chosen)
+    st.caption(tr("checker.length", n=number(len(text))) if limit is None
+               else tr("checker.length_limit", n=number(len(text)), limit=number(limit)))
+    findings = read(post_checker.check_post, text, chosen)
+    if not findings:
+        st.success(tr("checker.ok"), icon=":material/check_circle:")
+    for finding in findings:
+        st.warning(f"{tr(finding.message, **finding.params)}  \n"
+                   f"{tr('checker.guideline', ref=post_checker.guideline_text(finding.guideline, lang()))}",
+                   icon=":material/warning:")
+
+
+def password_change_form(key: str, current_label: str) -> None:
+    """The change-password form (current, new, confirmation); on success flashes and reruns."""
+    with st.form(key, clear_on_submit=True):
+        st.subheader(tr("account.change_password"))
+        current = st.text_input(tr(current_label), type="password")
+        new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
+        confirm = st.text_input(tr("field.password_confirm"), type="password")
+        if st.form_submit_button(tr("account.change_password"), type="primary"):
+            if new != confirm:
+                st.error(tr("password.mismatch"))
+            elif write(change_password, current=current, new=new)[0]:
+                flash(tr("account.password_changed"))
+                st.rerun()

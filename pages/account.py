@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import auth, privacy
 from lib.i18n import label
-from lib.ui import choose_language, flash, guard, lang, read, show_flash, sign_out, tr, write
+from lib.ui import choose_language, guard, lang, password_change_form, read, show_flash, sign_out, tr, write
 
 who = guard("account")
 st.title(tr("page.account"))
@@ -21,17 +21,8 @@ if me["department"]:
 st.markdown("  \n".join(lines))
 
 left, right = st.columns(2, gap="large")
-with left, st.form("change_password", clear_on_submit=True):
-    st.subheader(tr("account.change_password"))
-    current = st.text_input(tr("field.current_password"), type="password")
-    new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
-    confirm = st.text_input(tr("field.password_confirm"), type="password")
-    if st.form_submit_button(tr("account.change_password"), type="primary"):
-        if new != confirm:
-            st.error(tr("password.mismatch"))
-        elif write(auth.change_password, current=current, new=new)[0]:
-            flash(tr("account.password_changed"))
-            st.rerun()
+with left:
+    password_change_form("change_password", "field.current_password")
 
 with right:
     st.subheader(tr("account.language"))

@@ -13,11 +13,11 @@ from sqlalchemy import create_engine, make_url, text
 os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("PORTE_VOIX_BCRYPT_ROUNDS", "4")
 
-from lib import auth  # noqa: E402
-from lib.access import Actor  # noqa: E402
-from lib.catalogue import sync_catalogue  # noqa: E402
-from lib.db import make_engine, migrate, session_scope  # noqa: E402
-from lib.models import Base  # noqa: E402
+from lib import auth
+from lib.access import Actor
+from lib.catalogue import sync_catalogue
+from lib.db import make_engine, migrate, session_scope
+from lib.models import Base
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -89,20 +89,21 @@ def engine(request, sqlite_url):
         yield eng
 
 
+def create_account(engine, username: str, *roles: str, **profile) -> Actor:
+    """Create an account with the known test password (default role: employee); returns its Actor."""
+    with session_scope(engine) as session:
+        user, _ = auth.create_user(
+            session, Actor.command_line(), username=username, full_name=username.title(),
+            email=f"{username}@example.com", roles=list(roles) or ["employee"],
+            password=PASSWORD, **profile,
+        )
+        return Actor.of(user)
+
+
 @pytest.fixture
 def make_user(engine):
-    """Create an account with a known password; returns its Actor."""
-
-    def _make(username: str, *roles: str, **profile) -> Actor:
-        with session_scope(engine) as session:
-            user, _ = auth.create_user(
-                session, Actor.command_line(), username=username, full_name=username.title(),
-                email=f"{username}@example.com", roles=list(roles) or ["employee"],
-                password=PASSWORD, **profile,
-            )
-            return Actor.of(user)
-
-    return _make
+    """`create_account` on the test's database."""
+    return lambda username, *roles, **profile: create_account(engine, username, *roles, **profile)
 
 
 @pytest.fixture

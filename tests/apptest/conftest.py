@@ -7,11 +7,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from lib.access import Actor
 from lib.config import ROOT
-from lib.db import make_engine, session_scope
-from lib import auth
-from tests.conftest import PASSWORD
+from lib.db import make_engine
+from tests.conftest import PASSWORD, create_account
 
 TIMEOUT = 60
 
@@ -41,16 +39,8 @@ def app_engine(sqlite_url, monkeypatch):
 
 @pytest.fixture
 def add_user(app_engine):
-    def _add(username: str, *roles: str, **profile) -> Actor:
-        with session_scope(app_engine) as session:
-            user, _ = auth.create_user(
-                session, Actor.command_line(), username=username, full_name=username.title(),
-                email=f"{username}@example.com", roles=list(roles) or ["employee"], password=PASSWORD,
-                **profile,
-            )
-            return Actor.of(user)
-
-    return _add
+    """`create_account` on the app's database."""
+    return lambda username, *roles, **profile: create_account(app_engine, username, *roles, **profile)
 
 
 def new_app() -> AppTest:
