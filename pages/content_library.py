@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lib import content
+from lib import content, post_checker
 from lib.i18n import label
 from lib.models import utcnow
-from lib.ui import flash, guard, lang, read, show_flash, tr, write
+from lib.ui import flash, guard, lang, post_checker_panel, read, show_flash, tr, write
 from lib.vocab import PLATFORMS
 
 who = guard("content_library")
@@ -54,8 +54,8 @@ def item_card(item) -> None:
 
 
 def current_tab() -> None:
-    platform = st.selectbox(tr("field.library.platforms"), [None, *PLATFORMS], key="library_platform",
-                            format_func=lambda p: tr("library.all_platforms") if p is None else vocab(p))
+    platform = st.selectbox(tr("field.library.platforms"), PLATFORMS, index=None, format_func=vocab,
+                            placeholder=tr("library.all_platforms"), key="library_platform")
     items = read(content.current_items, today, platform)
     if items.empty:
         st.info(tr("library.empty_editor" if editor else "library.empty"), icon=":material/info:")
@@ -128,11 +128,31 @@ def manage_tab() -> None:
             done("library.restored" if archived else "library.archived")
 
 
-names = [tr("library.tab_current")] + ([tr("library.tab_manage")] if editor else [])
+def checker_settings() -> None:
+    """HR/admin: the lists the post checker reads at run time, one entry per line."""
+    saved = read(post_checker.settings)
+    with st.form("checker_settings"):
+        values = {
+            key: st.text_area(tr(f"field.{key}"), value="\n".join(saved[key]), help=tr(f"{key}_help"),
+                              key=f"library_{key}").splitlines()
+            for key in post_checker.SETTINGS
+        }
+        if st.form_submit_button(tr("checker.settings_submit")):
+            if write(post_checker.update_settings, values)[0]:
+                done("checker.settings_saved")
+
+
+names = [tr("library.tab_current"), tr("checker.title")] + ([tr("library.tab_manage")] if editor else [])
 tabs = st.tabs(names, key="library_tabs", on_change="rerun")
 if tabs[0].open:
     with tabs[0]:
         current_tab()
+if tabs[1].open:
+    with tabs[1]:
+        st.caption(tr("checker.intro"))
+        post_checker_panel("library_checker")
 if editor and tabs[-1].open:
     with tabs[-1]:
         manage_tab()
+        with st.expander(tr("checker.settings_title"), icon=":material/tune:"):
+            checker_settings()

@@ -43,17 +43,16 @@ def report_form() -> None:
             "category": c1.selectbox(tr("field.signals.category"), signals.CATEGORIES[signal_type],
                                      format_func=vocab, key=f"{key}_category"),
             "customer_name": c2.text_input(tr("field.signals.customer_name"), key=f"{key}_customer"),
-            "platform": c1.selectbox(tr("field.signals.platform"), [None, *PLATFORMS], format_func=vocab,
-                                     key=f"{key}_platform"),
+            "platform": c1.selectbox(tr("field.signals.platform"), PLATFORMS, index=None, format_func=vocab,
+                                     placeholder="—", key=f"{key}_platform"),
             "url": c2.text_input(tr("field.signals.url"), placeholder="https://", key=f"{key}_url"),
         }
         c1, c2, c3 = st.columns([2, 1, 3])
         values["estimated_value"] = c1.number_input(tr("field.signals.estimated_value"), min_value=0.0,
                                                     step=100.0, value=None, key=f"{key}_value")
         values["currency"] = c2.selectbox(tr("field.signals.currency"), CURRENCIES, key=f"{key}_currency")
-        values["owner_team"] = c3.selectbox(tr("field.signals.owner_team"), [None, *teams],
-                                            format_func=lambda t: t or tr("signals.team_unknown"),
-                                            key=f"{key}_team")
+        values["owner_team"] = c3.selectbox(tr("field.signals.owner_team"), teams, index=None,
+                                            placeholder=tr("signals.team_unknown"), key=f"{key}_team")
         values["description"] = st.text_area(tr("field.signals.description"), placeholder=tr("signals.describe"),
                                              key=f"{key}_description")
         submitted = st.form_submit_button(tr("signals.report_submit"), type="primary")
@@ -145,9 +144,8 @@ def detail_panel(signal_id: int) -> None:
 
 def signal_list(view: str) -> None:
     c1, c2, c3 = st.columns([1, 2, 1])
-    signal_type = c1.selectbox(tr("field.signals.signal_type"), [None, *SIGNAL_TYPES],
-                               format_func=lambda c: tr("signals.all_types") if c is None else vocab(c),
-                               key=f"signals_{view}_type")
+    signal_type = c1.selectbox(tr("field.signals.signal_type"), SIGNAL_TYPES, index=None, format_func=vocab,
+                               placeholder=tr("signals.all_types"), key=f"signals_{view}_type")
     statuses = c2.multiselect(tr("field.signals.status"), SIGNAL_STATUSES, format_func=vocab,
                               placeholder=tr("signals.all_statuses"), key=f"signals_{view}_statuses")
     overdue_only = c3.toggle(tr("signals.overdue_only"), key=f"signals_{view}_overdue")

@@ -11,7 +11,9 @@ from lib import contributions as contrib
 from lib.errors import ValidationError
 from lib.i18n import label
 from lib.models import utcnow
-from lib.ui import download_buttons, flash, guard, lang, number, read, show_error, show_flash, tr, write
+from lib.ui import (
+    download_buttons, flash, guard, lang, number, post_checker_panel, read, show_error, show_flash, tr, write,
+)
 from lib.vocab import CONTRIBUTION_KINDS, PLATFORMS
 
 who = guard("my_contributions")
@@ -49,8 +51,8 @@ def contribution_form(form: str, submit: str) -> dict | None:
         values["url"] = c1.text_input(tr("field.contrib.url"), placeholder="https://", key=f"{form}_url")
         items = read(content.choices, today, st.session_state.get(f"{form}_content_item_id"))
         values["content_item_id"] = c2.selectbox(
-            tr("field.contrib.content_item"), [None, *items], key=f"{form}_content_item_id",
-            format_func=lambda i: tr("contrib.no_content") if i is None else items[i],
+            tr("field.contrib.content_item"), list(items), index=None, placeholder=tr("contrib.no_content"),
+            format_func=items.get, key=f"{form}_content_item_id",
         )
         st.caption(tr("contrib.figures_help"))
         for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES):
@@ -116,6 +118,8 @@ if tab_log.open:
             st.session_state["contrib_new_reset"] = True
             flash(tr("contrib.logged"))
             st.rerun()
+        with st.expander(tr("checker.title"), icon=":material/fact_check:", key="contrib_checker_panel"):
+            post_checker_panel("contrib_checker")
 
 # --- my contributions: list, edit, delete, export ----------------------------------------
 

@@ -31,7 +31,7 @@ def test_empty_library_says_what_to_do(app_engine, add_user):
     add_user("emma")
     at = open_page("emma", "content_library")
     assert "Nothing to share right now" in texts(at)
-    assert [t.label for t in at.tabs] == ["To share now"]  # no publishing for employees
+    assert [t.label for t in at.tabs] == ["To share now", "Check a draft post"]  # no publishing tab
 
 
 def test_employee_copies_and_records_i_shared_this(app_engine, add_user):
@@ -92,3 +92,20 @@ def test_hr_publishes_with_every_problem_explained(app_engine, add_user):
     at.button(key="library_archive").click().run()
     assert "Item withdrawn" in texts(at)
     assert rows(app_engine, ContentItem)[0].archived
+
+
+def test_post_checker_and_its_settings(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("hugo", "hr", "employee")
+    at = open_page("hugo", "content_library", "Publish and manage")
+    at.text_area(key="library_checker.confidential_terms").input("Project Falcon")
+    at.button(key="FormSubmitter:checker_settings-Save the checker settings").click().run()
+    assert "Checker settings saved." in texts(at)
+    at.session_state["library_tabs"] = "Check a draft post"
+    at.run()
+    at.text_area(key="library_checker_text").input("A peek at project falcon " + "x" * 300)
+    at.selectbox(key="library_checker_platform").select("x")
+    at.button(key="FormSubmitter:library_checker_form-Check").click().run()
+    warnings = [w.value for w in at.warning]
+    assert "Possibly confidential wording: Project Falcon" in warnings[0]
+    assert "this platform accepts 280" in warnings[1] and "the platform’s own limit" in warnings[1]

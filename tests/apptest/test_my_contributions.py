@@ -139,3 +139,18 @@ def test_french_interface(app_engine, add_user):
     assert at.title[0].value == "Mes contributions"
     with session_scope(app_engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(Contribution)) == 0
+
+
+def test_post_checker_on_the_contribution_page(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = open_page("emma", "my_contributions")
+    at.text_area(key="contrib_checker_text").input("Découvrez notre offre ! Appelez Paul au 06 12 34 56 78")
+    at.button(key="FormSubmitter:contrib_checker_form-Check").click().run()
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 2
+    assert "without saying that you work for it" in warnings[0] and "section 1" in warnings[0]
+    assert "06 12 34 56 78" in warnings[1] and "section 4" in warnings[1]
+    at.text_area(key="contrib_checker_text").input("Je travaille chez Acme : découvrez notre offre.")
+    at.button(key="FormSubmitter:contrib_checker_form-Check").click().run()
+    assert "No issue found" in texts(at) and not at.warning
