@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -158,17 +159,23 @@ def _record_export(what: str, scope: str, fmt: str, rows: int) -> None:
         audit.record(session, actor(), "export", what, scope=scope, format=fmt, rows=rows)
 
 
-def download_buttons(df, filename: str, what: str, scope: str = "", key: str | None = None) -> None:
-    """CSV and Excel downloads of `df` (formulas neutralised); each download is audited."""
+def download_buttons(
+    df, filename: str, what: str, scope: str = "", key: str | None = None, deferred: bool = False
+) -> None:
+    """CSV and Excel downloads of `df` (formulas neutralised); each download is audited.
+
+    `deferred`: make the files only when clicked (for pages that rerun often, e.g. live ones).
+    """
     key = key or filename
+    csv, excel = (partial(to_csv, df), partial(to_excel, df)) if deferred else (to_csv(df), to_excel(df))
     left, right = st.columns(2)
     left.download_button(
-        tr("export.csv"), to_csv(df), file_name=f"{filename}.csv", mime="text/csv",
+        tr("export.csv"), csv, file_name=f"{filename}.csv", mime="text/csv",
         icon=":material/download:", key=f"{key}_csv", on_click=_record_export,
         args=(what, scope, "csv", len(df)),
     )
     right.download_button(
-        tr("export.excel"), to_excel(df), file_name=f"{filename}.xlsx",
+        tr("export.excel"), excel, file_name=f"{filename}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", key=f"{key}_xlsx", on_click=_record_export,
         args=(what, scope, "xlsx", len(df)),
