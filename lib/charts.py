@@ -36,8 +36,10 @@ class Section:
 
 
 def _layout(fig: go.Figure, **extra) -> go.Figure:
+    """Sober common layout. No template here: the page themes charts itself (and a template costs
+    milliseconds per figure on every refresh); the board report sets one."""
     fig.update_layout(**{
-        "template": "plotly_white", "height": HEIGHT, "margin": dict(l=10, r=10, t=30, b=10),
+        "height": HEIGHT, "margin": dict(l=10, r=10, t=30, b=10),
         "font": dict(size=13), "legend": dict(orientation="h", y=1.12, x=0, title=None),
         "bargap": 0.15, "hoverlabel": dict(namelength=-1), **extra,
     })

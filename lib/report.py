@@ -67,6 +67,7 @@ def board_report(overview: Overview, lang: str, scope: str, generated_at: dateti
         if section.figure is None:
             body.append(f"<p class=empty>{e(section.empty)}</p>")
         else:
+            section.figure.update_layout(template="plotly_white")
             body.append(section.figure.to_html(full_html=False, include_plotlyjs=first_chart, default_width="100%"))
             first_chart = False
         body.append(section.table.to_html(index=False, escape=True, border=0, na_rep="—"))

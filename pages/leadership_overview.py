@@ -58,17 +58,18 @@ if st.session_state.get("lo_view") != view or "lo_dates" not in st.session_state
         lo_dates=(view.period.start, view.period.end),
     )
 
+preset_labels = {p: tr(f"leadership.preset.{p}") for p in periods.PRESETS}
+scope_labels = {None: tr("leadership.company"), **departments}
 left, middle, right = st.columns(3)
-left.selectbox(tr("leadership.period"), periods.PRESETS, format_func=lambda p: tr(f"leadership.preset.{p}"),
-               key="lo_period", on_change=on_preset)
+left.selectbox(tr("leadership.period"), periods.PRESETS, format_func=preset_labels.get, key="lo_period", on_change=on_preset)
 if view.preset == "custom":
     middle.date_input(tr("leadership.dates"), key="lo_dates", max_value=today, format="YYYY-MM-DD", on_change=on_dates)
     if len(st.session_state["lo_dates"]) < 2:
         middle.caption(tr("leadership.dates_incomplete"))
     for problem in st.session_state.pop("lo_dates_problems", []):
         middle.error(problem_text(problem, lang()))
-right.selectbox(tr("leadership.scope"), [None, *departments], format_func=lambda d: departments.get(d) or tr("leadership.company"),
-                key="lo_department", on_change=lambda: go_to(replace(view, department_id=st.session_state["lo_department"])))
+right.selectbox(tr("leadership.scope"), list(scope_labels), format_func=scope_labels.get, key="lo_department",
+                on_change=lambda: go_to(replace(view, department_id=st.session_state["lo_department"])))
 
 
 def show_section(section, where) -> None:
@@ -80,7 +81,7 @@ def show_section(section, where) -> None:
         st.plotly_chart(section.figure, key=f"lo_chart_{section.key}", config={"displaylogo": False})
         with st.expander(tr("leadership.chart_data")):
             download_buttons(section.table, f"leadership_{section.key}_{view.period.start}_{view.period.end}",
-                             f"leadership_{section.key}", scope_name, key=f"lo_{section.key}")
+                             f"leadership_{section.key}", scope_name, key=f"lo_{section.key}", deferred=True)
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
