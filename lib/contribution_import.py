@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+
 import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError

@@ -167,7 +167,7 @@ def my_figures(session: Session, actor: Actor, f: Filters) -> dict:
         ).where(*_mine(actor, f))
     ).one()
     count, reach, engagement, engagement_known, minutes = row
-    goal = int(options.get(session, "contributions.weekly_goal", WEEKLY_GOAL))
+    goal = max(1, int(options.get(session, "contributions.weekly_goal", WEEKLY_GOAL)))
     weeks, this_week = streak(session, actor.id, utcnow().date(), goal)
     return {
         "count": count,

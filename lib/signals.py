@@ -189,7 +189,7 @@ def signal_detail(session: Session, actor: Actor, signal_id: int) -> dict:
         .where(SignalEvent.signal_id == signal_id)
         .order_by(SignalEvent.at, SignalEvent.id)
     ).all()
-    name = lambda user_id: session.get(User, user_id).full_name if user_id else None  # noqa: E731
+    name = lambda user_id: session.get(User, user_id).full_name if user_id else None
     may_move = _may_move(actor, signal)
     return {
         **{c.key: getattr(signal, c.key) for c in CustomerSignal.__table__.columns},

@@ -70,11 +70,13 @@ def item_form(form: str, values: dict, submit: str) -> dict | None:
     campaigns = read(content.campaigns)
     with st.form(form):
         c1, c2 = st.columns([2, 1])
-        out = {"title": c1.text_input(tr("field.library.title"), value=values.get("title", ""), key=f"{form}_title")}
+        out = {"title": c1.text_input(tr("field.library.title"), value=values.get("title", ""),
+                                      key=f"{form}_title")}
         current = values.get("campaign") or None
         out["campaign"] = c2.selectbox(
-            tr("field.library.campaign"), campaigns, accept_new_options=True, placeholder=tr("library.campaign_help"),
-            index=campaigns.index(current) if current in campaigns else None, key=f"{form}_campaign",
+            tr("field.library.campaign"), campaigns, accept_new_options=True,
+            placeholder=tr("library.campaign_help"), key=f"{form}_campaign",
+            index=campaigns.index(current) if current in campaigns else None,
         )
         c1, c2 = st.columns(2)
         out["text_en"] = c1.text_area(tr("field.library.text_en"), value=values.get("text_en", ""), height=160,
@@ -88,8 +90,8 @@ def item_form(form: str, values: dict, submit: str) -> dict | None:
                                           default=values.get("platforms", ["linkedin"]), key=f"{form}_platforms")
         out["starts_on"] = c2.date_input(tr("field.library.starts_on"), value=values.get("starts_on", today),
                                          format="YYYY-MM-DD", key=f"{form}_starts_on")
-        out["ends_on"] = c3.date_input(tr("field.library.ends_on"), value=values.get("ends_on"), format="YYYY-MM-DD",
-                                       key=f"{form}_ends_on")
+        out["ends_on"] = c3.date_input(tr("field.library.ends_on"), value=values.get("ends_on"),
+                                       format="YYYY-MM-DD", key=f"{form}_ends_on")
         out["required"] = c4.checkbox(tr("field.library.required"), value=values.get("required", False),
                                       help=tr("library.required_help"), key=f"{form}_required")
         if st.form_submit_button(submit, type="primary"):
@@ -122,10 +124,10 @@ def manage_tab() -> None:
     if submitted is not None and write(content.save_item, picked, **submitted)[0]:
         done("library.saved")
     archived = bool(items.set_index("id").at[picked, "archived"])
-    if st.button(tr("library.restore" if archived else "library.archive"), key="library_archive",
-                 icon=":material/unarchive:" if archived else ":material/archive:"):
-        if write(content.set_archived, picked, not archived)[0]:
-            done("library.restored" if archived else "library.archived")
+    clicked = st.button(tr("library.restore" if archived else "library.archive"), key="library_archive",
+                        icon=":material/unarchive:" if archived else ":material/archive:")
+    if clicked and write(content.set_archived, picked, not archived)[0]:
+        done("library.restored" if archived else "library.archived")
 
 
 def checker_settings() -> None:
@@ -137,9 +139,9 @@ def checker_settings() -> None:
                               key=f"library_{key}").splitlines()
             for key in post_checker.SETTINGS
         }
-        if st.form_submit_button(tr("checker.settings_submit")):
-            if write(post_checker.update_settings, values)[0]:
-                done("checker.settings_saved")
+        clicked = st.form_submit_button(tr("checker.settings_submit"))
+        if clicked and write(post_checker.update_settings, values)[0]:
+            done("checker.settings_saved")
 
 
 names = [tr("library.tab_current"), tr("checker.title")] + ([tr("library.tab_manage")] if editor else [])

@@ -114,29 +114,30 @@ def detail_panel(signal_id: int) -> None:
                 resolution = c2.selectbox(tr("field.signals.resolution"), SIGNAL_RESOLUTIONS, format_func=vocab,
                                           key=f"signal_resolution_{signal_id}")
             note = st.text_input(tr("signals.move_comment"), key=f"signal_move_note_{signal_id}")
-            if st.button(tr("signals.move_submit"), type="primary", key=f"signal_move_{signal_id}"):
-                if write(signals.move, signal_id, version, to_status, resolution, note)[0]:
-                    done("signals.moved", status=vocab(to_status))
+            clicked = st.button(tr("signals.move_submit"), type="primary", key=f"signal_move_{signal_id}")
+            if clicked and write(signals.move, signal_id, version, to_status, resolution, note)[0]:
+                done("signals.moved", status=vocab(to_status))
     if s["may_assign"]:
         with st.container(border=True):
             st.markdown(f"**{tr('signals.assign_title')}**")
             people = dict(read(signals.owner_candidates))
             teams = read(signals.teams)
             c1, c2 = st.columns(2)
-            person = c1.selectbox(tr("field.signals.owner"), [None, *people], format_func=lambda i: people.get(i, "—"),
+            person = c1.selectbox(tr("field.signals.owner"), [None, *people],
+                                  format_func=lambda i: people.get(i, "—"),
                                   index=([None, *people].index(s["owner_id"]) if s["owner_id"] in people else 0),
                                   key=f"signal_owner_{signal_id}")
             team = c2.selectbox(tr("field.signals.owner_team"), [None, *teams], format_func=lambda t: t or "—",
                                 index=([None, *teams].index(s["owner_team"]) if s["owner_team"] in teams else 0),
                                 key=f"signal_team_{signal_id}")
-            if st.button(tr("signals.assign_submit"), key=f"signal_assign_{signal_id}"):
-                if write(signals.assign, signal_id, version, person, team)[0]:
-                    done("signals.assigned")
+            clicked = st.button(tr("signals.assign_submit"), key=f"signal_assign_{signal_id}")
+            if clicked and write(signals.assign, signal_id, version, person, team)[0]:
+                done("signals.assigned")
     with st.form(f"signal_comment_{signal_id}", clear_on_submit=True):
         text = st.text_area(tr("signals.comment_label"), key=f"signal_comment_text_{signal_id}")
-        if st.form_submit_button(tr("signals.comment_submit")):
-            if write(signals.add_comment, signal_id, text)[0]:
-                done("signals.commented")
+        clicked = st.form_submit_button(tr("signals.comment_submit"))
+        if clicked and write(signals.add_comment, signal_id, text)[0]:
+            done("signals.commented")
 
 
 # --- lists -------------------------------------------------------------------------------
@@ -185,9 +186,9 @@ def settings_panel() -> None:
                                 value=read(signals.ack_hours), key="signals_settings_hours")
         teams = st.text_area(tr("field.signals.teams"), value="\n".join(read(signals.teams)),
                              help=tr("signals.teams_help"), key="signals_settings_teams")
-        if st.form_submit_button(tr("signals.settings_submit"), type="primary"):
-            if write(signals.update_settings, hours, teams.splitlines())[0]:
-                done("signals.settings_saved")
+        clicked = st.form_submit_button(tr("signals.settings_submit"), type="primary")
+        if clicked and write(signals.update_settings, hours, teams.splitlines())[0]:
+            done("signals.settings_saved")
 
 
 views = ["mine", "assigned"] + (["all"] if who.has(*signals.READERS) else [])

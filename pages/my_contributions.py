@@ -5,14 +5,26 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import content
+from lib import content, recognition
 from lib import contribution_import as imports
 from lib import contributions as contrib
+from lib.db import session_scope
 from lib.errors import ValidationError
 from lib.i18n import label
 from lib.models import utcnow
 from lib.ui import (
-    download_buttons, flash, guard, lang, number, post_checker_panel, read, show_error, show_flash, tr, write,
+    download_buttons,
+    engine,
+    flash,
+    guard,
+    lang,
+    number,
+    post_checker_panel,
+    read,
+    show_error,
+    show_flash,
+    tr,
+    write,
 )
 from lib.vocab import CONTRIBUTION_KINDS, PLATFORMS
 
@@ -24,6 +36,21 @@ today = utcnow().date()
 
 def vocab(code: str) -> str:
     return label(code, lang())
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def standings(database: str, start, end, _reader) -> recognition.Standings:
+    """Everyone's points for a period in `database`: the same for every reader, so computed once
+    for all of them (and again after a change recorded on this page)."""
+    with session_scope(engine(), write=False) as session:
+        return recognition.standings(session, _reader, start, end)
+
+
+def saved(message: str) -> None:
+    """After a change: recount the points, confirm on the next run, and run again."""
+    standings.clear()
+    flash(message)
+    st.rerun()
 
 
 def seed(form: str, values: dict, overwrite: bool = False) -> None:
@@ -98,9 +125,9 @@ m[5].metric(tr("contrib.streak"), tr("contrib.streak_value", n=figures["streak_w
             help=tr("contrib.streak_help", goal=figures["weekly_goal"]))
 st.caption(tr("contrib.this_week", n=figures["this_week"], goal=figures["weekly_goal"]))
 
-tab_log, tab_list, tab_import = st.tabs(
-    [tr("contrib.tab_log"), tr("contrib.tab_list"), tr("contrib.tab_import")], key="contrib_tabs",
-    on_change="rerun",
+tab_log, tab_list, tab_import, tab_points = st.tabs(
+    [tr("contrib.tab_log"), tr("contrib.tab_list"), tr("contrib.tab_import"), tr("recognition.tab")],
+    key="contrib_tabs", on_change="rerun",
 )
 
 # --- log a contribution ------------------------------------------------------------------
@@ -116,8 +143,7 @@ if tab_log.open:
         submitted = contribution_form("contrib_new", tr("contrib.save_new"))
         if submitted is not None and write(contrib.log_contribution, **submitted)[0]:
             st.session_state["contrib_new_reset"] = True
-            flash(tr("contrib.logged"))
-            st.rerun()
+            saved(tr("contrib.logged"))
         with st.expander(tr("checker.title"), icon=":material/fact_check:", key="contrib_checker_panel"):
             post_checker_panel("contrib_checker")
 
@@ -140,7 +166,8 @@ if tab_list.open:
             by_id = {r.id: r for r in rows.itertuples()}
             picked = st.selectbox(
                 tr("contrib.pick"), list(by_id), index=None, placeholder=tr("contrib.pick_placeholder"),
-                format_func=lambda i: f"{by_id[i].occurred_on} · {vocab(by_id[i].platform)} · {vocab(by_id[i].kind)}",
+                format_func=lambda i: " · ".join(
+                    (str(by_id[i].occurred_on), vocab(by_id[i].platform), vocab(by_id[i].kind))),
                 key="contrib_pick",
             )
             if picked is not None:
@@ -148,14 +175,12 @@ if tab_list.open:
                 seed(form, read(contrib.get_mine, picked))
                 submitted = contribution_form(form, tr("contrib.save_edit"))
                 if submitted is not None and write(contrib.update_contribution, picked, **submitted)[0]:
-                    flash(tr("contrib.updated"))
-                    st.rerun()
+                    saved(tr("contrib.updated"))
                 confirm = st.checkbox(tr("contrib.confirm_delete"), key=f"contrib_confirm_{picked}")
-                if st.button(tr("contrib.delete"), disabled=not confirm, key="contrib_delete",
-                             icon=":material/delete:"):
-                    if write(contrib.delete_contribution, picked)[0]:
-                        flash(tr("contrib.deleted"))
-                        st.rerun()
+                clicked = st.button(tr("contrib.delete"), disabled=not confirm, key="contrib_delete",
+                                    icon=":material/delete:")
+                if clicked and write(contrib.delete_contribution, picked)[0]:
+                    saved(tr("contrib.deleted"))
 
 # --- import and export -------------------------------------------------------------------
 
@@ -179,7 +204,8 @@ if tab_import.open:
                 st.dataframe(
                     pd.DataFrame({
                         tr("contrib.col.row"): [p.row for p in checked.problems],
-                        tr("contrib.col.column"): [(p.field or "").removeprefix("contrib.") for p in checked.problems],
+                        tr("contrib.col.column"): [
+                            (p.field or "").removeprefix("contrib.") for p in checked.problems],
                         tr("contrib.col.reason"): [tr(p.key, **p.params) for p in checked.problems],
                     }),
                     hide_index=True, width="stretch",
@@ -198,8 +224,7 @@ if tab_import.open:
                     ok, result = write(imports.commit, data)
                     if ok:
                         st.session_state["contrib_upload_generation"] = generation + 1
-                        flash(tr("contrib.imported", created=result.created, skipped=result.skipped))
-                        st.rerun()
+                        saved(tr("contrib.imported", created=result.created, skipped=result.skipped))
 
         st.subheader(tr("contrib.export_title"))
         st.caption(tr("contrib.export_help"))
@@ -208,3 +233,62 @@ if tab_import.open:
         if st.session_state.get("contrib_export_ready"):
             download_buttons(read(contrib.export_mine), "my_contributions", "contributions", who.username,
                              key="contrib_export_file")
+
+# --- points and leaderboard --------------------------------------------------------------
+
+
+def save_opt_out() -> None:
+    if write(recognition.set_opt_out, st.session_state["recognition_opt_out"])[0]:
+        standings.clear()
+
+
+def rules_form() -> None:
+    """HR/admin: the point rules and the weekly goal."""
+    current = read(recognition.settings)
+    with st.form("recognition_rules"):
+        columns = st.columns(4)
+        values = {
+            key: columns[i % 4].number_input(tr(f"field.recognition.{key}"), min_value=0, step=1, value=value,
+                                             key=f"recognition_{key}")
+            for i, (key, value) in enumerate(current["rules"].items())
+        }
+        goal = st.number_input(tr("field.recognition.weekly_goal"), min_value=1, step=1,
+                               value=current["weekly_goal"], key="recognition_weekly_goal")
+        clicked = st.form_submit_button(tr("recognition.save_rules"))
+        if clicked and write(recognition.update_rules, values, goal)[0]:
+            saved(tr("recognition.rules_saved"))
+
+
+if tab_points.open:
+    with tab_points:
+        board = standings(str(engine().url), start, end, who)
+        my_points, my_rank = board.of(who.id)
+        st.caption(tr("recognition.caption", start=start.isoformat(), end=end.isoformat()))
+        c1, c2, c3 = st.columns([1, 1, 2])
+        c1.metric(tr("recognition.my_points"), number(my_points))
+        c2.metric(tr("recognition.my_rank"), "—" if my_rank is None else f"#{my_rank}")
+        st.session_state["recognition_opt_out"] = read(recognition.opted_out)
+        c3.toggle(tr("recognition.opt_out"), key="recognition_opt_out", on_change=save_opt_out,
+                  help=tr("recognition.opt_out_help"))
+        people = board.for_person(who.id)
+        if people.empty:
+            st.info(tr("recognition.empty"), icon=":material/info:")
+        else:
+            left, right = st.columns(2)
+            left.markdown(f"**{tr('recognition.people')}**")
+            names = people["name"].fillna(tr("recognition.anonymous"))
+            names = names.where(~people["is_me"], names + " " + tr("recognition.you"))
+            heading = lambda c: tr(f"recognition.col.{c}")
+            left.dataframe(people.assign(name=names).drop(columns="is_me").rename(columns=heading),
+                           hide_index=True, width="stretch", placeholder="—")
+            right.markdown(f"**{tr('recognition.teams')}**")
+            if board.teams.empty:
+                right.caption(tr("recognition.no_teams"))
+            else:
+                right.dataframe(board.teams.head(recognition.TOP).rename(columns=heading), hide_index=True,
+                                width="stretch")
+        with st.expander(tr("recognition.how"), icon=":material/help:"):
+            st.markdown(tr("recognition.rules_text", **read(recognition.rules)))
+        if who.has(*recognition.EDITORS):
+            with st.expander(tr("recognition.settings_title"), icon=":material/tune:"):
+                rules_form()

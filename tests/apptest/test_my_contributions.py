@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from lib.db import session_scope
-from lib.models import Contribution, utcnow
+from lib.models import Contribution, User, utcnow
 from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import signed_in, texts
 
@@ -154,3 +154,35 @@ def test_post_checker_on_the_contribution_page(app_engine, add_user):
     at.text_area(key="contrib_checker_text").input("Je travaille chez Acme : découvrez notre offre.")
     at.button(key="FormSubmitter:contrib_checker_form-Check").click().run()
     assert "No issue found" in texts(at) and not at.warning
+
+
+def test_points_leaderboard_and_opt_out(app_engine, add_user):
+    add_user("root", "admin")
+    emma, paul = add_user("emma"), add_user("paul")
+    with session_scope(app_engine) as session:
+        session.add(Contribution(user_id=emma.id, occurred_on=TODAY, platform="x", kind="original_post", reactions=20))
+        session.add(Contribution(user_id=paul.id, occurred_on=TODAY, platform="x", kind="share"))
+    at = open_page("paul", "my_contributions", "Points and leaderboard")
+    assert [m.value for m in at.metric[-2:]] == ["1", "#2"]
+    assert at.dataframe[0].value["Ambassador"].tolist() == ["Emma", "Paul (you)"]
+    assert "How points are counted" in [e.label for e in at.expander]
+    assert "Point rules and weekly goal (HR)" not in [e.label for e in at.expander]  # HR only
+
+    at = open_page("emma", "my_contributions", "Points and leaderboard")
+    at.toggle(key="recognition_opt_out").set_value(True).run()
+    with session_scope(app_engine, write=False) as session:
+        assert session.get(User, emma.id).leaderboard_opt_out
+    at = open_page("paul", "my_contributions", "Points and leaderboard")
+    assert at.dataframe[0].value["Ambassador"].tolist() == ["Anonymous ambassador", "Paul (you)"]
+
+
+def test_hr_changes_the_point_rules(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("hugo", "hr", "employee")
+    at = open_page("hugo", "my_contributions", "Points and leaderboard")
+    at.number_input(key="recognition_share").set_value(4)
+    at.number_input(key="recognition_weekly_goal").set_value(3)
+    at.button(key="FormSubmitter:recognition_rules-Save the rules").click().run()
+    assert "Rules saved" in texts(at)
+    assert "share 4, comment 1" in texts(at)
+    assert "of your weekly goal of 3 contributions" in texts(at)

@@ -56,6 +56,9 @@ def test_contributions_flow(server, page):
     shot(page, "activity_04_contribution_list")
     open_tab(page, "Import and export")
     shot(page, "activity_05_contribution_import")
+    open_tab(page, "Points and leaderboard")
+    page.get_by_text("How points are counted").click()
+    shot(page, "activity_08_points")
     in_french(page, "My contributions", "Mes contributions", "activity_06_contributions_fr")
 
 

@@ -217,7 +217,7 @@ def test_comments_by_those_who_can_see_the_signal(engine, people):
 def test_views_and_overdue_acknowledgements(engine, people):
     emma, paul, hugo = people["emma"], people["paul"], people["hugo"]
     late = report(engine, emma, customer_name="Late Ltd")
-    fresh = report(engine, emma, signal_type="loss", category="complaint", customer_name="Fresh SA")
+    report(engine, emma, signal_type="loss", category="complaint", customer_name="Fresh SA")
     other = report(engine, paul, customer_name="Other Co")
     with session_scope(engine) as session:
         session.get(CustomerSignal, late).ack_due_at = utcnow() - timedelta(hours=1)
@@ -228,7 +228,7 @@ def test_views_and_overdue_acknowledgements(engine, people):
         assert mine.set_index("customer_name")["overdue"].to_dict() == {"Fresh SA": False, "Late Ltd": True}
         assigned, total, _ = signals.list_signals(session, emma, signals.SignalFilters("assigned"))
         assert assigned["customer_name"].tolist() == ["Other Co"] and assigned["owner"].tolist() == ["Emma"]
-        everything, total, overdue = signals.list_signals(session, hugo, signals.SignalFilters("all"))
+        _, total, overdue = signals.list_signals(session, hugo, signals.SignalFilters("all"))
         assert (total, overdue) == (3, 1)
         only_late, total, _ = signals.list_signals(session, hugo, signals.SignalFilters("all", overdue_only=True))
         assert only_late["customer_name"].tolist() == ["Late Ltd"]
