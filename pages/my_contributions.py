@@ -232,7 +232,7 @@ if tab_import.open:
             st.session_state["contrib_export_ready"] = True
         if st.session_state.get("contrib_export_ready"):
             download_buttons(read(contrib.export_mine), "my_contributions", "contributions", who.username,
-                             key="contrib_export_file")
+                             key="contrib_export_file", deferred=True)
 
 # --- points and leaderboard --------------------------------------------------------------
 
