@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -188,6 +189,11 @@ def number(value, decimals: int = 0) -> str:
         return "—"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u202f").replace(".", ",") if lang() == "fr" else text
+
+
+def plain(text) -> str:
+    """Stored text (a name, a title) made safe to embed in markdown: its markup characters are escaped."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
 
 
 def post_checker_panel(key: str, platform: str = "linkedin") -> None:

@@ -16,7 +16,7 @@ from lib.i18n import label
 from lib.models import utcnow
 from lib.participation import STAGES, Scope
 from lib.participation_person import find_people, person_file
-from lib.ui import download_buttons, flash, guard, lang, number, read, show_error, show_flash, tr, write
+from lib.ui import download_buttons, flash, guard, lang, number, plain, read, show_error, show_flash, tr, write
 
 who = guard("participation")
 L = lang()
@@ -58,15 +58,28 @@ def safe_read(fn, *args):
 # --- scope ------------------------------------------------------------------------------------
 
 c1, c2 = st.columns(2)
-dept = c1.selectbox(tr("participation.scope.department"), [None, *departments], key="part_department",
-                    format_func=lambda d: tr("participation.scope.company") if d is None else departments[d])
+ALL = 0  # the option for the whole company, or for every team of the department
+
+
+def choose(column, label: str, options: dict, key: str, **kwargs) -> int | None:
+    """A scope selectbox; its widget is per language (the "all" option's label changes) and the
+    choice is kept across a change of language under `key`."""
+    keep = st.session_state.get(key, ALL)
+    choice = column.selectbox(label, list(options), index=list(options).index(keep) if keep in options else 0,
+                              format_func=options.get, key=f"{key}_{L}", **kwargs)
+    st.session_state[key] = choice
+    return choice or None
+
+
+dept = choose(c1, tr("participation.scope.department"), {ALL: tr("participation.scope.company"), **departments},
+              "part_department")
 team_names = {int(r.team_id): r.team for r in org.itertuples() if r.department_id == dept and pd.notna(r.team_id)}
-team = c2.selectbox(tr("participation.scope.team"), [None, *team_names], key=f"part_team_{dept}",
-                    format_func=lambda t: tr("participation.scope.all_teams") if t is None else team_names[t],
-                    disabled=dept is None)
+team = choose(c2, tr("participation.scope.team"), {ALL: tr("participation.scope.all_teams"), **team_names},
+              f"part_team_{dept}", disabled=dept is None)
 scope = Scope(dept, team)
 scope_label = team_names[team] if team else departments[dept] if dept else tr("participation.scope.company")
 group_label = tr("field.department") if scope.kind == "company" else tr("field.team")
+group_word = tr(f"participation.group.{'department' if scope.kind == 'company' else 'team'}")  # in a sentence
 
 
 def group_names(df: pd.DataFrame) -> pd.Series:
@@ -111,7 +124,7 @@ def overview_tab() -> None:
                        share="participation.col.share_previous"),
           "participation_funnel", "participation.funnel", scope_label, {"share": PERCENT})
 
-    st.subheader(tr("participation.by_group", group=group_label))
+    st.subheader(tr("participation.by_group", group=group_word))
     groups = f.groups.assign(group=group_names(f.groups), note=hidden_note(f.groups, f.min_group_size))
     table(groups, {"group": group_label} | cols(
         workforce="participation.stage.workforce", started="participation.stage.started",
@@ -164,25 +177,30 @@ def completion_tab() -> None:
 
 
 def heatmap(c) -> None:
-    st.subheader(tr("participation.heatmap", group=group_label))
+    st.subheader(tr("participation.heatmap", group=group_word))
     groups = c.by_group.assign(group=group_names(c.by_group))
     modules = list(c.by_module["module"])
     shown = groups[groups["hidden"].isna()]
     if not shown.empty:
-        z = (shown[modules].astype("float64") * 100).round(0)
+        # Modules down the side (their titles are long), groups across the top.
+        z = (shown[modules].astype("float64").T * 100).round(0)
         figure = px.imshow(
-            z.values, x=[titles[m] for m in modules], y=list(shown["group"]), zmin=0, zmax=100, aspect="auto",
-            color_continuous_scale="Blues", text_auto=".0f",
-            labels={"x": tr("participation.col.module"), "y": group_label, "color": tr("participation.col.share_passed")},
+            z.values, x=list(shown["group"]), y=[titles[m] for m in modules], zmin=0, zmax=100, aspect="auto",
+            color_continuous_scale="Blues",
+            labels={"x": group_label, "y": tr("participation.col.module"),
+                    "color": tr("participation.col.share_passed")},
         )
-        figure.update_xaxes(side="top", tickangle=-30)
-        figure.update_layout(height=140 + 36 * len(shown), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                             coloraxis_colorbar={"ticksuffix": " %"})
+        figure.update_traces(texttemplate="%{z:.0f} %", hovertemplate="%{y} · %{x}: %{z:.0f} %<extra></extra>")
+        figure.update_xaxes(side="top", title=None)
+        figure.update_yaxes(title=None)
+        figure.update_layout(height=120 + 40 * len(modules), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                             coloraxis_colorbar={"ticksuffix": " %", "title": {"side": "right"}})
         st.plotly_chart(figure, width="stretch", key="part_heatmap")
     for reason in (participation.SMALL, participation.COMPLEMENT):
         names = groups.loc[groups["hidden"] == reason, "group"]
         if len(names):
-            st.caption(tr(f"participation.hidden_list.{reason}", n=c.min_group_size, groups=", ".join(names)))
+            st.caption(tr(f"participation.hidden_list.{reason}", n=c.min_group_size,
+                          groups=", ".join(map(plain, names))))
     data = groups.assign(note=hidden_note(groups, c.min_group_size), **{m: (groups[m] * 100).round(1) for m in modules})
     with st.expander(tr("participation.heatmap_data")):
         labels = {"group": group_label, "workforce": tr("participation.stage.workforce")}
@@ -232,8 +250,9 @@ def follow_up_tab() -> None:
 
 def reminders(lists: dict[str, pd.DataFrame]) -> None:
     st.subheader(tr("participation.reminder"))
-    which = st.radio(tr("participation.reminder_list"), list(lists), horizontal=True, key="part_reminder",
-                     format_func=lambda w: tr(f"participation.list.{w}", n=lists[w]["email"].nunique()))
+    names = {w: tr(f"participation.list.{w}", n=df["email"].nunique()) for w, df in lists.items()}
+    which = st.radio(tr("participation.reminder_list"), list(names), horizontal=True, key="part_reminder",
+                     format_func=names.get)
     addresses = sorted(set(lists[which]["email"]))
     if not addresses:
         st.caption(tr("participation.reminder_empty"))
@@ -256,15 +275,13 @@ def people_tab() -> None:
     if not text.strip():
         st.info(tr("participation.person_intro"), icon=":material/person_search:")
         return
-    found = {p["id"]: p for p in read(find_people, text)}
+    left = f" ({tr('participation.left')})"
+    found = {p["id"]: f"{p['full_name']} · {p['email']}" + ("" if p["is_active"] else left)
+             for p in read(find_people, text)}
     if not found:
         st.info(tr("participation.person_none"), icon=":material/search_off:")
         return
-    picked = st.selectbox(
-        tr("participation.person_pick"), list(found), key="part_person",
-        format_func=lambda i: f"{found[i]['full_name']} · {found[i]['email']}"
-        + ("" if found[i]["is_active"] else f" ({tr('participation.left')})"),
-    )
+    picked = st.selectbox(tr("participation.person_pick"), list(found), key="part_person", format_func=found.get)
     person(picked)
 
 
@@ -272,10 +289,12 @@ def person(user_id: int) -> None:
     p = safe_read(person_file, user_id)
     me = p.profile
     left = tr("participation.left_on", date=me["left_on"].isoformat()) if me["left_on"] else tr("participation.left")
+    shown = {k: plain(v) if v else "—" for k, v in me.items() if k in ("department", "team", "manager", "job_title")}
     st.markdown("  \n".join([
-        f"**{me['full_name']}** · {me['email']} · `{me['username']}`" + ("" if me["active"] else f" · {left}"),
-        tr("participation.person_line", department=me["department"] or "—", team=me["team"] or "—",
-           manager=me["manager"] or "—", job=me["job_title"] or "—",
+        f"**{plain(me['full_name'])}** · {plain(me['email'])} · `{me['username']}`"
+        + ("" if me["active"] else f" · {left}"),
+        tr("participation.person_line", department=shown["department"], team=shown["team"],
+           manager=shown["manager"], job=shown["job_title"],
            start=me["start_date"].isoformat() if me["start_date"] else "—",
            roles=", ".join(label(r, L) for r in me["roles"])),
     ]))
@@ -348,7 +367,7 @@ def roster_tab() -> None:
     search = c1.text_input(tr("participation.roster_search"), key="part_roster_search")
     leavers = c2.toggle(tr("participation.roster_leavers"), key="part_roster_leavers")
     people = read(organisation.roster, department_id=dept, team_id=team, include_left=leavers, search=search)
-    st.caption(tr("participation.roster_count", n=len(people), scope=scope_label))
+    st.caption(tr("participation.roster_count", n=number(len(people)), scope=plain(scope_label)))
     if people.empty:
         st.info(tr("participation.roster_empty"), icon=":material/upload_file:")
     else:
@@ -391,8 +410,8 @@ def import_section() -> None:
             icon=":material/preview:")
     if checked.new_departments or checked.new_teams:
         st.caption(tr("participation.import_new_org",
-                      departments=", ".join(checked.new_departments) or "—",
-                      teams=", ".join(f"{d} / {t}" for d, t in checked.new_teams) or "—"))
+                      departments=", ".join(map(plain, checked.new_departments)) or "—",
+                      teams=", ".join(plain(f"{d} / {t}") for d, t in checked.new_teams) or "—"))
     changes = checked.table()
     changes = changes.assign(action=changes["action"].map(lambda a: tr(f"participation.action.{a}")),
                              changes=changes["changes"].map(lambda cs: ", ".join(tr(f"field.roster.{c}") for c in cs)))

@@ -75,20 +75,20 @@ def test_funnel_by_department_hides_small_groups(app_engine, add_user):
     assert pd.isna(groups.set_index("Department").loc["Ops", "Employees"])
     assert "No department" in groups["Department"].tolist()
 
-    at.selectbox(key="part_department").set_value(org["ops"]).run()
+    at.selectbox(key="part_department_en").set_value(org["ops"]).run()
     assert "Figures are not shown for this scope: it has fewer than 5 people" in texts(at)
     assert not at.metric
-    at.selectbox(key="part_department").set_value(org["sales"]).run()
+    at.selectbox(key="part_department_en").set_value(org["sales"]).run()
     assert metric(at, "Employees") == "6"
     assert set(frame(at, "Team")["Note"]) == {"fewer than 5 people", "hidden so that a smaller group cannot be worked out"}
-    at.selectbox(key=f"part_team_{org['sales']}").set_value(org["team_a"]).run()
+    at.selectbox(key=f"part_team_{org['sales']}_en").set_value(org["team_a"]).run()
     assert metric(at, "Employees") == "5"
 
-    at.selectbox(key="part_department").set_value(None).run()
+    at.selectbox(key="part_department_en").set_value(0).run()  # the whole company
     at.number_input[0].set_value(3)
     at.button(key="FormSubmitter:part_settings-Save the settings").click().run()
     assert "Settings saved." in texts(at)
-    at.selectbox(key="part_department").set_value(org["ops"]).run()
+    at.selectbox(key="part_department_en").set_value(org["ops"]).run()
     assert metric(at, "Employees") == "3"
 
 
