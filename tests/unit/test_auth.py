@@ -210,3 +210,15 @@ def test_audit_browse_is_admin_only_and_filters(engine, admin, make_user):
         assert len(audit.browse(session, admin, who="cli", action="account.created")) == 2
         assert audit.browse(session, admin, who="root", action="account.created") == []
         assert "login.failed" in audit.actions(session, admin)
+
+
+def test_unknown_username_costs_a_bcrypt_check_like_a_known_one(engine, make_user, monkeypatch):
+    """Same message and the same work for unknown and known usernames (no timing oracle)."""
+    make_user("emma")
+    calls = []
+    real = auth.bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, h: calls.append(h) or real(pw, h))
+    with session_scope(engine) as session:
+        assert not auth.check_login(session, "nobody-here", "some password 123")
+        assert not auth.check_login(session, "emma", "some password 123")
+    assert len(calls) == 2
