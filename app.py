@@ -48,6 +48,7 @@ def remember_requested_page() -> None:
     if "requested_page" not in st.session_state:
         path = urlparse(st.context.url or "").path.strip("/").split("/")[-1]
         st.session_state["requested_page"] = path
+        st.session_state["requested_query"] = st.query_params.to_dict()  # e.g. a shared overview's view
 
 
 def authenticator() -> stauth.Authenticate:
@@ -231,8 +232,9 @@ def main() -> None:
             sign_out()
             st.rerun()
     requested = st.session_state.pop("requested_page", "")
+    query = st.session_state.pop("requested_query", None)
     if requested in pages and pages[requested] is not nav and requested != nav.url_path:
-        st.switch_page(pages[requested])
+        st.switch_page(pages[requested], query_params=query)
     nav.run()
 
 
