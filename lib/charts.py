@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.i18n import label, t
+from lib.kpis import number, percent
 from lib.overview import Overview
 from lib.vocab import PLATFORMS
 
@@ -35,15 +36,27 @@ class Section:
     empty: str = ""
 
 
-def _layout(fig: go.Figure, **extra) -> go.Figure:
-    """Sober common layout. No template here: the page themes charts itself (and a template costs
-    milliseconds per figure on every refresh); the board report sets one."""
+# Dates on axes and in tooltips, in the reader's conventions (plotly has no French month names).
+DATES = {"en": ("%b %d", "%a %b %d, %Y"), "fr": ("%d/%m", "%a %d/%m/%Y")}
+
+
+def _layout(fig: go.Figure, lang: str, **extra) -> go.Figure:
+    """Sober common layout, with the language's number separators. No template here: the page
+    themes charts itself (and a template costs milliseconds per figure on every refresh); the
+    board report sets one."""
     fig.update_layout(**{
-        "height": HEIGHT, "margin": dict(l=10, r=10, t=30, b=10),
-        "font": dict(size=13), "legend": dict(orientation="h", y=1.12, x=0, title=None),
+        "height": HEIGHT, "margin": dict(l=10, r=10, t=30, b=10), "separators": ", " if lang == "fr" else ".,",
+        "font": dict(size=13), "legend": dict(orientation="h", y=1.12, x=0, title=None, traceorder="normal"),
         "bargap": 0.15, "hoverlabel": dict(namelength=-1), **extra,
     })
     return fig
+
+
+def _over_time(fig: go.Figure, lang: str, counts: pd.Series, **where) -> None:
+    """Date axis in the reader's conventions; whole numbers on the count axis."""
+    tick, hover = DATES["fr" if lang == "fr" else "en"]
+    fig.update_xaxes(tickformat=tick, hoverformat=hover)
+    fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if counts.max() <= 5 else {}), **where)
 
 
 def _columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -58,7 +71,8 @@ def activity_figure(df: pd.DataFrame, lang: str) -> go.Figure:
         if len(rows):
             fig.add_bar(x=rows["bucket"], y=rows["contributions"], name=label(platform, lang),
                         marker_color=PLATFORM_COLOURS[platform])
-    return _layout(fig, barmode="stack", yaxis_title=t("leadership.col.contributions", lang))
+    _over_time(fig, lang, df.groupby("bucket")["contributions"].sum())
+    return _layout(fig, lang, barmode="stack", yaxis_title=t("leadership.col.contributions", lang))
 
 
 def signals_figure(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -72,7 +86,8 @@ def signals_figure(df: pd.DataFrame, lang: str) -> go.Figure:
                     showlegend=False, row=2, col=1)
     fig.update_yaxes(title_text=t("leadership.col.signals", lang), row=1, col=1)
     fig.update_yaxes(title_text=t("leadership.col.value_eur", lang), row=2, col=1)
-    return _layout(fig, barmode="group", height=HEIGHT + 80)
+    _over_time(fig, lang, df["signals"], row=1, col=1)
+    return _layout(fig, lang, barmode="group", height=HEIGHT + 80)
 
 
 def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None) -> go.Figure:
@@ -82,23 +97,23 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04, subplot_titles=(
         t("leadership.chart.active_share", lang), t("leadership.chart.per_head", lang)))
     fig.add_bar(y=df["department"], x=df["active_share"] * 100, orientation="h", marker_color=colours,
-                text=[f"{v:.0f}%" for v in df["active_share"] * 100], textposition="auto", row=1, col=1)
+                text=[percent(v, lang, 0) for v in df["active_share"]], textposition="auto", row=1, col=1)
     fig.add_bar(y=df["department"], x=df["per_head"], orientation="h", marker_color=colours,
-                text=[f"{v:.1f}" for v in df["per_head"]], textposition="auto", row=1, col=2)
+                text=[number(v, lang, 1) for v in df["per_head"]], textposition="auto", row=1, col=2)
     fig.update_annotations(font_size=13)
-    return _layout(fig, showlegend=False, height=max(HEIGHT, 60 + 34 * len(df)))
+    return _layout(fig, lang, showlegend=False, height=max(HEIGHT, 60 + 34 * len(df)))
 
 
-def funnel_figure(df: pd.DataFrame) -> go.Figure:
+def funnel_figure(df: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure(go.Funnel(y=df["stage"], x=df["people"], textinfo="value+percent initial", marker_color=ACCENT))
-    return _layout(fig)
+    return _layout(fig, lang)
 
 
 def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:
     """A horizontal bar per row, the first at the top."""
     fig = go.Figure(go.Bar(x=values[::-1], y=names[::-1], orientation="h", marker_color=ACCENT,
                            text=values[::-1], textposition="auto"))
-    return _layout(fig, xaxis_title=t("leadership.col.contributions", lang))
+    return _layout(fig, lang, xaxis_title=t("leadership.col.contributions", lang))
 
 
 def _ranked(names: pd.Series) -> pd.Series:
@@ -142,7 +157,7 @@ def sections(overview: Overview, lang: str) -> list[Section]:
     funnel = overview.funnel.assign(stage=overview.funnel["stage"].map(lambda s: t(f"leadership.stage.{s}", lang)))
     out.append(Section(
         "funnel", t("leadership.chart.funnel", lang),
-        funnel_figure(funnel) if overview.funnel["people"].iloc[0] else None,
+        funnel_figure(funnel, lang) if overview.funnel["people"].iloc[0] else None,
         _columns(funnel, lang), t("leadership.no_workforce", lang),
     ))
 
@@ -171,5 +186,5 @@ def latest_table(overview: Overview, lang: str) -> pd.DataFrame:
         category=df["category"].map(lambda v: label(v, lang)),
         status=df["status"].map(lambda v: label(v, lang)),
         department=df["department"].fillna("—"),
-        value_eur=df["value_eur"].round(0),
+        value_eur=df["value_eur"].round(0).astype("Int64"),
     ), lang)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     exists,
     func,
     literal_column,
-    not_,
     or_,
     select,
     true,
@@ -373,22 +372,22 @@ def _signal_totals(session: Session, view: View, previous: Period, current_rates
         out[flag] |= {plural: int(count), f"{signal_type}_value": float(total or 0)}
         if signal_type == "loss":
             out[flag]["open_losses"] = int(still_open)
-    K = SignalAck
-    flag = case((K.reported_at >= view.period.starts_at, 1), else_=0)
-    ranked = (
-        select(
-            flag.label("flag"), K.hours,
-            func.row_number().over(partition_by=flag, order_by=K.hours).label("rn"),
-            func.count().over(partition_by=flag).label("n"),
-        )
-        .where(K.reported_at >= previous.starts_at, K.reported_at < view.period.ends_at)
-        .where(*([K.department_key == view.department_id] if view.department_id else []))
-        .subquery()
-    )
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    for period_flag, median in session.execute(select(ranked.c.flag, func.avg(ranked.c.hours)).where(middle).group_by(ranked.c.flag)):
-        out[period_flag]["median_ack_hours"] = float(median)
+    for flag, period in ((1, view.period), (0, previous)):
+        out[flag]["median_ack_hours"] = _median_ack_hours(session, period, view.department_id)
     return out
+
+
+def _median_ack_hours(session: Session, period: Period, department_id: int | None) -> float | None:
+    """The median hours from report to acknowledgement of the period's acknowledged signals:
+    count them, then read the one or two middle values (a bounded sort, no window)."""
+    K = SignalAck
+    scope = [K.reported_at >= period.starts_at, K.reported_at < period.ends_at]
+    scope += [K.department_key == department_id] if department_id else []
+    n = session.scalar(select(func.count()).select_from(K).where(*scope))
+    if not n:
+        return None
+    middle = session.scalars(select(K.hours).where(*scope).order_by(K.hours).limit(2 - n % 2).offset((n - 1) // 2)).all()
+    return sum(middle) / len(middle)
 
 
 def _signal_series(session: Session, view: View, current_rates: Rates) -> pd.DataFrame:
@@ -431,35 +430,32 @@ def _training(session: Session, view: View, moments: tuple[datetime, datetime]) 
     in_scope = [_workforce()] + ([User.department_id == view.department_id] if view.department_id else [])
     required = select(TrainingModule.slug, TrainingModule.version).where(TrainingModule.required).subquery()
     MC = ModuleCompletion
-    passed_by = lambda m: func.coalesce(func.sum(case((MC.passed_at <= m, 1), else_=0)), 0)  # noqa: E731
-    passed = (
-        select(*(passed_by(m) for m in moments))
-        .select_from(MC).join(required, and_(required.c.slug == MC.module_slug, required.c.version == MC.module_version))
-        .join(User, User.id == MC.user_id).where(*in_scope)
+    now, before = moments
+    n_required = select(func.count()).select_from(required).scalar_subquery()
+    per_person = (  # required modules each person has passed at their current version, by each moment
+        select(MC.user_id, func.count().label("now"), func.sum(case((MC.passed_at <= before, 1), else_=0)).label("before"))
+        .join(required, and_(required.c.slug == MC.module_slug, required.c.version == MC.module_version))
+        .where(MC.passed_at <= now).group_by(MC.user_id).subquery()
     )
-    now = moments[0]
-    missing = exists(
-        select(required.c.slug).where(
-            not_(exists().where(MC.user_id == User.id, MC.module_slug == required.c.slug,
-                                MC.module_version == required.c.version, MC.passed_at <= now).correlate_except(MC))
-        )
-    )
+    passed_now, passed_before, all_modules = map(int, session.execute(
+        select(func.coalesce(func.sum(per_person.c.now), 0), func.coalesce(func.sum(per_person.c.before), 0),
+               func.coalesce(func.sum(case((per_person.c.now == n_required, 1), else_=0)), 0))
+        .join(User, User.id == per_person.c.user_id).where(*in_scope)
+    ).one())
     conditions = {
         "workforce": true(),
         "started": or_(
             exists().where(LessonProgress.user_id == User.id, LessonProgress.completed_at <= now),
             exists().where(QuizAttempt.user_id == User.id, QuizAttempt.submitted_at <= now),
         ),
-        "all_modules": not_(missing),
         "certified": _certified_at(now),
-        "certified_before": _certified_at(moments[1]),
+        "certified_before": _certified_at(before),
     }
     counts = dict(session.execute(union_all(*(
         select(literal_column(f"'{name}'"), func.count()).select_from(User).where(*in_scope, condition)
         for name, condition in conditions.items()
-    ))).all())
-    passed_now, passed_before = map(int, session.execute(passed).one())
-    expected = counts["workforce"] * session.scalar(select(func.count()).select_from(required))
+    ))).all()) | {"all_modules": all_modules}
+    expected = counts["workforce"] * session.scalar(select(n_required))
     stages = ["workforce", "started", "all_modules", "certified"]
     return {
         "funnel": pd.DataFrame({"stage": stages, "people": [int(counts[s]) for s in stages]}),

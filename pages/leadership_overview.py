@@ -26,11 +26,20 @@ show_flash()
 today = utcnow().date()
 departments = dict(read(org.departments))
 view, link_problems = periods.from_query(st.query_params.to_dict(), today, departments)
-if link_problems:
-    st.warning(tr("leadership.link_fallback", problems=" ".join(problem_text(p, lang()) for p in link_problems),
-                  view=tr(f"leadership.preset.{view.preset}")), icon=":material/link_off:")
+if link_problems:  # explained until another view is chosen (the URL is corrected at once)
+    st.session_state["lo_link_problems"] = (view, link_problems)
     st.query_params.from_dict(periods.to_query(view))
+fallback, problems = st.session_state.get("lo_link_problems", (None, []))
+if fallback == view:
+    st.warning(tr("leadership.link_fallback", problems=" ".join(problem_text(p, lang()) for p in problems),
+                  view=tr(f"leadership.preset.{view.preset}")), icon=":material/link_off:")
 scope_name = departments.get(view.department_id) or tr("leadership.company")
+
+
+# Select boxes send back their option's label, so one whose labels are translated gets a key per
+# language: switching language then draws a fresh widget instead of sending back an old label.
+PERIOD_KEY, SCOPE_KEY = f"lo_period_{lang()}", f"lo_department_{lang()}"
+COMPANY = 0  # the scope box's "whole company" (a None value would read as "nothing chosen")
 
 
 def go_to(new_view: periods.View) -> None:
@@ -38,7 +47,7 @@ def go_to(new_view: periods.View) -> None:
 
 
 def on_preset() -> None:
-    preset = st.session_state["lo_period"]
+    preset = st.session_state[PERIOD_KEY]
     period = view.period if preset == "custom" else periods.preset_period(preset, today)
     go_to(replace(view, preset=preset, period=period))
 
@@ -52,24 +61,24 @@ def on_dates() -> None:
             st.session_state["lo_dates_problems"] = exc.problems
 
 
-if st.session_state.get("lo_view") != view or "lo_dates" not in st.session_state:
-    st.session_state.update(
-        lo_view=view, lo_period=view.preset, lo_department=view.department_id,
-        lo_dates=(view.period.start, view.period.end),
-    )
+if st.session_state.get("lo_view") != (view, lang()) or "lo_dates" not in st.session_state:
+    st.session_state.update({
+        "lo_view": (view, lang()), PERIOD_KEY: view.preset, SCOPE_KEY: view.department_id or COMPANY,
+        "lo_dates": (view.period.start, view.period.end),
+    })
 
 preset_labels = {p: tr(f"leadership.preset.{p}") for p in periods.PRESETS}
-scope_labels = {None: tr("leadership.company"), **departments}
+scope_labels = {COMPANY: tr("leadership.company"), **departments}
 left, middle, right = st.columns(3)
-left.selectbox(tr("leadership.period"), periods.PRESETS, format_func=preset_labels.get, key="lo_period", on_change=on_preset)
+left.selectbox(tr("leadership.period"), periods.PRESETS, format_func=preset_labels.get, key=PERIOD_KEY, on_change=on_preset)
 if view.preset == "custom":
     middle.date_input(tr("leadership.dates"), key="lo_dates", max_value=today, format="YYYY-MM-DD", on_change=on_dates)
     if len(st.session_state["lo_dates"]) < 2:
         middle.caption(tr("leadership.dates_incomplete"))
     for problem in st.session_state.pop("lo_dates_problems", []):
         middle.error(problem_text(problem, lang()))
-right.selectbox(tr("leadership.scope"), list(scope_labels), format_func=scope_labels.get, key="lo_department",
-                on_change=lambda: go_to(replace(view, department_id=st.session_state["lo_department"])))
+right.selectbox(tr("leadership.scope"), list(scope_labels), format_func=scope_labels.get, key=SCOPE_KEY,
+                on_change=lambda: go_to(replace(view, department_id=st.session_state[SCOPE_KEY] or None)))
 
 
 def show_section(section, where) -> None:
@@ -107,7 +116,8 @@ def live() -> None:
         per_row = 3 if len(items) == 6 else 4
         for row in range(0, len(items), per_row):
             for column, card in zip(st.columns(per_row), items[row:row + per_row]):
-                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True)
+                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True,
+                              delta_arrow="off" if card.delta_color == "off" else "auto")
         if group == "engagement":
             st.caption(emv_formula(ov, lang()))
         if group == "customers":

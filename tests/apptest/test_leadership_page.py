@@ -51,7 +51,7 @@ def test_figures_charts_and_report(ids):
     assert not at.exception
     shown = metrics(at)
     assert shown["Active ambassadors"] == ("5", "+3 (+150.0%)")
-    assert shown["Share of the workforce active"] == ("80.0%", "+40.0\u202fpts")
+    assert shown["Participation rate"] == ("80.0%", "+40.0\u202fpts")
     assert shown["Contributions"] == ("7", "+5 (+250.0%)")
     assert shown["Reach (impressions)"] == ("2,150", "+1,750 (+437.5%)")
     assert shown["Earned-media value"][0] == "€58"
@@ -70,15 +70,15 @@ def test_figures_charts_and_report(ids):
 
 def test_period_and_scope_round_trip_through_the_url(ids):
     at = open_page("vera", period="last_90", department=str(ids["Sales"]))
-    assert at.selectbox(key="lo_period").value == "last_90"
-    assert at.selectbox(key="lo_department").value == ids["Sales"]
+    assert at.selectbox(key="lo_period_en").value == "last_90"
+    assert at.selectbox(key="lo_department_en").value == ids["Sales"]
     assert metrics(at)["Contributions"][0] == "5"  # Sales, 90 days: the 4 recent ones and bob's older one
 
-    at.selectbox(key="lo_department").set_value(None).run()
+    at.selectbox(key="lo_department_en").set_value(0).run()  # the whole company
     assert dict(at.query_params) == {"period": "last_90"}
     assert metrics(at)["Contributions"][0] == "9"
 
-    at.selectbox(key="lo_period").set_value("last_7").run()
+    at.selectbox(key="lo_period_en").set_value("last_7").run()
     assert dict(at.query_params) == {"period": "last_7"}
     assert metrics(at)["Contributions"][0] == "5"  # alice ×3, bob, dan within 7 days
 
@@ -86,7 +86,7 @@ def test_period_and_scope_round_trip_through_the_url(ids):
 def test_custom_dates(ids):
     today = utcnow().date()
     at = open_page("vera")
-    at.selectbox(key="lo_period").set_value("custom").run()
+    at.selectbox(key="lo_period_en").set_value("custom").run()
     assert at.query_params["period"] == "custom"
     at.date_input(key="lo_dates").set_value((today - timedelta(days=10), today - timedelta(days=2))).run()
     assert (at.query_params["from"], at.query_params["to"]) == (
@@ -102,6 +102,10 @@ def test_a_bad_link_says_so_and_falls_back(ids):
     assert "its period is not one this page knows" in warning and "its department does not exist" in warning
     assert dict(at.query_params) == {"period": "last_30"}
     assert metrics(at)["Contributions"][0] == "7"
+    at.run()  # the explanation stays until another view is chosen
+    assert "could not be followed" in at.warning[0].value
+    at.selectbox(key="lo_period_en").set_value("last_7").run()
+    assert not at.warning
 
 
 def test_new_activity_shows_on_the_next_refresh(app_engine, ids):
@@ -112,17 +116,19 @@ def test_new_activity_shows_on_the_next_refresh(app_engine, ids):
                                  platform="youtube", kind="share", impressions=1000))
     at.run()  # what the page's timer does every few seconds
     assert metrics(at)["Contributions"] == ("8", "+6 (+300.0%)")
-    assert metrics(at)["Share of the workforce active"][0] == "100.0%"
+    assert metrics(at)["Participation rate"][0] == "100.0%"
 
 
 def test_in_french(ids):
-    at = signed_in("vera")
-    at.session_state["lang"] = "fr"
-    at.switch_page(PAGE).run()
+    at = open_page("vera", period="last_90")
+    at.segmented_control(key="lang_picker").set_value("fr").run()
+    assert not at.exception and at.title[0].value == "Vue de direction"
+    period = at.selectbox(key="lo_period_fr")  # a widget per language: no stale English label comes back
+    assert period.value == "last_90" and "Trimestre en cours" in period.options
+    at.selectbox(key="lo_period_fr").set_value("last_30").run()
     shown = metrics(at)
     assert shown["Portée (impressions)"][0] == "2\u202f150"
-    assert shown["Part des effectifs active"][0] == "80,0\u202f%"
-    assert "Trimestre en cours" in at.selectbox(key="lo_period").options
+    assert shown["Taux de participation"][0] == "80,0\u202f%"
     assert "Valeur média acquise = impressions ÷ 1 000 × 8,00\u202f€ (CPM)" in texts(at)
 
 
