@@ -196,6 +196,11 @@ def plain(text) -> str:
     return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
 
 
+def is_web_link(url) -> bool:
+    """Whether a stored URL may be offered as a link (http or https only, whatever was stored)."""
+    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+
+
 def post_checker_panel(key: str, platform: str = "linkedin") -> None:
     """A draft post and its platform, checked against the posting rules on demand: each finding
     with the guideline it comes from, or a plain "no issue found"."""

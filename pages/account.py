@@ -4,7 +4,18 @@ import streamlit as st
 
 from lib import auth, privacy
 from lib.i18n import label
-from lib.ui import choose_language, guard, lang, password_change_form, read, show_flash, sign_out, tr, write
+from lib.ui import (
+    choose_language,
+    guard,
+    lang,
+    password_change_form,
+    plain,
+    read,
+    show_flash,
+    sign_out,
+    tr,
+    write,
+)
 
 who = guard("account")
 st.title(tr("page.account"))
@@ -13,11 +24,11 @@ me = read(auth.profile)
 
 st.subheader(tr("account.profile"))
 lines = [
-    f"**{me['full_name']}** · `{me['username']}` · {me['email']}",
+    f"**{plain(me['full_name'])}** · `{me['username']}` · {plain(me['email'])}",
     tr("account.roles_line", roles=", ".join(label(r, lang()) for r in me["roles"])),
 ]
 if me["department"]:
-    lines.append(tr("account.department_line", department=me["department"], team=me["team"] or "—"))
+    lines.append(tr("account.department_line", department=plain(me["department"]), team=plain(me["team"] or "—")))
 st.markdown("  \n".join(lines))
 
 left, right = st.columns(2, gap="large")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import audit, auth, org, privacy
 from lib.i18n import label
-from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
+from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
 from lib.vocab import ROLES
 
 who = guard("administration")
@@ -19,7 +19,7 @@ if "one_time_password" in st.session_state:
     st.code(password, language=None)
 
 users = read(auth.list_users)
-role_label = lambda code: label(code, lang())  # noqa: E731
+role_label = lambda code: label(code, lang())
 
 tab_list, tab_create, tab_manage, tab_audit = st.tabs(
     [tr("admin.users"), tr("admin.create"), tr("admin.manage"), tr("admin.audit")]
@@ -82,7 +82,7 @@ with tab_manage:
     if picked is not None:
         target = by_id[picked]
         status = tr("admin.status_active") if target["active"] else tr("admin.status_inactive")
-        st.markdown(f"**{target['full_name']}** · {target['email']} · {status}")
+        st.markdown(f"**{plain(target['full_name'])}** · {plain(target['email'])} · {status}")
         new_roles = st.multiselect(
             tr("field.roles"), ROLES, default=target["roles"], format_func=role_label,
             key=f"roles_{picked}",

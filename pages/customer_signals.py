@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib import signals
 from lib.i18n import label
-from lib.ui import flash, guard, lang, number, read, show_flash, tr, write
+from lib.ui import flash, guard, is_web_link, lang, number, plain, read, show_flash, tr, write
 from lib.vocab import CURRENCIES, PLATFORMS, SIGNAL_RESOLUTIONS, SIGNAL_STATUSES, SIGNAL_TYPES
 
 who = guard("customer_signals")
@@ -74,18 +74,18 @@ def detail_panel(signal_id: int) -> None:
     version = st.session_state.get(f"signal_version_{signal_id}", s["version"])
     st.session_state[f"signal_version_{signal_id}"] = s["version"]
     st.subheader(tr("signals.detail_title", id=s["id"], type=vocab(s["signal_type"]),
-                    category=vocab(s["category"]), customer=s["customer_name"]))
+                    category=vocab(s["category"]), customer=plain(s["customer_name"])))
     status = vocab(s["status"]) + (f" · {vocab(s['resolution'])}" if s["resolution"] else "")
-    owner = " · ".join(x for x in (s["owner"], s["owner_team"]) if x) or tr("signals.no_owner")
+    owner = " · ".join(plain(x) for x in (s["owner"], s["owner_team"]) if x) or tr("signals.no_owner")
     value = (f"{number(s['estimated_value'], 2)} {s['currency']}" if s["estimated_value"] is not None else "—")
     st.markdown("  \n".join([
         tr("signals.line_status", status=status, owner=owner),
-        tr("signals.line_reported", reporter=s["reporter"] or "—", at=when(s["reported_at"]),
+        tr("signals.line_reported", reporter=plain(s["reporter"] or "—"), at=when(s["reported_at"]),
            platform=vocab(s["platform"])),
         tr("signals.line_ack", due=when(s["ack_due_at"]), at=when(s["acknowledged_at"])),
         tr("signals.line_value", value=value),
     ]))
-    if s["url"]:
+    if is_web_link(s["url"]):
         st.link_button(tr("signals.open_link"), s["url"], icon=":material/open_in_new:")
     if s["overdue"]:
         st.warning(tr("signals.overdue_one"), icon=":material/schedule:")

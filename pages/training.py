@@ -8,7 +8,7 @@ import streamlit as st
 from lib import assignments, certificate, org, training
 from lib.catalogue import load_modules, policy
 from lib.models import utcnow
-from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
+from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
 
 STATUS_STYLE = {
     "not_started": ("gray", ":material/radio_button_unchecked:"),
@@ -270,7 +270,7 @@ def certificate_view() -> None:
         st.info(tr("training.certificate.missing", todo=todo_text()), icon=":material/workspace_premium:")
         return
     cert = me.certificate
-    st.markdown(tr("training.certificate.details", name=me.full_name, n=len(cert.modules),
+    st.markdown(tr("training.certificate.details", name=plain(me.full_name), n=len(cert.modules),
                    issued=day(cert.issued_at), expires=day(cert.expires_at), version=cert.policy_version))
     st.download_button(
         tr("training.certificate.download"), read(certificate.certificate_html, L),
