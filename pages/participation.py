@@ -8,15 +8,29 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assignments, organisation, participation, roster
+from lib import assignments, organisation, participation, recognition, roster
 from lib import participation_followup as followup
 from lib.catalogue import load_modules
+from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
 from lib.i18n import label
 from lib.models import utcnow
 from lib.participation import STAGES, Scope
 from lib.participation_person import find_people, person_file
-from lib.ui import download_buttons, flash, guard, lang, number, plain, read, show_error, show_flash, tr, write
+from lib.ui import (
+    download_buttons,
+    engine,
+    flash,
+    guard,
+    lang,
+    number,
+    plain,
+    read,
+    show_error,
+    show_flash,
+    tr,
+    write,
+)
 
 who = guard("participation")
 L = lang()
@@ -27,7 +41,8 @@ titles = {m.slug: m.text("title", L) for m in load_modules()}
 org = read(organisation.organisation)
 departments = {int(r.department_id): r.department for r in org.itertuples() if pd.isna(r.team_id)}
 PERCENT = st.column_config.NumberColumn(format="%.0f %%")
-EAGER_EXPORT_ROWS = 1000  # larger tables build their Excel file on request (it takes seconds)
+LEADERBOARD_TOP = 10
+EAGER_EXPORT_ROWS = 1000  # larger tables make their files when clicked (10,000 rows of Excel take seconds)
 
 
 def cols(**keys: str) -> dict[str, str]:
@@ -41,9 +56,7 @@ def table(df: pd.DataFrame, labels: dict[str, str], filename: str, what: str, sc
     shown = df[list(labels)].rename(columns=labels)
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="—",
                  column_config={labels[c]: v for c, v in (config or {}).items()})
-    if len(shown) <= EAGER_EXPORT_ROWS or st.toggle(tr("participation.export_prepare", n=number(len(shown))),
-                                                    key=f"{filename}_export_on"):
-        download_buttons(shown, filename, what, scope, key=f"{filename}_export")
+    download_buttons(shown, filename, what, scope, key=f"{filename}_export", deferred=len(shown) > EAGER_EXPORT_ROWS)
 
 
 def safe_read(fn, *args):
@@ -94,6 +107,31 @@ def hidden_note(df: pd.DataFrame, minimum: int) -> pd.Series:
 # --- overview: the funnel ---------------------------------------------------------------------
 
 
+@st.cache_data(ttl=120, show_spinner=False)
+def standings(database: str, start, end, _reader) -> recognition.Standings:
+    """Everyone's points for a period (lib.recognition): the same for every reader, so computed once
+    for all of them; two minutes old at most."""
+    with session_scope(engine(), write=False) as session:
+        return recognition.standings(session, _reader, start, end)
+
+
+def leaderboard(start, end) -> None:
+    """The top ambassadors of the period, company-wide; those who opted out stay anonymous."""
+    st.subheader(tr("participation.leaderboard"))
+    if not st.toggle(tr("participation.leaderboard_show"), key="part_leaderboard"):
+        return
+    top = standings(str(engine().url), start, end, who).for_person(who.id, LEADERBOARD_TOP)
+    top = top[top["rank"] <= LEADERBOARD_TOP]
+    if top.empty:
+        st.info(tr("participation.leaderboard_empty"), icon=":material/emoji_events:")
+        return
+    st.caption(tr("participation.leaderboard_caption", n=LEADERBOARD_TOP))
+    names = top["name"].fillna(tr("recognition.anonymous"))
+    table(top.assign(name=names), cols(rank="recognition.col.rank", name="recognition.col.name",
+                                       team="recognition.col.team", points="recognition.col.points"),
+          "participation_leaderboard", "participation.leaderboard", f"{start}/{end}")
+
+
 def overview_tab() -> None:
     period = st.date_input(tr("participation.period"), value=(TODAY - timedelta(days=29), TODAY),
                            max_value=TODAY, key="part_period", format="YYYY-MM-DD")
@@ -132,6 +170,7 @@ def overview_tab() -> None:
         signal="participation.stage.signal", note="participation.col.note"),
           "participation_funnel_by_group", "participation.funnel_groups", scope_label)
     st.caption(tr("participation.privacy_caption", n=f.min_group_size))
+    leaderboard(*period)
     settings_form()
 
 
@@ -299,13 +338,18 @@ def person(user_id: int) -> None:
            roles=", ".join(label(r, L) for r in me["roles"])),
     ]))
     required = p.modules[p.modules["required"]]
-    c1, c2, c3, c4 = st.columns(4)
+    points, rank = standings(str(engine().url), TODAY - timedelta(days=participation.ACTIVE_DAYS - 1), TODAY,
+                             who).of(user_id)
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(tr("participation.person_certified"), tr("participation.yes") if p.certified else tr("participation.no"))
     c2.metric(tr("participation.person_modules"), f"{(required['status'] == 'passed').sum()} / {len(required)}")
     c3.metric(tr("participation.person_contributions"), number(p.contributions["total"]),
               tr("participation.person_recent", n=p.contributions["recent"], days=participation.ACTIVE_DAYS),
               delta_color="off", delta_arrow="off")
     c4.metric(tr("participation.person_signals"), number(p.signal_count))
+    c5.metric(tr("participation.person_points", days=participation.ACTIVE_DAYS), number(points),
+              None if rank is None else tr("participation.person_rank", rank=rank), delta_color="off",
+              delta_arrow="off", help=tr("participation.person_points_help"))
     slug = me["username"]
     st.subheader(tr("participation.person_training"))
     modules = p.modules.assign(module=p.modules["module"].map(titles),

@@ -92,6 +92,19 @@ def test_funnel_by_department_hides_small_groups(app_engine, add_user):
     assert metric(at, "Employees") == "3"
 
 
+def test_leaderboard_on_request_keeps_opted_out_people_anonymous(app_engine, add_user):
+    add_user("root", "admin")
+    org = build_org(app_engine, add_user)
+    with session_scope(app_engine) as session:
+        session.execute(update(User).where(User.id == org["s2"].id).values(leaderboard_opt_out=True))
+    at = participation_page("hilda")
+    assert not [d for d in at.dataframe if "Points" in d.value.columns]  # computed only when asked for
+    at.toggle(key="part_leaderboard").set_value(True).run()
+    board = frame(at, "Points")
+    assert board[["Rank", "Ambassador", "Points"]].values.tolist() == [
+        [1, "S1", 2], [2, "O1", 1], [2, "Anonymous ambassador", 1]]
+
+
 def test_a_reversed_period_is_explained(app_engine, add_user):
     add_user("root", "admin")
     build_org(app_engine, add_user)
@@ -143,6 +156,8 @@ def test_person_file_and_assignment(app_engine, add_user):
     at.text_input(key="part_search").input("s1@").run()
     assert metric(at, "Certified") == "Yes" and metric(at, "Required modules passed") == "8 / 8"
     assert metric(at, "Contributions (all time)") == "2" and metric(at, "Customer signals") == "1"
+    points = next(m for m in at.metric if m.label == "Points (last 30 days)")
+    assert (points.value, points.delta) == ("2", "rank 1 in the company")
     assert frame(at, "Quiz attempts")["Status"].unique().tolist() == ["Passed"]
     assert frame(at, "Platform").values.tolist() == [["LinkedIn", 2, 200, 10]]
 
