@@ -208,7 +208,7 @@ def post_checker_panel(key: str, platform: str = "linkedin") -> None:
         text = st.text_area(tr("checker.draft"), placeholder=tr("checker.placeholder"), height=140,
                             key=f"{key}_text")
         chosen = st.selectbox(tr("checker.platform"), PLATFORMS, index=PLATFORMS.index(platform),
-                              format_func=lambda p: label(p, lang()), key=f"{key}_platform")
+                              format_func=lambda p: label(p, lang()), key=f"{key}_platform_{lang()}")
         submitted = st.form_submit_button(tr("checker.check"), icon=":material/fact_check:")
     if not submitted:
         return
@@ -222,7 +222,8 @@ def post_checker_panel(key: str, platform: str = "linkedin") -> None:
     if not findings:
         st.success(tr("checker.ok"), icon=":material/check_circle:")
     for finding in findings:
-        st.warning(f"{tr(finding.message, **finding.params)}  \n"
+        params = {k: plain(v) if isinstance(v, str) else v for k, v in finding.params.items()}
+        st.warning(f"{tr(finding.message, **params)}  \n"
                    f"{tr('checker.guideline', ref=post_checker.guideline_text(finding.guideline, lang()))}",
                    icon=":material/warning:")
 

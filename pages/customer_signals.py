@@ -32,7 +32,7 @@ def done(message_key: str, **params) -> None:
 
 def report_form() -> None:
     generation = st.session_state.setdefault("signal_form_generation", 0)
-    key = f"signal_new_{generation}"
+    key = f"signal_new_{lang()}_{generation}"  # per language: no stale translated label stays selected
     signal_type = st.segmented_control(tr("field.signals.signal_type"), SIGNAL_TYPES, format_func=vocab,
                                        default="win", required=True, key=f"{key}_type")
     teams = read(signals.teams)
@@ -108,11 +108,11 @@ def detail_panel(signal_id: int) -> None:
             st.markdown(f"**{tr('signals.move_title')}**")
             c1, c2 = st.columns(2)
             to_status = c1.selectbox(tr("signals.move_to"), s["next_statuses"], format_func=vocab,
-                                     key=f"signal_to_{signal_id}")
+                                     key=f"signal_to_{signal_id}_{lang()}")
             resolution = None
             if to_status == "resolved":
                 resolution = c2.selectbox(tr("field.signals.resolution"), SIGNAL_RESOLUTIONS, format_func=vocab,
-                                          key=f"signal_resolution_{signal_id}")
+                                          key=f"signal_resolution_{signal_id}_{lang()}")
             note = st.text_input(tr("signals.move_comment"), key=f"signal_move_note_{signal_id}")
             clicked = st.button(tr("signals.move_submit"), type="primary", key=f"signal_move_{signal_id}")
             if clicked and write(signals.move, signal_id, version, to_status, resolution, note)[0]:
@@ -146,9 +146,9 @@ def detail_panel(signal_id: int) -> None:
 def signal_list(view: str) -> None:
     c1, c2, c3 = st.columns([1, 2, 1])
     signal_type = c1.selectbox(tr("field.signals.signal_type"), SIGNAL_TYPES, index=None, format_func=vocab,
-                               placeholder=tr("signals.all_types"), key=f"signals_{view}_type")
+                               placeholder=tr("signals.all_types"), key=f"signals_{view}_type_{lang()}")
     statuses = c2.multiselect(tr("field.signals.status"), SIGNAL_STATUSES, format_func=vocab,
-                              placeholder=tr("signals.all_statuses"), key=f"signals_{view}_statuses")
+                              placeholder=tr("signals.all_statuses"), key=f"signals_{view}_statuses_{lang()}")
     overdue_only = c3.toggle(tr("signals.overdue_only"), key=f"signals_{view}_overdue")
     rows, total, overdue = read(signals.list_signals,
                                 signals.SignalFilters(view, signal_type, tuple(statuses), overdue_only))

@@ -17,6 +17,7 @@ from lib.ui import (
     engine,
     flash,
     guard,
+    is_web_link,
     lang,
     number,
     post_checker_panel,
@@ -104,9 +105,9 @@ c1, c2, c3 = st.columns([2, 2, 2])
 period = c1.date_input(tr("contrib.period"), value=(today - timedelta(days=89), today), format="YYYY-MM-DD",
                        key="contrib_period")
 start, end = (period[0], period[-1]) if period else (today, today)
-platforms = c2.multiselect(tr("field.contrib.platform"), PLATFORMS, format_func=vocab, key="contrib_platforms",
+platforms = c2.multiselect(tr("field.contrib.platform"), PLATFORMS, format_func=vocab, key=f"contrib_platforms_{lang()}",
                            placeholder=tr("contrib.all_platforms"))
-kinds = c3.multiselect(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab, key="contrib_kinds",
+kinds = c3.multiselect(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab, key=f"contrib_kinds_{lang()}",
                        placeholder=tr("contrib.all_kinds"))
 filters = contrib.Filters(start, end, tuple(platforms), tuple(kinds))
 figures = read(contrib.my_figures, filters)
@@ -137,10 +138,11 @@ if tab_log.open:
         prefill = st.session_state.pop("contribution_prefill", None)
         if prefill:
             st.info(tr("contrib.prefilled"), icon=":material/edit_note:")
+        form = f"contrib_new_{lang()}"  # a form per language: no stale translated label stays selected
         if prefill or st.session_state.pop("contrib_new_reset", False):
-            seed("contrib_new", {**BLANK, **(prefill or {})}, overwrite=True)
-        seed("contrib_new", BLANK)
-        submitted = contribution_form("contrib_new", tr("contrib.save_new"))
+            seed(form, {**BLANK, **(prefill or {})}, overwrite=True)
+        seed(form, BLANK)
+        submitted = contribution_form(form, tr("contrib.save_new"))
         if submitted is not None and write(contrib.log_contribution, **submitted)[0]:
             st.session_state["contrib_new_reset"] = True
             saved(tr("contrib.logged"))
@@ -157,7 +159,8 @@ if tab_list.open:
         else:
             if total > len(rows):
                 st.caption(tr("contrib.list_capped", shown=len(rows), total=total))
-            shown = rows.assign(platform=rows["platform"].map(vocab), kind=rows["kind"].map(vocab))
+            shown = rows.assign(platform=rows["platform"].map(vocab), kind=rows["kind"].map(vocab),
+                                url=rows["url"].where(rows["url"].map(is_web_link)))
             names = {c: tr(f"contrib.col.{c}") for c in shown.columns if c != "id"}
             st.dataframe(
                 shown.drop(columns="id").rename(columns=names), hide_index=True, width="stretch", placeholder="—",
@@ -168,10 +171,10 @@ if tab_list.open:
                 tr("contrib.pick"), list(by_id), index=None, placeholder=tr("contrib.pick_placeholder"),
                 format_func=lambda i: " · ".join(
                     (str(by_id[i].occurred_on), vocab(by_id[i].platform), vocab(by_id[i].kind))),
-                key="contrib_pick",
+                key=f"contrib_pick_{lang()}",
             )
             if picked is not None:
-                form = f"contrib_edit_{picked}"
+                form = f"contrib_edit_{picked}_{lang()}"
                 seed(form, read(contrib.get_mine, picked))
                 submitted = contribution_form(form, tr("contrib.save_edit"))
                 if submitted is not None and write(contrib.update_contribution, picked, **submitted)[0]:

@@ -44,13 +44,13 @@ def test_employee_copies_and_records_i_shared_this(app_engine, add_user):
     at.button(key=f"library_shared_{item}").click().run()
     assert at.title[0].value == "My contributions"
     assert "Pre-filled from the content library" in texts(at)
-    assert at.selectbox(key="contrib_new_platform").value == "facebook"
-    assert at.selectbox(key="contrib_new_kind").value == "share"
-    assert at.text_input(key="contrib_new_url").value == "https://example.com/open-day"
-    assert at.selectbox(key="contrib_new_content_item_id").value == item
+    assert at.selectbox(key="contrib_new_en_platform").value == "facebook"
+    assert at.selectbox(key="contrib_new_en_kind").value == "share"
+    assert at.text_input(key="contrib_new_en_url").value == "https://example.com/open-day"
+    assert at.selectbox(key="contrib_new_en_content_item_id").value == item
     at.switch_page("pages/my_contributions.py")  # where the browser now is (AppTest keeps its own page)
-    at.number_input(key="contrib_new_reactions").set_value(12)
-    at.button(key="FormSubmitter:contrib_new-Log the contribution").click().run()
+    at.number_input(key="contrib_new_en_reactions").set_value(12)
+    at.button(key="FormSubmitter:contrib_new_en-Log the contribution").click().run()
     assert "Contribution logged" in texts(at)
     [row] = rows(app_engine, Contribution)
     assert (row.user_id, row.content_item_id, row.kind, row.reactions) == (emma.id, item, "share", 12)
@@ -104,7 +104,7 @@ def test_post_checker_and_its_settings(app_engine, add_user):
     at.session_state["library_tabs"] = "Check a draft post"
     at.run()
     at.text_area(key="library_checker_text").input("A peek at project falcon " + "x" * 300)
-    at.selectbox(key="library_checker_platform").select("x")
+    at.selectbox(key="library_checker_platform_en").select("x")
     at.button(key="FormSubmitter:library_checker_form-Check").click().run()
     warnings = [w.value for w in at.warning]
     assert "Possibly confidential wording: Project Falcon" in warnings[0]

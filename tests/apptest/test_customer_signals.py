@@ -10,7 +10,7 @@ from lib.models import CustomerSignal, utcnow
 from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import texts
 
-REPORT = "FormSubmitter:signal_new_0-Report the signal"
+REPORT = "FormSubmitter:signal_new_en_0-Report the signal"
 
 
 def seed_signal(engine, reporter, **values):
@@ -24,28 +24,28 @@ def test_employee_reports_a_loss(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
     at = open_page("emma", "customer_signals")
-    at.segmented_control(key="signal_new_0_type").set_value("loss").run()
-    assert at.selectbox(key="signal_new_0_category").options == [
+    at.segmented_control(key="signal_new_en_0_type").set_value("loss").run()
+    assert at.selectbox(key="signal_new_en_0_category").options == [
         "Complaint", "Unresolved problem", "Customer loyal to a competitor", "Offer does not meet the need",
         "Distrust", "Negative public comment"]
-    at.selectbox(key="signal_new_0_category").select("negative_comment")
-    at.text_input(key="signal_new_0_customer").input("Durand SAS")
-    at.number_input(key="signal_new_0_value").set_value(2500.0)
-    at.selectbox(key="signal_new_0_team").select("Support")
-    at.text_area(key="signal_new_0_description").input("Public complaint about a late delivery.")
+    at.selectbox(key="signal_new_en_0_category").select("negative_comment")
+    at.text_input(key="signal_new_en_0_customer").input("Durand SAS")
+    at.number_input(key="signal_new_en_0_value").set_value(2500.0)
+    at.selectbox(key="signal_new_en_0_team").select("Support")
+    at.text_area(key="signal_new_en_0_description").input("Public complaint about a late delivery.")
     at.button(key=REPORT).click().run()
     assert "Signal #1 reported" in texts(at)
     [s] = rows(app_engine, CustomerSignal)
     assert (s.reporter_id, s.signal_type, s.category, s.owner_team, float(s.estimated_value), s.status) == (
         emma.id, "loss", "negative_comment", "Support", 2500.0, "new")
-    assert at.text_input(key="signal_new_1_customer").value == ""
+    assert at.text_input(key="signal_new_en_1_customer").value == ""
 
 
 def test_bad_report_is_explained_and_changes_nothing(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
     at = open_page("emma", "customer_signals")
-    at.text_input(key="signal_new_0_url").input("see the tweet")
+    at.text_input(key="signal_new_en_0_url").input("see the tweet")
     at.button(key=REPORT).click().run()
     shown = texts(at)
     assert "Customer or company: is required." in shown and "What happened: is required." in shown
@@ -88,12 +88,12 @@ def test_hr_sees_overdue_assigns_and_the_owner_resolves(app_engine, add_user):
 
     at = open_page("paul", "customer_signals", "Assigned to me")
     at.selectbox(key="signals_assigned_pick").select(sid).run()
-    assert at.selectbox(key=f"signal_to_{sid}").options == ["Acknowledged"]
+    assert at.selectbox(key=f"signal_to_{sid}_en").options == ["Acknowledged"]
     at.button(key=f"signal_move_{sid}").click().run()
     assert "Status changed to “Acknowledged”." in texts(at)
     at.selectbox(key="signals_assigned_pick").select(sid).run()
-    at.selectbox(key=f"signal_to_{sid}").select("resolved").run()
-    at.selectbox(key=f"signal_resolution_{sid}").select("won")
+    at.selectbox(key=f"signal_to_{sid}_en").select("resolved").run()
+    at.selectbox(key=f"signal_resolution_{sid}_en").select("won")
     at.text_input(key=f"signal_move_note_{sid}").input("Refund sent, customer thanked us publicly.")
     at.button(key=f"signal_move_{sid}").click().run()
     [s] = rows(app_engine, CustomerSignal)

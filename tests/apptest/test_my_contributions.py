@@ -10,7 +10,7 @@ from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import signed_in, texts
 
 TODAY = utcnow().date()
-SAVE_NEW = "FormSubmitter:contrib_new-Log the contribution"
+SAVE_NEW = "FormSubmitter:contrib_new_en-Log the contribution"
 
 
 def test_refused_without_the_employee_role(app_engine, add_user):
@@ -34,17 +34,17 @@ def test_log_a_contribution_with_some_figures(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
     at = open_page("emma", "my_contributions")
-    at.selectbox(key="contrib_new_platform").select("x")
-    at.selectbox(key="contrib_new_kind").select("customer_reply")
-    at.text_input(key="contrib_new_url").input("https://x.com/emma/status/42")
-    at.number_input(key="contrib_new_impressions").set_value(1500)
-    at.number_input(key="contrib_new_reactions").set_value(30)
+    at.selectbox(key="contrib_new_en_platform").select("x")
+    at.selectbox(key="contrib_new_en_kind").select("customer_reply")
+    at.text_input(key="contrib_new_en_url").input("https://x.com/emma/status/42")
+    at.number_input(key="contrib_new_en_impressions").set_value(1500)
+    at.number_input(key="contrib_new_en_reactions").set_value(30)
     at.button(key=SAVE_NEW).click().run()
     assert "Contribution logged" in texts(at)
     [row] = rows(app_engine, Contribution)
     assert (row.user_id, row.platform, row.kind, row.impressions, row.reactions, row.comments) == (
         emma.id, "x", "customer_reply", 1500, 30, None)
-    assert at.text_input(key="contrib_new_url").value == ""  # the form is ready for the next one
+    assert at.text_input(key="contrib_new_en_url").value == ""  # the form is ready for the next one
     assert [m.value for m in at.metric[:3]] == ["1", "1,500", "30"]
 
 
@@ -52,11 +52,11 @@ def test_bad_input_is_explained_and_changes_nothing(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
     at = open_page("emma", "my_contributions")
-    at.text_input(key="contrib_new_url").input("linkedin.com/in/emma")
+    at.text_input(key="contrib_new_en_url").input("linkedin.com/in/emma")
     at.button(key=SAVE_NEW).click().run()
     assert "URL: must be a web address starting with http:// or https://." in texts(at)
     assert rows(app_engine, Contribution) == []
-    assert at.text_input(key="contrib_new_url").value == "linkedin.com/in/emma"
+    assert at.text_input(key="contrib_new_en_url").value == "linkedin.com/in/emma"
 
 
 def test_list_edit_and_delete(app_engine, add_user):
@@ -69,13 +69,13 @@ def test_list_edit_and_delete(app_engine, add_user):
     table = at.dataframe[0].value
     assert table["Platform"].tolist() == ["LinkedIn"] and table["Impressions"].tolist() == [100]
     row_id = rows(app_engine, Contribution)[0].id
-    at.selectbox(key="contrib_pick").select(row_id).run()
-    at.number_input(key=f"contrib_edit_{row_id}_impressions").set_value(250)
-    at.button(key=f"FormSubmitter:contrib_edit_{row_id}-Save changes").click().run()
+    at.selectbox(key="contrib_pick_en").select(row_id).run()
+    at.number_input(key=f"contrib_edit_{row_id}_en_impressions").set_value(250)
+    at.button(key=f"FormSubmitter:contrib_edit_{row_id}_en-Save changes").click().run()
     assert "Contribution updated." in texts(at)
     assert rows(app_engine, Contribution)[0].impressions == 250
 
-    at.selectbox(key="contrib_pick").select(row_id).run()
+    at.selectbox(key="contrib_pick_en").select(row_id).run()
     assert at.button(key="contrib_delete").disabled
     at.checkbox(key=f"contrib_confirm_{row_id}").check().run()
     at.button(key="contrib_delete").click().run()
