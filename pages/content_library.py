@@ -5,7 +5,7 @@ import streamlit as st
 from lib import content, post_checker
 from lib.i18n import label
 from lib.models import utcnow
-from lib.ui import flash, guard, lang, post_checker_panel, read, show_flash, tr, write
+from lib.ui import flash, guard, is_web_link, lang, plain, post_checker_panel, read, show_flash, tr, write
 from lib.vocab import PLATFORMS
 
 who = guard("content_library")
@@ -30,12 +30,12 @@ def done(message_key: str) -> None:
 
 def item_card(item) -> None:
     with st.container(border=True):
-        st.markdown(f"**{item.title}**")
+        st.markdown(f"**{plain(item.title)}**")
         if item.required:
             st.badge(tr("library.required"), icon=":material/priority_high:", color="orange")
         until = tr("library.until", day=item.ends_on.isoformat()) if item.ends_on else tr("library.no_end")
         st.caption(" · ".join(x for x in (
-            item.campaign, ", ".join(vocab(p) for p in item.platforms), until,
+            plain(item.campaign) if item.campaign else None, ", ".join(vocab(p) for p in item.platforms), until,
             tr("library.shared_count", n=item.shares, mine=item.my_shares),
         ) if x))
         mine, other = ("text_fr", "text_en") if lang() == "fr" else ("text_en", "text_fr")
@@ -43,7 +43,7 @@ def item_card(item) -> None:
         with st.expander(tr("library.other_language")):
             st.code(getattr(item, other), language=None, wrap_lines=True)
         c1, c2, _ = st.columns([1, 1, 2])
-        if item.url:
+        if is_web_link(item.url):
             c1.link_button(tr("library.open_link"), item.url, icon=":material/open_in_new:")
         if who.has("employee") and c2.button(tr("library.i_shared"), key=f"library_shared_{item.id}",
                                              icon=":material/check:", type="primary"):
