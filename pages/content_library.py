@@ -55,7 +55,7 @@ def item_card(item) -> None:
 
 def current_tab() -> None:
     platform = st.selectbox(tr("field.library.platforms"), PLATFORMS, index=None, format_func=vocab,
-                            placeholder=tr("library.all_platforms"), key="library_platform")
+                            placeholder=tr("library.all_platforms"), key=f"library_platform_{lang()}")
     items = read(content.current_items, today, platform)
     if items.empty:
         st.info(tr("library.empty_editor" if editor else "library.empty"), icon=":material/info:")
@@ -87,7 +87,8 @@ def item_form(form: str, values: dict, submit: str) -> dict | None:
                                    key=f"{form}_url")
         c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
         out["platforms"] = c1.multiselect(tr("field.library.platforms"), PLATFORMS, format_func=vocab,
-                                          default=values.get("platforms", ["linkedin"]), key=f"{form}_platforms")
+                                          default=values.get("platforms", ["linkedin"]),
+                                          key=f"{form}_platforms_{lang()}")  # per language: no stale label
         out["starts_on"] = c2.date_input(tr("field.library.starts_on"), value=values.get("starts_on", today),
                                          format="YYYY-MM-DD", key=f"{form}_starts_on")
         out["ends_on"] = c3.date_input(tr("field.library.ends_on"), value=values.get("ends_on"),
@@ -111,7 +112,7 @@ def manage_tab() -> None:
         st.dataframe(table.rename(columns=lambda c: tr(f"library.col.{c}")), hide_index=True, width="stretch",
                      placeholder="—")
     titles = dict(zip(items["id"], items["title"]))
-    picked = st.selectbox(tr("library.pick"), [None, *titles], key="library_pick",
+    picked = st.selectbox(tr("library.pick"), [None, *titles], key=f"library_pick_{lang()}",
                           format_func=lambda i: tr("library.new_item") if i is None else f"#{i} · {titles[i]}")
     if picked is None:
         generation = st.session_state.setdefault("library_form_generation", 0)

@@ -88,7 +88,7 @@ def test_hr_publishes_with_every_problem_explained(app_engine, add_user):
     assert (item.title, item.platforms, item.archived) == ("Our new Lille office", ["linkedin"], False)
     assert at.dataframe[0].value["State"].tolist() == ["Published"]
 
-    at.selectbox(key="library_pick").select(item.id).run()
+    at.selectbox(key="library_pick_en").select(item.id).run()
     at.button(key="library_archive").click().run()
     assert "Item withdrawn" in texts(at)
     assert rows(app_engine, ContentItem)[0].archived
