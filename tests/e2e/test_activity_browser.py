@@ -18,12 +18,15 @@ def pick(page, label: str, option: str) -> None:
     settle(page)
 
 
-def in_french(page, heading_en: str, heading_fr: str, name: str) -> None:
-    """Switch the interface to French, take a screenshot, and switch back."""
+def in_french(page, heading_en: str, heading_fr: str, name: str, english: tuple[str, ...] = ()) -> None:
+    """Switch the interface to French, check that none of the `english` labels is left, take a
+    screenshot, and switch back."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Français").click()
     page.get_by_role("heading", name=heading_fr).wait_for()
     settle(page)
+    for text in english:
+        assert page.get_by_text(text, exact=True).count() == 0, text
     shot(page, name)
     sidebar.get_by_text("English").click()
     page.get_by_role("heading", name=heading_en).wait_for()
@@ -59,7 +62,9 @@ def test_contributions_flow(server, page):
     open_tab(page, "Points and leaderboard")
     page.get_by_text("How points are counted").click()
     shot(page, "activity_08_points")
-    in_french(page, "My contributions", "Mes contributions", "activity_06_contributions_fr")
+    open_tab(page, "Log a contribution")
+    in_french(page, "My contributions", "Mes contributions", "activity_06_contributions_fr",
+              english=("Original post", "All platforms"))
 
 
 def test_signals_flow(server, page, browser):
