@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from lib import overview
+from lib.figures_activity import TOP
+from lib.figures_signals import FEED
 from lib.access import Actor
 from lib.catalogue import load_modules, policy
 from lib.db import session_scope
@@ -157,17 +159,17 @@ def check(engine, view: View) -> None:
     got = ov.signals.set_index(["bucket", "signal_type"])
     assert got["signals"].to_dict() == signals["signals"].to_dict()
     assert got["value_eur"].to_dict() == pytest.approx(signals["value_eur"].to_dict())
-    latest = s.sort_values(["reported_at", "id"], ascending=False).head(overview.FEED)
+    latest = s.sort_values(["reported_at", "id"], ascending=False).head(FEED)
     assert ov.latest_signals["customer"].tolist() == latest["customer_name"].tolist()
 
     users = data["users"]
-    per_person = c.groupby("user_id").size().sort_index().sort_values(ascending=False, kind="stable").head(overview.TOP)
+    per_person = c.groupby("user_id").size().sort_index().sort_values(ascending=False, kind="stable").head(TOP)
     names = ["(hidden)" if users.loc[u, "leaderboard_opt_out"] else users.loc[u, "full_name"] for u in per_person.index]
     assert ov.top_people["contributions"].tolist() == per_person.tolist()
     assert ov.top_people["name"].fillna("(hidden)").tolist() == names
     teams = c.assign(team=c["user_id"].map(users["team_id"])).dropna(subset=["team"])
     per_team = teams.groupby("team").agg(n=("id", "size"), people=("user_id", "nunique")).sort_index()
-    per_team = per_team.sort_values("n", ascending=False, kind="stable").head(overview.TOP)
+    per_team = per_team.sort_values("n", ascending=False, kind="stable").head(TOP)
     assert ov.top_teams[["active_ambassadors", "contributions"]].values.tolist() == per_team[["people", "n"]].values.tolist()
 
     if dept is None:
