@@ -58,48 +58,90 @@ def _median_ms(fn: Callable[[], object], runs: int, before: Callable[[], object]
 
 def _seed(url: str, employees: int, contributions: int, seed: int) -> None:
     """Load the demo organisation in a child process (its memory is not the app's)."""
-    command = [sys.executable, "-m", "lib.cli", "load-demo", "--employees", str(employees), "--days", str(DAYS),
-               "--seed", str(seed), "--contributions", str(contributions)]
-    subprocess.run(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True, stdout=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "lib.cli",
+        "load-demo",
+        "--employees",
+        str(employees),
+        "--days",
+        str(DAYS),
+        "--seed",
+        str(seed),
+        "--contributions",
+        str(contributions),
+    ]
+    subprocess.run(
+        command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def _raw_sql(dialect: str) -> list[str]:
     """Plain GROUP BY queries over the raw tables for the figures and series the page shows."""
-    week = ("date(occurred_on, 'weekday 0', '-6 days')" if dialect == "sqlite"
-            else "CAST(date_trunc('week', occurred_on) AS DATE)")
+    week = (
+        "date(occurred_on, 'weekday 0', '-6 days')"
+        if dialect == "sqlite"
+        else "CAST(date_trunc('week', occurred_on) AS DATE)"
+    )
     signal_week = week.replace("occurred_on", "reported_at")
-    hours = ("(julianday(acknowledged_at) - julianday(reported_at)) * 24" if dialect == "sqlite"
-             else "EXTRACT(EPOCH FROM acknowledged_at - reported_at) / 3600")
+    hours = (
+        "(julianday(acknowledged_at) - julianday(reported_at)) * 24"
+        if dialect == "sqlite"
+        else "EXTRACT(EPOCH FROM acknowledged_at - reported_at) / 3600"
+    )
     in_period = "occurred_on BETWEEN :prev_start AND :end"
     engagement = "coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)"
     signals = "FROM customer_signals WHERE reported_at >= :prev_start_at AND reported_at < :end_at"
     return [
-        f"SELECT occurred_on >= :start, count(*), count(DISTINCT user_id), sum(impressions), count(impressions), "
-        f"sum(CASE WHEN impressions IS NULL THEN 0 ELSE {engagement} END), sum(reactions), sum(comments), "
-        f"sum(shares), sum(clicks) FROM contributions WHERE {in_period} GROUP BY 1",
-        f"SELECT {week}, platform, count(*), sum(impressions), sum({engagement}) FROM contributions "
-        "WHERE occurred_on BETWEEN :start AND :end GROUP BY 1, 2",
-        "SELECT department_id, count(*), count(DISTINCT user_id) FROM contributions "
-        "WHERE occurred_on BETWEEN :start AND :end GROUP BY 1",
-        "SELECT u.department_id, count(DISTINCT c.user_id) FROM contributions c JOIN users u ON u.id = c.user_id "
-        "WHERE c.occurred_on BETWEEN :start AND :end AND u.is_active GROUP BY 1",
-        "SELECT user_id, count(*) FROM contributions WHERE occurred_on BETWEEN :start AND :end "
-        "GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
-        "SELECT u.team_id, count(*), count(DISTINCT c.user_id) FROM contributions c JOIN users u ON u.id = c.user_id "
-        "WHERE c.occurred_on BETWEEN :start AND :end GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
-        f"SELECT reported_at >= :start_at, signal_type, count(*), sum(estimated_value), "
-        f"sum(CASE WHEN status <> 'resolved' THEN 1 ELSE 0 END) {signals} GROUP BY 1, 2",
+        (
+            f"SELECT occurred_on >= :start, count(*), count(DISTINCT user_id), sum(impressions), count(impressions), "
+            f"sum(CASE WHEN impressions IS NULL THEN 0 ELSE {engagement} END), sum(reactions), sum(comments), "
+            f"sum(shares), sum(clicks) FROM contributions WHERE {in_period} GROUP BY 1"
+        ),
+        (
+            f"SELECT {week}, platform, count(*), sum(impressions), sum({engagement}) FROM contributions "
+            "WHERE occurred_on BETWEEN :start AND :end GROUP BY 1, 2"
+        ),
+        (
+            "SELECT department_id, count(*), count(DISTINCT user_id) FROM contributions "
+            "WHERE occurred_on BETWEEN :start AND :end GROUP BY 1"
+        ),
+        (
+            "SELECT u.department_id, count(DISTINCT c.user_id) FROM contributions c JOIN users u ON u.id = c.user_id "
+            "WHERE c.occurred_on BETWEEN :start AND :end AND u.is_active GROUP BY 1"
+        ),
+        (
+            "SELECT user_id, count(*) FROM contributions WHERE occurred_on BETWEEN :start AND :end "
+            "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+        ),
+        (
+            "SELECT u.team_id, count(*), count(DISTINCT c.user_id) FROM contributions c JOIN users u ON u.id = c.user_id "
+            "WHERE c.occurred_on BETWEEN :start AND :end GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+        ),
+        (
+            f"SELECT reported_at >= :start_at, signal_type, count(*), sum(estimated_value), "
+            f"sum(CASE WHEN status <> 'resolved' THEN 1 ELSE 0 END) {signals} GROUP BY 1, 2"
+        ),
         f"SELECT {signal_week}, signal_type, count(*), sum(estimated_value) {signals} GROUP BY 1, 2",
-        f"SELECT avg(h) FROM (SELECT h, row_number() OVER (ORDER BY h) AS rn, count(*) OVER () AS n FROM "
-        f"(SELECT {hours} AS h {signals} AND acknowledged_at IS NOT NULL) AS a) AS o "
-        "WHERE rn IN ((n + 1) / 2, (n + 2) / 2)",
+        (
+            f"SELECT avg(h) FROM (SELECT h, row_number() OVER (ORDER BY h) AS rn, count(*) OVER () AS n FROM "
+            f"(SELECT {hours} AS h {signals} AND acknowledged_at IS NOT NULL) AS a) AS o "
+            "WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"
+        ),
     ]
 
 
 def _params(period: Period) -> dict:
     previous = period.previous()
-    return {"start": period.start, "end": period.end, "prev_start": previous.start, "start_at": period.starts_at,
-            "end_at": period.ends_at, "prev_start_at": previous.starts_at}
+    return {
+        "start": period.start,
+        "end": period.end,
+        "prev_start": previous.start,
+        "start_at": period.starts_at,
+        "end_at": period.ends_at,
+        "prev_start_at": previous.starts_at,
+    }
 
 
 def _naive(url: str, period: Period, queue) -> None:
@@ -109,24 +151,42 @@ def _naive(url: str, period: Period, queue) -> None:
     engine = make_engine(url)
     start = time.perf_counter()
     with engine.connect() as conn:
-        c = pd.read_sql(text("SELECT user_id, department_id, occurred_on, platform, impressions, reactions, comments, "
-                             "shares, clicks FROM contributions"), conn)
-        s = pd.read_sql(text("SELECT signal_type, department_id, estimated_value, status, reported_at, "
-                             "acknowledged_at FROM customer_signals"), conn)
+        c = pd.read_sql(
+            text(
+                "SELECT user_id, department_id, occurred_on, platform, impressions, reactions, comments, "
+                "shares, clicks FROM contributions"
+            ),
+            conn,
+        )
+        s = pd.read_sql(
+            text(
+                "SELECT signal_type, department_id, estimated_value, status, reported_at, "
+                "acknowledged_at FROM customer_signals"
+            ),
+            conn,
+        )
     c["occurred_on"] = pd.to_datetime(c["occurred_on"])
     c = c[c["occurred_on"].between(pd.Timestamp(period.previous().start), pd.Timestamp(period.end))]
     current = c[c["occurred_on"] >= pd.Timestamp(period.start)]
     c.groupby(c["occurred_on"] >= pd.Timestamp(period.start)).agg(
-        n=("user_id", "size"), people=("user_id", "nunique"), impressions=("impressions", "sum"),
-        reactions=("reactions", "sum"), comments=("comments", "sum"), shares=("shares", "sum"), clicks=("clicks", "sum"))
+        n=("user_id", "size"),
+        people=("user_id", "nunique"),
+        impressions=("impressions", "sum"),
+        reactions=("reactions", "sum"),
+        comments=("comments", "sum"),
+        shares=("shares", "sum"),
+        clicks=("clicks", "sum"),
+    )
     current.groupby([current["occurred_on"].dt.to_period("W").dt.start_time, "platform"]).agg(
-        n=("user_id", "size"), impressions=("impressions", "sum"))
+        n=("user_id", "size"), impressions=("impressions", "sum")
+    )
     current.groupby("department_id", dropna=False).agg(n=("user_id", "size"), people=("user_id", "nunique"))
     current.groupby("user_id").size().nlargest(10)
     s["reported_at"] = pd.to_datetime(s["reported_at"])
     s = s[s["reported_at"] >= pd.Timestamp(period.previous().start)]
     s.groupby([s["reported_at"] >= pd.Timestamp(period.start), "signal_type"]).agg(
-        n=("status", "size"), value=("estimated_value", "sum"))
+        n=("status", "size"), value=("estimated_value", "sum")
+    )
     s.groupby([s["reported_at"].dt.to_period("W").dt.start_time, "signal_type"]).size()
     (pd.to_datetime(s["acknowledged_at"]) - s["reported_at"]).median()
     queue.put((time.perf_counter() - start) * 1000)
@@ -149,9 +209,9 @@ def _page_runs(url: str, executive: str, view: View, runs: int) -> dict[str, flo
     """The whole page showing `view` through AppTest, signed in as `executive` (session state as
     after sign-in)."""
     from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import app_test as app_test_module
 
     from lib import ui
-    from streamlit.testing.v1 import app_test as app_test_module
 
     steady = app_test_module.PagesManager
 
@@ -170,6 +230,7 @@ def _page_runs(url: str, executive: str, view: View, runs: int) -> dict[str, flo
     at.session_state["authentication_status"] = True
     at.session_state["username"] = executive
     at.run()
+
     def cold():
         overview._cache.clear()
         ui.engine().dispose()
@@ -182,7 +243,7 @@ def _page_runs(url: str, executive: str, view: View, runs: int) -> dict[str, flo
     first = (time.perf_counter() - start) * 1000
     if at.exception or not at.metric or str(view.period.start) not in at.caption[0].value:
         raise SystemExit(f"the page failed: {at.exception}")
-    run = lambda: at.run()  # noqa: E731
+    run = lambda: at.run()
     return {
         "page_first_ms": round(first, 1),
         "page_cold_ms": _median_ms(run, runs, before=cold),
@@ -196,8 +257,12 @@ def measure(url: str, runs: int) -> dict:
     with session_scope(engine, write=False) as session:
         contributions = session.scalar(select(func.count()).select_from(Contribution))
         latest = session.scalar(select(func.max(Contribution.occurred_on))) or utcnow().date()
-        executive = session.scalar(select(User.username).join(UserRole).where(UserRole.role == "executive",
-                                                                               User.is_active).order_by(User.id))
+        executive = session.scalar(
+            select(User.username)
+            .join(UserRole)
+            .where(UserRole.role == "executive", User.is_active)
+            .order_by(User.id)
+        )
     view = View("custom", Period(latest - timedelta(days=DAYS - 1), latest))
     viewer = Actor(id=None, username="bench", roles=frozenset({"executive"}))
 
@@ -224,8 +289,12 @@ def measure(url: str, runs: int) -> dict:
     if executive:
         figures |= _page_runs(url, executive, view, runs)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    return {**figures, "contributions": contributions, "database": engine.dialect.name,
-            "period": f"{view.period.start}..{view.period.end}"}
+    return {
+        **figures,
+        "contributions": contributions,
+        "database": engine.dialect.name,
+        "period": f"{view.period.start}..{view.period.end}",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,7 +313,9 @@ def main(argv: list[str] | None = None) -> int:
             empty = not session.scalar(select(func.count()).select_from(Department))
         engine.dispose()
         if empty:
-            print(f"seeding {args.employees} employees and {args.contributions} contributions…", file=sys.stderr)
+            print(
+                f"seeding {args.employees} employees and {args.contributions} contributions…", file=sys.stderr
+            )
             started = time.perf_counter()
             _seed(url, args.employees, args.contributions, args.seed)
             print(f"seeded in {time.perf_counter() - started:.0f} s", file=sys.stderr)

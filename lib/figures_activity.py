@@ -23,14 +23,20 @@ def workforce():
 def _person_rows(period: Period):
     """(user_id, department_key, contributions) rows covering `period` exactly: whole months
     from the month rollup, the days at either end from the day rollup."""
-    first_month = period.start if period.start.day == 1 else (period.start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    first_month = (
+        period.start
+        if period.start.day == 1
+        else (period.start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    )
     after_months = (period.end + timedelta(days=1)).replace(day=1)
     D, M = AmbassadorDay, AmbassadorMonth
-    days = lambda lo, hi: select(D.user_id, D.department_key, D.contributions).where(D.day >= lo, D.day <= hi)  # noqa: E731
+    days = lambda lo, hi: select(D.user_id, D.department_key, D.contributions).where(D.day >= lo, D.day <= hi)
     if first_month >= after_months:
         return days(period.start, period.end).subquery()
     return union_all(
-        select(M.user_id, M.department_key, M.contributions).where(M.month >= first_month, M.month < after_months),
+        select(M.user_id, M.department_key, M.contributions).where(
+            M.month >= first_month, M.month < after_months
+        ),
         days(period.start, first_month - timedelta(days=1)),
         days(after_months, period.end),
     ).subquery()
@@ -54,25 +60,49 @@ def people(session: Session, view: View) -> dict:
     (company-wide and per department of the contributions), contributions per department, active
     members of today's workforce per current department, and the top people and teams in scope."""
     pairs = _pairs(view.period).cte("pairs")
-    scoped = select(pairs).where(pairs.c.department_key == view.department_id) if view.department_id else select(pairs)
+    scoped = (
+        select(pairs).where(pairs.c.department_key == view.department_id)
+        if view.department_id
+        else select(pairs)
+    )
     scoped = scoped.subquery()
-    kind = lambda name: literal_column(f"'{name}'").label("kind")  # noqa: E731
-    total = lambda column: func.coalesce(func.sum(column), 0).label("n")  # noqa: E731
-    ranked = lambda query, order: query.order_by(total(scoped.c.n).desc(), order).limit(TOP).subquery()  # noqa: E731
+    kind = lambda name: literal_column(f"'{name}'").label("kind")
+    total = lambda column: func.coalesce(func.sum(column), 0).label("n")
+    ranked = lambda query, order: query.order_by(total(scoped.c.n).desc(), order).limit(TOP).subquery()
     people = ranked(
-        select(kind("person"), scoped.c.user_id.label("key"), literal_column("1").label("people"), total(scoped.c.n))
-        .group_by(scoped.c.user_id), scoped.c.user_id,
+        select(
+            kind("person"),
+            scoped.c.user_id.label("key"),
+            literal_column("1").label("people"),
+            total(scoped.c.n),
+        ).group_by(scoped.c.user_id),
+        scoped.c.user_id,
     )
     teams = ranked(
-        select(kind("team"), User.team_id.label("key"), func.count(distinct(scoped.c.user_id)).label("people"), total(scoped.c.n))
-        .join(User, User.id == scoped.c.user_id).where(User.team_id.is_not(None)).group_by(User.team_id), User.team_id,
+        select(
+            kind("team"),
+            User.team_id.label("key"),
+            func.count(distinct(scoped.c.user_id)).label("people"),
+            total(scoped.c.n),
+        )
+        .join(User, User.id == scoped.c.user_id)
+        .where(User.team_id.is_not(None))
+        .group_by(User.team_id),
+        User.team_id,
     )
     query = union_all(
-        select(kind("department"), pairs.c.department_key, func.count(), total(pairs.c.n)).group_by(pairs.c.department_key),
+        select(kind("department"), pairs.c.department_key, func.count(), total(pairs.c.n)).group_by(
+            pairs.c.department_key
+        ),
         select(kind("company"), literal_column("0"), func.count(distinct(pairs.c.user_id)), total(pairs.c.n)),
-        select(kind("member"), _member_department(), func.count(distinct(pairs.c.user_id)), literal_column("0"))
-        .join(User, User.id == pairs.c.user_id).where(workforce()).group_by(_member_department()),
-        select(people), select(teams),
+        select(
+            kind("member"), _member_department(), func.count(distinct(pairs.c.user_id)), literal_column("0")
+        )
+        .join(User, User.id == pairs.c.user_id)
+        .where(workforce())
+        .group_by(_member_department()),
+        select(people),
+        select(teams),
     )
     out: dict = {"department": {}, "member": {}, "person": [], "team": []}
     for k, key, count, contributions in session.execute(query):
@@ -98,7 +128,11 @@ def active_counts(people: dict, department_id: int | None) -> dict:
 def previous_active_counts(session: Session, period: Period, department_id: int | None) -> dict:
     pairs = _pairs(period).subquery()
     active = select(func.count(distinct(pairs.c.user_id)))
-    members = select(func.count(distinct(pairs.c.user_id))).join(User, User.id == pairs.c.user_id).where(workforce())
+    members = (
+        select(func.count(distinct(pairs.c.user_id)))
+        .join(User, User.id == pairs.c.user_id)
+        .where(workforce())
+    )
     if department_id:
         active = active.where(pairs.c.department_key == department_id)
         members = members.where(User.department_id == department_id)
@@ -108,8 +142,19 @@ def previous_active_counts(session: Session, period: Period, department_id: int 
 def activity_totals(session: Session, view: View, previous: Period) -> dict[int, dict]:
     A = ActivityDaily
     current = case((A.day >= view.period.start, 1), else_=0)
-    columns = ("contributions", "impressions", "impressions_known", "engagement_known", "reactions", "comments", "shares", "clicks")
-    query = select(current, *(func.sum(getattr(A, c)) for c in columns)).where(A.day.between(previous.start, view.period.end))
+    columns = (
+        "contributions",
+        "impressions",
+        "impressions_known",
+        "engagement_known",
+        "reactions",
+        "comments",
+        "shares",
+        "clicks",
+    )
+    query = select(current, *(func.sum(getattr(A, c)) for c in columns)).where(
+        A.day.between(previous.start, view.period.end)
+    )
     if view.department_id:
         query = query.where(A.department_key == view.department_id)
     return {row[0]: dict(zip(columns, map(int, row[1:]))) for row in session.execute(query.group_by(current))}
@@ -120,11 +165,15 @@ def activity_series(session: Session, view: View) -> pd.DataFrame:
     bucket = A.day if view.period.bucket == "day" else A.week
     query = (
         select(
-            bucket.label("bucket"), A.platform, func.sum(A.contributions).label("contributions"),
-            func.sum(A.impressions).label("impressions"), func.sum(A.reactions + A.comments + A.shares).label("engagement"),
+            bucket.label("bucket"),
+            A.platform,
+            func.sum(A.contributions).label("contributions"),
+            func.sum(A.impressions).label("impressions"),
+            func.sum(A.reactions + A.comments + A.shares).label("engagement"),
         )
         .where(A.day.between(view.period.start, view.period.end))
-        .group_by(bucket, A.platform).order_by(bucket, A.platform)
+        .group_by(bucket, A.platform)
+        .order_by(bucket, A.platform)
     )
     if view.department_id:
         query = query.where(A.department_key == view.department_id)
@@ -147,13 +196,19 @@ def departments(session: Session, people: dict) -> pd.DataFrame:
     key = _member_department()
     heads = dict(session.execute(select(key, func.count()).where(workforce()).group_by(key)).all())
     names = dict(session.execute(select(Department.id, Department.name)).all())
-    keys = sorted(set(heads) | set(people["department"]) | set(names), key=lambda k: (k == 0, names.get(k, "")))
+    keys = sorted(
+        set(heads) | set(people["department"]) | set(names), key=lambda k: (k == 0, names.get(k, ""))
+    )
     rows = []
     for k in keys:
         contributions = people["department"].get(k, (0, 0))[1]
         if heads.get(k, 0) or contributions:
-            rows.append((k or None, names.get(k), heads.get(k, 0), people["member"].get(k, (0, 0))[0], contributions))
-    return pd.DataFrame(rows, columns=["department_id", "department", "workforce", "active_ambassadors", "contributions"])
+            rows.append(
+                (k or None, names.get(k), heads.get(k, 0), people["member"].get(k, (0, 0))[0], contributions)
+            )
+    return pd.DataFrame(
+        rows, columns=["department_id", "department", "workforce", "active_ambassadors", "contributions"]
+    )
 
 
 def top_people(session: Session, people: dict) -> pd.DataFrame:
@@ -162,7 +217,8 @@ def top_people(session: Session, people: dict) -> pd.DataFrame:
         uid: (None if opted_out else name, dept)
         for uid, name, opted_out, dept in session.execute(
             select(User.id, User.full_name, User.leaderboard_opt_out, Department.name)
-            .outerjoin(Department, Department.id == User.department_id).where(User.id.in_([r[0] for r in ranked]))
+            .outerjoin(Department, Department.id == User.department_id)
+            .where(User.id.in_([r[0] for r in ranked]))
         )
     }
     return pd.DataFrame(
@@ -173,9 +229,21 @@ def top_people(session: Session, people: dict) -> pd.DataFrame:
 def top_teams(session: Session, people: dict) -> pd.DataFrame:
     ranked = people["team"]
     ids = [r[0] for r in ranked]
-    names = {tid: (team, dept) for tid, team, dept in session.execute(
-        select(Team.id, Team.name, Department.name).join(Department, Department.id == Team.department_id).where(Team.id.in_(ids)))}
-    heads = dict(session.execute(select(User.team_id, func.count()).where(workforce(), User.team_id.in_(ids)).group_by(User.team_id)).all())
+    names = {
+        tid: (team, dept)
+        for tid, team, dept in session.execute(
+            select(Team.id, Team.name, Department.name)
+            .join(Department, Department.id == Team.department_id)
+            .where(Team.id.in_(ids))
+        )
+    }
+    heads = dict(
+        session.execute(
+            select(User.team_id, func.count())
+            .where(workforce(), User.team_id.in_(ids))
+            .group_by(User.team_id)
+        ).all()
+    )
     return pd.DataFrame(
         [(*names[tid], heads.get(tid, 0), active, n) for tid, active, n in ranked],
         columns=["team", "department", "headcount", "active_ambassadors", "contributions"],

@@ -16,7 +16,9 @@ from lib.periods import Period, View
 FEED = 8  # latest signals shown
 
 
-def _in_period(column, period_start: date, period_end: date, department_column, department_id: int | None) -> list:
+def _in_period(
+    column, period_start: date, period_end: date, department_column, department_id: int | None
+) -> list:
     conditions = [column.between(period_start, period_end)]
     return conditions + ([department_column == department_id] if department_id else [])
 
@@ -56,7 +58,9 @@ def _median_ack_hours(session: Session, period: Period, department_id: int | Non
     n = session.scalar(select(func.count()).select_from(K).where(*scope))
     if not n:
         return None
-    middle = session.scalars(select(K.hours).where(*scope).order_by(K.hours).limit(2 - n % 2).offset((n - 1) // 2)).all()
+    middle = session.scalars(
+        select(K.hours).where(*scope).order_by(K.hours).limit(2 - n % 2).offset((n - 1) // 2)
+    ).all()
     return sum(middle) / len(middle)
 
 
@@ -65,9 +69,15 @@ def signal_series(session: Session, view: View, eur: dict[str, float]) -> pd.Dat
     bucket = G.day if view.period.bucket == "day" else G.week
     value = _in_euros(G.value, G.currency, eur)
     query = (
-        select(bucket.label("bucket"), G.signal_type, func.sum(G.signals).label("signals"), func.sum(value).label("value_eur"))
+        select(
+            bucket.label("bucket"),
+            G.signal_type,
+            func.sum(G.signals).label("signals"),
+            func.sum(value).label("value_eur"),
+        )
         .where(*_in_period(G.day, view.period.start, view.period.end, G.department_key, view.department_id))
-        .group_by(bucket, G.signal_type).order_by(bucket, G.signal_type)
+        .group_by(bucket, G.signal_type)
+        .order_by(bucket, G.signal_type)
     )
     return frame(session, query, ints=("signals",), floats=("value_eur",))
 
@@ -77,12 +87,18 @@ def latest_signals(session: Session, view: View, eur: dict[str, float]) -> pd.Da
     value = _in_euros(S.estimated_value, func.coalesce(S.currency, "EUR"), eur)
     query = (
         select(
-            S.reported_at, S.signal_type, S.category, S.customer_name.label("customer"),
-            Department.name.label("department"), S.status, value.label("value_eur"),
+            S.reported_at,
+            S.signal_type,
+            S.category,
+            S.customer_name.label("customer"),
+            Department.name.label("department"),
+            S.status,
+            value.label("value_eur"),
         )
         .outerjoin(Department, Department.id == S.department_id)
         .where(S.reported_at >= view.period.starts_at, S.reported_at < view.period.ends_at)
         .where(*([S.department_id == view.department_id] if view.department_id else []))
-        .order_by(S.reported_at.desc(), S.id.desc()).limit(FEED)
+        .order_by(S.reported_at.desc(), S.id.desc())
+        .limit(FEED)
     )
     return frame(session, query, floats=("value_eur",))

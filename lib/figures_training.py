@@ -30,15 +30,28 @@ def training(session: Session, view: View, moments: tuple[datetime, datetime]) -
     now, before = moments
     n_required = select(func.count()).select_from(required).scalar_subquery()
     per_person = (  # required modules each person has passed at their current version, by each moment
-        select(MC.user_id, func.count().label("now"), func.sum(case((MC.passed_at <= before, 1), else_=0)).label("before"))
+        select(
+            MC.user_id,
+            func.count().label("now"),
+            func.sum(case((MC.passed_at <= before, 1), else_=0)).label("before"),
+        )
         .join(required, and_(required.c.slug == MC.module_slug, required.c.version == MC.module_version))
-        .where(MC.passed_at <= now).group_by(MC.user_id).subquery()
+        .where(MC.passed_at <= now)
+        .group_by(MC.user_id)
+        .subquery()
     )
-    passed_now, passed_before, all_modules = map(int, session.execute(
-        select(func.coalesce(func.sum(per_person.c.now), 0), func.coalesce(func.sum(per_person.c.before), 0),
-               func.coalesce(func.sum(case((per_person.c.now == n_required, 1), else_=0)), 0))
-        .join(User, User.id == per_person.c.user_id).where(*in_scope)
-    ).one())
+    passed_now, passed_before, all_modules = map(
+        int,
+        session.execute(
+            select(
+                func.coalesce(func.sum(per_person.c.now), 0),
+                func.coalesce(func.sum(per_person.c.before), 0),
+                func.coalesce(func.sum(case((per_person.c.now == n_required, 1), else_=0)), 0),
+            )
+            .join(User, User.id == per_person.c.user_id)
+            .where(*in_scope)
+        ).one(),
+    )
     conditions = {
         "workforce": true(),
         "started": or_(
@@ -48,14 +61,32 @@ def training(session: Session, view: View, moments: tuple[datetime, datetime]) -
         "certified": _certified_at(now),
         "certified_before": _certified_at(before),
     }
-    counts = dict(session.execute(union_all(*(
-        select(literal_column(f"'{name}'"), func.count()).select_from(User).where(*in_scope, condition)
-        for name, condition in conditions.items()
-    ))).all()) | {"all_modules": all_modules}
+    counts = dict(
+        session.execute(
+            union_all(
+                *(
+                    select(literal_column(f"'{name}'"), func.count())
+                    .select_from(User)
+                    .where(*in_scope, condition)
+                    for name, condition in conditions.items()
+                )
+            )
+        ).all()
+    ) | {"all_modules": all_modules}
     expected = counts["workforce"] * session.scalar(select(n_required))
     stages = ["workforce", "started", "all_modules", "certified"]
     return {
         "funnel": pd.DataFrame({"stage": stages, "people": [int(counts[s]) for s in stages]}),
-        1: {"workforce": counts["workforce"], "modules_passed": passed_now, "modules_expected": expected, "certified": counts["certified"]},
-        0: {"workforce": counts["workforce"], "modules_passed": passed_before, "modules_expected": expected, "certified": counts["certified_before"]},
+        1: {
+            "workforce": counts["workforce"],
+            "modules_passed": passed_now,
+            "modules_expected": expected,
+            "certified": counts["certified"],
+        },
+        0: {
+            "workforce": counts["workforce"],
+            "modules_passed": passed_before,
+            "modules_expected": expected,
+            "certified": counts["certified_before"],
+        },
     }

@@ -10,12 +10,26 @@ from lib.overview import Figures, Overview
 
 # (card, kind, a rise is good?) per group, in display order.
 GROUPS = {
-    "reach": [("active_ambassadors", "count", True), ("active_share", "share", True),
-              ("contributions", "count", True), ("impressions", "count", True)],
-    "engagement": [("engagement", "count", True), ("engagement_rate", "share", True),
-                   ("clicks", "count", True), ("emv", "money", True)],
-    "customers": [("wins", "count", True), ("win_value", "money", True), ("median_ack_hours", "hours", False),
-                  ("losses", "count", False), ("loss_value", "money", False), ("open_losses", "count", False)],
+    "reach": [
+        ("active_ambassadors", "count", True),
+        ("active_share", "share", True),
+        ("contributions", "count", True),
+        ("impressions", "count", True),
+    ],
+    "engagement": [
+        ("engagement", "count", True),
+        ("engagement_rate", "share", True),
+        ("clicks", "count", True),
+        ("emv", "money", True),
+    ],
+    "customers": [
+        ("wins", "count", True),
+        ("win_value", "money", True),
+        ("median_ack_hours", "hours", False),
+        ("losses", "count", False),
+        ("loss_value", "money", False),
+        ("open_losses", "count", False),
+    ],
     "training": [("training_completion", "share", True), ("certified_share", "share", True)],
 }
 
@@ -87,8 +101,10 @@ def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
     """Every key figure of the current period, with its change against the previous one."""
     cur, prev = overview.current, overview.prior
     params = {
-        "workforce": number(cur.workforce, lang), "known": number(cur.impressions_known, lang),
-        "contributions": number(cur.contributions, lang), "formula": emv_formula(overview, lang),
+        "workforce": number(cur.workforce, lang),
+        "known": number(cur.impressions_known, lang),
+        "contributions": number(cur.contributions, lang),
+        "formula": emv_formula(overview, lang),
     }
     out = {}
     for group, items in GROUPS.items():
@@ -98,18 +114,31 @@ def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
             delta = _delta(now, before, kind, lang)
             color = "off" if delta is None or now == before else ("normal" if rise_is_good else "inverse")
             previous = formatted(before, kind, lang)
-            out[group].append(Card(
-                key, t(f"leadership.kpi.{key}", lang), formatted(now, kind, lang), previous, delta, color,
-                t(f"leadership.kpi.{key}.help", lang, **params) + " " + t("leadership.previous_value", lang, value=previous),
-            ))
+            out[group].append(
+                Card(
+                    key,
+                    t(f"leadership.kpi.{key}", lang),
+                    formatted(now, kind, lang),
+                    previous,
+                    delta,
+                    color,
+                    t(f"leadership.kpi.{key}.help", lang, **params)
+                    + " "
+                    + t("leadership.previous_value", lang, value=previous),
+                )
+            )
     return out
 
 
 def emv_formula(overview: Overview, lang: str) -> str:
     """The earned-media formula with the rates in force, as shown under the figures."""
     rates = overview.rates
-    return t("leadership.emv_formula", lang, cpm=_with_symbol(number(rates.cpm, lang, 2), lang),
-             cpc=_with_symbol(number(rates.cpc, lang, 2), lang))
+    return t(
+        "leadership.emv_formula",
+        lang,
+        cpm=_with_symbol(number(rates.cpm, lang, 2), lang),
+        cpc=_with_symbol(number(rates.cpc, lang, 2), lang),
+    )
 
 
 def _with_symbol(amount: str, lang: str) -> str:

@@ -112,7 +112,9 @@ class Overview:
     funnel: pd.DataFrame  # stage, people
     top_people: pd.DataFrame  # name (None when the person opted out), department, contributions
     top_teams: pd.DataFrame  # team, department, headcount, active_ambassadors, contributions
-    latest_signals: pd.DataFrame  # reported_at, signal_type, category, customer, department, status, value_eur
+    latest_signals: (
+        pd.DataFrame
+    )  # reported_at, signal_type, category, customer, department, status, value_eur
     rates: Rates
     has_data: bool  # any contribution or signal at all, in any period
     version: int
@@ -173,7 +175,13 @@ def overview(session: Session, actor: Actor, view: View, *, now: datetime | None
         raise NotFound("leadership.department_gone")
     now = now or utcnow()
     version, current_rates = data_version(session), rates(session)
-    key = (session.get_bind().url.render_as_string(), view, version, now.replace(minute=0, second=0, microsecond=0), current_rates)
+    key = (
+        session.get_bind().url.render_as_string(),
+        view,
+        version,
+        now.replace(minute=0, second=0, microsecond=0),
+        current_rates,
+    )
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -193,15 +201,28 @@ def compute(session: Session, view: View, now: datetime, current_rates: Rates, v
     totals = activity.activity_totals(session, view, previous)
     outcomes = signals.signal_totals(session, view, previous, eur)
     trained = training.training(session, view, (view.period.as_of(now), previous.as_of(now)))
-    active = {1: activity.active_counts(people, view.department_id),
-              0: activity.previous_active_counts(session, previous, view.department_id)}
+    active = {
+        1: activity.active_counts(people, view.department_id),
+        0: activity.previous_active_counts(session, previous, view.department_id),
+    }
     figures = {f: Figures(**active[f], **totals.get(f, {}), **outcomes[f], **trained[f]) for f in (0, 1)}
-    has_data = session.scalar(select(or_(exists(select(ActivityDaily.day)), exists(select(CustomerSignal.id)))))
+    has_data = session.scalar(
+        select(or_(exists(select(ActivityDaily.day)), exists(select(CustomerSignal.id))))
+    )
     return Overview(
-        view=view, previous=previous, current=figures[1], prior=figures[0],
-        activity=activity.activity_series(session, view), signals=signals.signal_series(session, view, eur),
-        departments=activity.departments(session, people), funnel=trained["funnel"],
-        top_people=activity.top_people(session, people), top_teams=activity.top_teams(session, people),
-        latest_signals=signals.latest_signals(session, view, eur), rates=current_rates,
-        has_data=bool(has_data), version=version, computed_at=now,
+        view=view,
+        previous=previous,
+        current=figures[1],
+        prior=figures[0],
+        activity=activity.activity_series(session, view),
+        signals=signals.signal_series(session, view, eur),
+        departments=activity.departments(session, people),
+        funnel=trained["funnel"],
+        top_people=activity.top_people(session, people),
+        top_teams=activity.top_teams(session, people),
+        latest_signals=signals.latest_signals(session, view, eur),
+        rates=current_rates,
+        has_data=bool(has_data),
+        version=version,
+        computed_at=now,
     )

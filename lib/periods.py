@@ -102,7 +102,9 @@ def _iso(value: str | None) -> date | None:
         return None
 
 
-def from_query(params: Mapping[str, str], today: date, departments: Mapping[int, str]) -> tuple[View, list[Problem]]:
+def from_query(
+    params: Mapping[str, str], today: date, departments: Mapping[int, str]
+) -> tuple[View, list[Problem]]:
     """The view a URL asks for, and what was wrong with it (those parts fall back to the default)."""
     problems: list[Problem] = []
     preset = params.get("period", DEFAULT_PRESET)

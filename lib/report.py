@@ -19,8 +19,8 @@ from lib.models import utcnow
 from lib.overview import VIEWERS, Overview
 
 STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; margin: 2rem auto;
-       max-width: 1100px; padding: 0 1rem; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
+       margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #d9e2ec; padding-bottom: .3rem; }
 .meta { color: #52606d; margin: .2rem 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
@@ -52,10 +52,12 @@ def board_report(overview: Overview, lang: str, scope: str, generated_at: dateti
     e = html.escape
     generated_at = generated_at or utcnow()
     period, previous = overview.view.period, overview.previous
+    dates = {"start": period.start, "end": period.end, "prev_start": previous.start, "prev_end": previous.end}
+    made = generated_at.strftime("%Y-%m-%d %H:%M")
     body = [
         f"<h1>{e(t('leadership.report.title', lang))}</h1>",
-        f"<p class=meta>{e(t('leadership.report.scope_period', lang, scope=scope, start=period.start.isoformat(), end=period.end.isoformat(), prev_start=previous.start.isoformat(), prev_end=previous.end.isoformat()))}</p>",
-        f"<p class=meta>{e(t('leadership.report.generated', lang, time=generated_at.strftime('%Y-%m-%d %H:%M')))}</p>",
+        f"<p class=meta>{e(t('leadership.report.scope_period', lang, scope=scope, **dates))}</p>",
+        f"<p class=meta>{e(t('leadership.report.generated', lang, time=made))}</p>",
         f"<h2>{e(t('leadership.report.figures', lang))}</h2>",
         _figures_table(overview, lang),
         f"<p>{e(emv_formula(overview, lang))}</p>",
@@ -68,14 +70,19 @@ def board_report(overview: Overview, lang: str, scope: str, generated_at: dateti
             body.append(f"<p class=empty>{e(section.empty)}</p>")
         else:
             section.figure.update_layout(template="plotly_white")
-            body.append(section.figure.to_html(full_html=False, include_plotlyjs=first_chart, default_width="100%"))
+            body.append(
+                section.figure.to_html(full_html=False, include_plotlyjs=first_chart, default_width="100%")
+            )
             first_chart = False
         body.append(section.table.to_html(index=False, escape=True, border=0, na_rep="—"))
     latest = latest_table(overview, lang)
     body.append(f"<h2>{e(t('leadership.chart.latest', lang))}</h2>")
-    body.append(latest.to_html(index=False, escape=True, border=0, na_rep="—") if len(latest)
-                else f"<p class=empty>{e(t('leadership.no_signals', lang))}</p>")
-    title = e(f"{t('leadership.report.title', lang)} · {scope} · {period.start.isoformat()} – {period.end.isoformat()}")
+    body.append(
+        latest.to_html(index=False, escape=True, border=0, na_rep="—")
+        if len(latest)
+        else f"<p class=empty>{e(t('leadership.no_signals', lang))}</p>"
+    )
+    title = e(f"{t('leadership.report.title', lang)} · {scope} · {period.start} – {period.end}")
     return (
         f'<!DOCTYPE html>\n<html lang="{e(lang)}"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>"
@@ -85,4 +92,6 @@ def board_report(overview: Overview, lang: str, scope: str, generated_at: dateti
 def record_download(session: Session, actor: Actor, scope: str, start: str, end: str) -> None:
     """Audit a board report download."""
     require_role(actor, *VIEWERS)
-    audit.record(session, actor, "export", "leadership_report", scope=scope, start=start, end=end, format="html")
+    audit.record(
+        session, actor, "export", "leadership_report", scope=scope, start=start, end=end, format="html"
+    )

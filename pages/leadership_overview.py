@@ -31,8 +31,14 @@ if link_problems:  # explained until another view is chosen (the URL is correcte
     st.query_params.from_dict(periods.to_query(view))
 fallback, problems = st.session_state.get("lo_link_problems", (None, []))
 if fallback == view:
-    st.warning(tr("leadership.link_fallback", problems=" ".join(problem_text(p, lang()) for p in problems),
-                  view=tr(f"leadership.preset.{view.preset}")), icon=":material/link_off:")
+    st.warning(
+        tr(
+            "leadership.link_fallback",
+            problems=" ".join(problem_text(p, lang()) for p in problems),
+            view=tr(f"leadership.preset.{view.preset}"),
+        ),
+        icon=":material/link_off:",
+    )
 scope_name = departments.get(view.department_id) or tr("leadership.company")
 
 
@@ -62,23 +68,40 @@ def on_dates() -> None:
 
 
 if st.session_state.get("lo_view") != (view, lang()) or "lo_dates" not in st.session_state:
-    st.session_state.update({
-        "lo_view": (view, lang()), PERIOD_KEY: view.preset, SCOPE_KEY: view.department_id or COMPANY,
-        "lo_dates": (view.period.start, view.period.end),
-    })
+    st.session_state.update(
+        {
+            "lo_view": (view, lang()),
+            PERIOD_KEY: view.preset,
+            SCOPE_KEY: view.department_id or COMPANY,
+            "lo_dates": (view.period.start, view.period.end),
+        }
+    )
 
 preset_labels = {p: tr(f"leadership.preset.{p}") for p in periods.PRESETS}
 scope_labels = {COMPANY: tr("leadership.company"), **departments}
 left, middle, right = st.columns(3)
-left.selectbox(tr("leadership.period"), periods.PRESETS, format_func=preset_labels.get, key=PERIOD_KEY, on_change=on_preset)
+left.selectbox(
+    tr("leadership.period"),
+    periods.PRESETS,
+    format_func=preset_labels.get,
+    key=PERIOD_KEY,
+    on_change=on_preset,
+)
 if view.preset == "custom":
-    middle.date_input(tr("leadership.dates"), key="lo_dates", max_value=today, format="YYYY-MM-DD", on_change=on_dates)
+    middle.date_input(
+        tr("leadership.dates"), key="lo_dates", max_value=today, format="YYYY-MM-DD", on_change=on_dates
+    )
     if len(st.session_state["lo_dates"]) < 2:
         middle.caption(tr("leadership.dates_incomplete"))
     for problem in st.session_state.pop("lo_dates_problems", []):
         middle.error(problem_text(problem, lang()))
-right.selectbox(tr("leadership.scope"), list(scope_labels), format_func=scope_labels.get, key=SCOPE_KEY,
-                on_change=lambda: go_to(replace(view, department_id=st.session_state[SCOPE_KEY] or None)))
+right.selectbox(
+    tr("leadership.scope"),
+    list(scope_labels),
+    format_func=scope_labels.get,
+    key=SCOPE_KEY,
+    on_change=lambda: go_to(replace(view, department_id=st.session_state[SCOPE_KEY] or None)),
+)
 
 
 def show_section(section, where) -> None:
@@ -89,8 +112,14 @@ def show_section(section, where) -> None:
             return
         st.plotly_chart(section.figure, key=f"lo_chart_{section.key}", config={"displaylogo": False})
         with st.expander(tr("leadership.chart_data")):
-            download_buttons(section.table, f"leadership_{section.key}_{view.period.start}_{view.period.end}",
-                             f"leadership_{section.key}", scope_name, key=f"lo_{section.key}", deferred=True)
+            download_buttons(
+                section.table,
+                f"leadership_{section.key}_{view.period.start}_{view.period.end}",
+                f"leadership_{section.key}",
+                scope_name,
+                key=f"lo_{section.key}",
+                deferred=True,
+            )
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -98,26 +127,46 @@ def live() -> None:
     ov = read(overview.overview, view)
     period, previous = view.period, ov.previous
     st.caption(
-        tr("leadership.caption", start=period.start, end=period.end, days=period.days, prev_start=previous.start, prev_end=previous.end)
-        + " " + tr("leadership.live", time=ov.computed_at.strftime("%H:%M:%S"), seconds=REFRESH_SECONDS)
+        tr(
+            "leadership.caption",
+            start=period.start,
+            end=period.end,
+            days=period.days,
+            prev_start=previous.start,
+            prev_end=previous.end,
+        )
+        + " "
+        + tr("leadership.live", time=ov.computed_at.strftime("%H:%M:%S"), seconds=REFRESH_SECONDS)
     )
     if not ov.has_data:
         st.subheader(tr("leadership.empty_title"))
         st.info(tr("leadership.empty"), icon=":material/lightbulb:")
         return
     st.download_button(
-        tr("leadership.report.download"), partial(report.board_report, ov, lang(), scope_name),
-        file_name=f"porte-voix_board_report_{period.start}_{period.end}.html", mime="text/html",
-        help=tr("leadership.report.help"), icon=":material/summarize:", key="lo_report",
-        on_click=write, args=(report.record_download, scope_name, str(period.start), str(period.end)),
+        tr("leadership.report.download"),
+        partial(report.board_report, ov, lang(), scope_name),
+        file_name=f"porte-voix_board_report_{period.start}_{period.end}.html",
+        mime="text/html",
+        help=tr("leadership.report.help"),
+        icon=":material/summarize:",
+        key="lo_report",
+        on_click=write,
+        args=(report.record_download, scope_name, str(period.start), str(period.end)),
     )
     for group, items in cards(ov, lang()).items():
         st.subheader(tr(f"leadership.group.{group}"))
         per_row = 3 if len(items) == 6 else 4
         for row in range(0, len(items), per_row):
-            for column, card in zip(st.columns(per_row), items[row:row + per_row]):
-                column.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help, border=True,
-                              delta_arrow="off" if card.delta_color == "off" else "auto")
+            for column, card in zip(st.columns(per_row), items[row : row + per_row]):
+                column.metric(
+                    card.label,
+                    card.value,
+                    card.delta,
+                    delta_color=card.delta_color,
+                    help=card.help,
+                    border=True,
+                    delta_arrow="off" if card.delta_color == "off" else "auto",
+                )
         if group == "engagement":
             st.caption(emv_formula(ov, lang()))
         if group == "customers":
@@ -144,8 +193,12 @@ if "admin" in who.roles:
     with st.expander(tr("leadership.rates.title"), icon=":material/tune:"), st.form("lo_rates"):
         current = read(overview.rate_settings)
         st.caption(tr("leadership.rates.intro"))
-        cpm = st.number_input(tr("leadership.rates.cpm"), min_value=0.0, value=current.cpm, step=0.5, key="lo_cpm")
-        cpc = st.number_input(tr("leadership.rates.cpc"), min_value=0.0, value=current.cpc, step=0.1, key="lo_cpc")
+        cpm = st.number_input(
+            tr("leadership.rates.cpm"), min_value=0.0, value=current.cpm, step=0.5, key="lo_cpm"
+        )
+        cpc = st.number_input(
+            tr("leadership.rates.cpc"), min_value=0.0, value=current.cpc, step=0.1, key="lo_cpc"
+        )
         if st.form_submit_button(tr("leadership.rates.save")) and write(overview.set_rates, cpm, cpc)[0]:
             flash(tr("leadership.rates.saved"))
             st.rerun()

@@ -17,7 +17,15 @@ from lib.access import Actor
 from lib.catalogue import load_modules, policy
 from lib.db import session_scope
 from lib.models import (
-    Certification, Contribution, CustomerSignal, Department, LessonProgress, ModuleCompletion, QuizAttempt, Team, User,
+    Certification,
+    Contribution,
+    CustomerSignal,
+    Department,
+    LessonProgress,
+    ModuleCompletion,
+    QuizAttempt,
+    Team,
+    User,
 )
 from tests.conftest import PASSWORD
 
@@ -56,24 +64,72 @@ SIGNALS = [
 ]
 R = len([m for m in load_modules() if m.required])
 EXPECTED = {
-    "current": dict(
-        workforce=5, active_ambassadors=5, active_workforce=4, contributions=7, impressions=2150, impressions_known=6,
-        engagement_known=99, reactions=84, comments=16, shares=6, clicks=34, wins=2, win_value=1460.0, losses=3,
-        loss_value=2300.0, open_losses=2, median_ack_hours=5.0, modules_passed=2 * R + 2, modules_expected=5 * R,
-        certified=2,
-    ),
-    "previous": dict(
-        workforce=5, active_ambassadors=2, active_workforce=2, contributions=2, impressions=400, impressions_known=1,
-        engagement_known=13, reactions=13, comments=3, shares=1, clicks=5, wins=1, win_value=100.0, losses=1,
-        loss_value=0.0, open_losses=0, median_ack_hours=2.0, modules_passed=R + 2, modules_expected=5 * R,
-        certified=1,
-    ),
-    "sales": dict(
-        workforce=3, active_ambassadors=3, active_workforce=3, contributions=4, impressions=1700, impressions_known=3,
-        engagement_known=96, reactions=81, comments=16, shares=6, clicks=30, wins=1, win_value=1000.0, losses=2,
-        loss_value=2000.0, open_losses=2, median_ack_hours=7.0, modules_passed=2 * R + 2, modules_expected=3 * R,
-        certified=2,
-    ),
+    "current": {
+        "workforce": 5,
+        "active_ambassadors": 5,
+        "active_workforce": 4,
+        "contributions": 7,
+        "impressions": 2150,
+        "impressions_known": 6,
+        "engagement_known": 99,
+        "reactions": 84,
+        "comments": 16,
+        "shares": 6,
+        "clicks": 34,
+        "wins": 2,
+        "win_value": 1460.0,
+        "losses": 3,
+        "loss_value": 2300.0,
+        "open_losses": 2,
+        "median_ack_hours": 5.0,
+        "modules_passed": 2 * R + 2,
+        "modules_expected": 5 * R,
+        "certified": 2,
+    },
+    "previous": {
+        "workforce": 5,
+        "active_ambassadors": 2,
+        "active_workforce": 2,
+        "contributions": 2,
+        "impressions": 400,
+        "impressions_known": 1,
+        "engagement_known": 13,
+        "reactions": 13,
+        "comments": 3,
+        "shares": 1,
+        "clicks": 5,
+        "wins": 1,
+        "win_value": 100.0,
+        "losses": 1,
+        "loss_value": 0.0,
+        "open_losses": 0,
+        "median_ack_hours": 2.0,
+        "modules_passed": R + 2,
+        "modules_expected": 5 * R,
+        "certified": 1,
+    },
+    "sales": {
+        "workforce": 3,
+        "active_ambassadors": 3,
+        "active_workforce": 3,
+        "contributions": 4,
+        "impressions": 1700,
+        "impressions_known": 3,
+        "engagement_known": 96,
+        "reactions": 81,
+        "comments": 16,
+        "shares": 6,
+        "clicks": 30,
+        "wins": 1,
+        "win_value": 1000.0,
+        "losses": 2,
+        "loss_value": 2000.0,
+        "open_losses": 2,
+        "median_ack_hours": 7.0,
+        "modules_passed": 2 * R + 2,
+        "modules_expected": 3 * R,
+        "certified": 2,
+    },
 }
 
 
@@ -83,17 +139,38 @@ def at(day: date, hour: int = 9) -> datetime:
 
 def pass_modules(session, user_id: int, when: datetime, modules) -> None:
     for m in modules:
-        attempt = QuizAttempt(user_id=user_id, module_slug=m.slug, module_version=m.version, score_pct=100,
-                              passed=True, answers={}, submitted_at=when)
+        attempt = QuizAttempt(
+            user_id=user_id,
+            module_slug=m.slug,
+            module_version=m.version,
+            score_pct=100,
+            passed=True,
+            answers={},
+            submitted_at=when,
+        )
         session.add(attempt)
         session.flush()
-        session.add(ModuleCompletion(user_id=user_id, module_slug=m.slug, module_version=m.version,
-                                     attempt_id=attempt.id, passed_at=when))
+        session.add(
+            ModuleCompletion(
+                user_id=user_id,
+                module_slug=m.slug,
+                module_version=m.version,
+                attempt_id=attempt.id,
+                passed_at=when,
+            )
+        )
 
 
 def certify(session, user_id: int, when: datetime, days: int = 365) -> None:
-    session.add(Certification(user_id=user_id, policy_version=policy()["version"], modules={},
-                              issued_at=when, expires_at=when + timedelta(days=days)))
+    session.add(
+        Certification(
+            user_id=user_id,
+            policy_version=policy()["version"],
+            modules={},
+            issued_at=when,
+            expires_at=when + timedelta(days=days),
+        )
+    )
 
 
 def build(engine, today: date) -> dict[str, int]:
@@ -113,36 +190,76 @@ def build(engine, today: date) -> dict[str, int]:
             ids[team_name] = team.id
         for username, (dept_name, team_name, roles, profile) in PEOPLE.items():
             user, _ = auth.create_user(
-                session, Actor.command_line(), username=username, full_name=username.title() + " Example",
-                email=f"{username}@example.com", roles=list(roles), password=PASSWORD,
-                department_id=ids.get(dept_name), team_id=ids.get(team_name),
+                session,
+                Actor.command_line(),
+                username=username,
+                full_name=username.title() + " Example",
+                email=f"{username}@example.com",
+                roles=list(roles),
+                password=PASSWORD,
+                department_id=ids.get(dept_name),
+                team_id=ids.get(team_name),
             )
             ids[username] = user.id
             if profile:
                 session.execute(update(User).where(User.id == user.id).values(**profile))
         for who, back, platform, imp, react, com, shr, clk in CONTRIBUTIONS:
             name = who.rstrip("-")
-            session.add(Contribution(
-                user_id=ids[name], department_id=None if who.endswith("-") else ids[PEOPLE[name][0]],
-                occurred_on=T - timedelta(days=back), platform=platform, kind="share", impressions=imp,
-                reactions=react, comments=com, shares=shr, clicks=clk,
-            ))
+            session.add(
+                Contribution(
+                    user_id=ids[name],
+                    department_id=None if who.endswith("-") else ids[PEOPLE[name][0]],
+                    occurred_on=T - timedelta(days=back),
+                    platform=platform,
+                    kind="share",
+                    impressions=imp,
+                    reactions=react,
+                    comments=com,
+                    shares=shr,
+                    clicks=clk,
+                )
+            )
         for who, kind, back, hour, value, currency, status, ack in SIGNALS:
             reported = at(T - timedelta(days=back), hour)
-            session.add(CustomerSignal(
-                reporter_id=ids[who], department_id=ids[PEOPLE[who][0]], signal_type=kind,
-                category="customer_won" if kind == "win" else "complaint", customer_name=f"Customer of {who}",
-                estimated_value=value, currency=currency, description="Seen on LinkedIn.", status=status,
-                reported_at=reported, ack_due_at=reported + timedelta(hours=24),
-                acknowledged_at=reported + timedelta(hours=ack) if ack is not None else None,
-            ))
+            session.add(
+                CustomerSignal(
+                    reporter_id=ids[who],
+                    department_id=ids[PEOPLE[who][0]],
+                    signal_type=kind,
+                    category="customer_won" if kind == "win" else "complaint",
+                    customer_name=f"Customer of {who}",
+                    estimated_value=value,
+                    currency=currency,
+                    description="Seen on LinkedIn.",
+                    status=status,
+                    reported_at=reported,
+                    ack_due_at=reported + timedelta(hours=24),
+                    acknowledged_at=reported + timedelta(hours=ack) if ack is not None else None,
+                )
+            )
         modules = [m for m in load_modules() if m.required]
         for who, back in (("alice", 40), ("bob", 10), ("erin", 40)):
             pass_modules(session, ids[who], at(T - timedelta(days=back)), modules)
             certify(session, ids[who], at(T - timedelta(days=back), 10))
         pass_modules(session, ids["carol"], at(T - timedelta(days=50)), modules[:2])
-        session.add(LessonProgress(user_id=ids["carol"], module_slug=modules[2].slug, module_version=modules[2].version,
-                                   lesson_id="intro", completed_at=at(T - timedelta(days=50))))
-        session.add(QuizAttempt(user_id=ids["gus"], module_slug=modules[0].slug, module_version=modules[0].version,
-                                score_pct=20, passed=False, answers={}, submitted_at=at(T - timedelta(days=3))))
+        session.add(
+            LessonProgress(
+                user_id=ids["carol"],
+                module_slug=modules[2].slug,
+                module_version=modules[2].version,
+                lesson_id="intro",
+                completed_at=at(T - timedelta(days=50)),
+            )
+        )
+        session.add(
+            QuizAttempt(
+                user_id=ids["gus"],
+                module_slug=modules[0].slug,
+                module_version=modules[0].version,
+                score_pct=20,
+                passed=False,
+                answers={},
+                submitted_at=at(T - timedelta(days=3)),
+            )
+        )
     return ids

@@ -25,18 +25,40 @@ depends_on = None
 
 # Tables whose changes the overview shows (users: only the columns it reads).
 VERSIONED = (
-    "contributions", "customer_signals", "users", "user_roles", "departments", "teams",
-    "training_modules", "lesson_progress", "quiz_attempts", "module_completions", "certifications",
+    "contributions",
+    "customer_signals",
+    "users",
+    "user_roles",
+    "departments",
+    "teams",
+    "training_modules",
+    "lesson_progress",
+    "quiz_attempts",
+    "module_completions",
+    "certifications",
 )
 USER_COLUMNS = "is_active, department_id, team_id, leaderboard_opt_out, full_name"
 # The source columns the rollups read (SQLite row triggers copy them from OLD / NEW).
 SOURCES = {
     "contributions": (
-        "user_id", "department_id", "occurred_on", "platform", "impressions", "reactions", "comments",
-        "shares", "clicks",
+        "user_id",
+        "department_id",
+        "occurred_on",
+        "platform",
+        "impressions",
+        "reactions",
+        "comments",
+        "shares",
+        "clicks",
     ),
     "customer_signals": (
-        "id", "department_id", "signal_type", "currency", "estimated_value", "status", "reported_at",
+        "id",
+        "department_id",
+        "signal_type",
+        "currency",
+        "estimated_value",
+        "status",
+        "reported_at",
         "acknowledged_at",
     ),
 }
@@ -58,14 +80,14 @@ class Rollup:
 
 def _rollups(dialect: str) -> dict[str, list[Rollup]]:
     if dialect == "sqlite":
-        week = lambda c: f"date({c}, 'weekday 0', '-6 days')"  # noqa: E731
-        month = lambda c: f"date({c}, 'start of month')"  # noqa: E731
-        day = lambda c: f"date({c})"  # noqa: E731
+        week = lambda c: f"date({c}, 'weekday 0', '-6 days')"
+        month = lambda c: f"date({c}, 'start of month')"
+        day = lambda c: f"date({c})"
         hours = "(julianday(acknowledged_at) - julianday(reported_at)) * 24.0"
     else:
-        week = lambda c: f"CAST(date_trunc('week', {c}) AS DATE)"  # noqa: E731
-        month = lambda c: f"CAST(date_trunc('month', {c}) AS DATE)"  # noqa: E731
-        day = lambda c: f"CAST({c} AS DATE)"  # noqa: E731
+        week = lambda c: f"CAST(date_trunc('week', {c}) AS DATE)"
+        month = lambda c: f"CAST(date_trunc('month', {c}) AS DATE)"
+        day = lambda c: f"CAST({c} AS DATE)"
         hours = "CAST(EXTRACT(EPOCH FROM (acknowledged_at - reported_at)) / 3600.0 AS DOUBLE PRECISION)"
     dept = "coalesce(department_id, 0)"
     engagement = " + ".join(f"coalesce({c}, 0)" for c in FIGURES[:3])
@@ -85,16 +107,35 @@ def _rollups(dialect: str) -> dict[str, list[Rollup]]:
                 {"week": week("occurred_on")},
                 "contributions",
             ),
-            Rollup("ambassador_days", {"day": "occurred_on", "user_id": "user_id", "department_key": dept}, count, {}, "contributions"),
-            Rollup("ambassador_months", {"month": month("occurred_on"), "user_id": "user_id", "department_key": dept}, count, {}, "contributions"),
+            Rollup(
+                "ambassador_days",
+                {"day": "occurred_on", "user_id": "user_id", "department_key": dept},
+                count,
+                {},
+                "contributions",
+            ),
+            Rollup(
+                "ambassador_months",
+                {"month": month("occurred_on"), "user_id": "user_id", "department_key": dept},
+                count,
+                {},
+                "contributions",
+            ),
         ],
         "customer_signals": [
             Rollup(
                 "signal_daily",
-                {"day": day("reported_at"), "department_key": dept, "signal_type": "signal_type",
-                 "currency": "coalesce(currency, 'EUR')"},
-                {"signals": "count(*)", "value": "sum(coalesce(estimated_value, 0))",
-                 "open_signals": "sum(CASE WHEN status = 'resolved' THEN 0 ELSE 1 END)"},
+                {
+                    "day": day("reported_at"),
+                    "department_key": dept,
+                    "signal_type": "signal_type",
+                    "currency": "coalesce(currency, 'EUR')",
+                },
+                {
+                    "signals": "count(*)",
+                    "value": "sum(coalesce(estimated_value, 0))",
+                    "open_signals": "sum(CASE WHEN status = 'resolved' THEN 0 ELSE 1 END)",
+                },
                 {"week": week(day("reported_at"))},
                 "signals",
             ),
@@ -131,17 +172,26 @@ def _apply(rollups: list[Rollup], source: str, sign: int) -> list[str]:
     return statements + (cleanups if sign < 0 else [])
 
 
+def _row(table: str, prefix: str) -> str:
+    """SQLite: the trigger's OLD or NEW row as a one-row table with the source's columns."""
+    return f"(SELECT {', '.join(f'{prefix}.{c} AS {c}' for c in SOURCES[table])}) AS r"
+
+
+def _body(*parts: list[str]) -> str:
+    return "".join(f"{s};\n" for part in parts for s in part)
+
+
 def _sqlite_triggers() -> list[str]:
     out = []
     for table, rollups in _rollups("sqlite").items():
-        row = lambda prefix: f"(SELECT {', '.join(f'{prefix}.{c} AS {c}' for c in SOURCES[table])}) AS r"  # noqa: E731
-        body = lambda *parts: "".join(f"{s};\n" for part in parts for s in part)  # noqa: E731
-        remove, add = _apply(rollups, row("OLD"), -1), _apply(rollups, row("NEW"), 1)
+        remove, add = _apply(rollups, _row(table, "OLD"), -1), _apply(rollups, _row(table, "NEW"), 1)
         out += [
-            f"CREATE TRIGGER {table}_rollup_insert AFTER INSERT ON {table} BEGIN\n{body(add)}END",
-            f"CREATE TRIGGER {table}_rollup_update AFTER UPDATE OF {', '.join(SOURCES[table])} ON {table} "
-            f"BEGIN\n{body(remove, add)}END",
-            f"CREATE TRIGGER {table}_rollup_delete AFTER DELETE ON {table} BEGIN\n{body(remove)}END",
+            f"CREATE TRIGGER {table}_rollup_insert AFTER INSERT ON {table} BEGIN\n{_body(add)}END",
+            (
+                f"CREATE TRIGGER {table}_rollup_update AFTER UPDATE OF {', '.join(SOURCES[table])} ON {table} "
+                f"BEGIN\n{_body(remove, add)}END"
+            ),
+            f"CREATE TRIGGER {table}_rollup_delete AFTER DELETE ON {table} BEGIN\n{_body(remove)}END",
         ]
     bump = (
         "INSERT INTO data_version (id, version) VALUES (1, 1) "
@@ -150,7 +200,9 @@ def _sqlite_triggers() -> list[str]:
     for table in VERSIONED:
         for event in ("INSERT", "UPDATE", "DELETE"):
             what = f"UPDATE OF {USER_COLUMNS}" if (table, event) == ("users", "UPDATE") else event
-            out.append(f"CREATE TRIGGER {table}_version_{event.lower()} AFTER {what} ON {table} BEGIN {bump} END")
+            out.append(
+                f"CREATE TRIGGER {table}_version_{event.lower()} AFTER {what} ON {table} BEGIN {bump} END"
+            )
     return out
 
 
@@ -160,17 +212,25 @@ def _postgresql_triggers() -> list[str]:
         remove = ";\n".join(_apply(rollups, "old_rows", -1))
         add = ";\n".join(_apply(rollups, "new_rows", 1))
         out += [
-            f"CREATE FUNCTION {table}_rollup() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
-            f"IF TG_OP <> 'INSERT' THEN\n{remove};\nEND IF;\n"
-            f"IF TG_OP <> 'DELETE' THEN\n{add};\nEND IF;\n"
-            "RETURN NULL;\nEND $$",
-            f"CREATE TRIGGER {table}_rollup_insert AFTER INSERT ON {table} "
-            f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup()",
-            f"CREATE TRIGGER {table}_rollup_update AFTER UPDATE ON {table} "
-            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup()",
-            f"CREATE TRIGGER {table}_rollup_delete AFTER DELETE ON {table} "
-            f"REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup()",
+            (
+                f"CREATE FUNCTION {table}_rollup() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+                f"IF TG_OP <> 'INSERT' THEN\n{remove};\nEND IF;\n"
+                f"IF TG_OP <> 'DELETE' THEN\n{add};\nEND IF;\n"
+                "RETURN NULL;\nEND $$"
+            ),
+            (
+                f"CREATE TRIGGER {table}_rollup_insert AFTER INSERT ON {table} "
+                f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup()"
+            ),
+            (
+                f"CREATE TRIGGER {table}_rollup_update AFTER UPDATE ON {table} "
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup()"
+            ),
+            (
+                f"CREATE TRIGGER {table}_rollup_delete AFTER DELETE ON {table} "
+                f"REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {table}_rollup()"
+            ),
         ]
     out.append(
         # Once per transaction, at commit: the version row is locked only while committing.
@@ -182,7 +242,11 @@ def _postgresql_triggers() -> list[str]:
         "END IF;\nRETURN NULL;\nEND $$"
     )
     for table in VERSIONED:
-        what = f"INSERT OR UPDATE OF {USER_COLUMNS} OR DELETE" if table == "users" else "INSERT OR UPDATE OR DELETE"
+        what = (
+            f"INSERT OR UPDATE OF {USER_COLUMNS} OR DELETE"
+            if table == "users"
+            else "INSERT OR UPDATE OR DELETE"
+        )
         out.append(
             f"CREATE CONSTRAINT TRIGGER {table}_version AFTER {what} ON {table} "
             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_data_version()"
@@ -191,43 +255,59 @@ def _postgresql_triggers() -> list[str]:
 
 
 def _create_tables() -> None:
-    key = lambda name: sa.Column(name, sa.Integer(), autoincrement=False, nullable=False)  # noqa: E731
-    number = lambda name, kind=sa.Integer: sa.Column(name, kind(), nullable=False)  # noqa: E731
+    key = lambda name: sa.Column(name, sa.Integer(), autoincrement=False, nullable=False)
+    number = lambda name, kind=sa.Integer: sa.Column(name, kind(), nullable=False)
     op.create_table(
         "activity_daily",
-        sa.Column("day", sa.Date(), nullable=False), key("department_key"),
-        sa.Column("platform", sa.String(length=16), nullable=False), sa.Column("week", sa.Date(), nullable=False),
-        number("contributions"), number("impressions", sa.BigInteger), number("impressions_known"),
-        number("engagement_known", sa.BigInteger), *(number(c, sa.BigInteger) for c in FIGURES),
+        sa.Column("day", sa.Date(), nullable=False),
+        key("department_key"),
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("week", sa.Date(), nullable=False),
+        number("contributions"),
+        number("impressions", sa.BigInteger),
+        number("impressions_known"),
+        number("engagement_known", sa.BigInteger),
+        *(number(c, sa.BigInteger) for c in FIGURES),
         sa.PrimaryKeyConstraint("day", "department_key", "platform"),
         sqlite_with_rowid=False,
     )
     for table, period in (("ambassador_days", "day"), ("ambassador_months", "month")):
         op.create_table(
             table,
-            sa.Column(period, sa.Date(), nullable=False), key("user_id"), key("department_key"), number("contributions"),
+            sa.Column(period, sa.Date(), nullable=False),
+            key("user_id"),
+            key("department_key"),
+            number("contributions"),
             sa.PrimaryKeyConstraint(period, "user_id", "department_key"),
             sqlite_with_rowid=False,
         )
     op.create_table(
         "signal_daily",
-        sa.Column("day", sa.Date(), nullable=False), key("department_key"),
+        sa.Column("day", sa.Date(), nullable=False),
+        key("department_key"),
         sa.Column("signal_type", sa.String(length=8), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False), sa.Column("week", sa.Date(), nullable=False),
-        number("signals"), sa.Column("value", sa.Numeric(18, 2), nullable=False), number("open_signals"),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("week", sa.Date(), nullable=False),
+        number("signals"),
+        sa.Column("value", sa.Numeric(18, 2), nullable=False),
+        number("open_signals"),
         sa.PrimaryKeyConstraint("day", "department_key", "signal_type", "currency"),
         sqlite_with_rowid=False,
     )
     op.create_table(
         "signal_acks",
-        sa.Column("reported_at", sa.DateTime(), nullable=False), key("department_key"), key("signal_id"),
-        number("acks"), sa.Column("hours", sa.Float(), nullable=False),
+        sa.Column("reported_at", sa.DateTime(), nullable=False),
+        key("department_key"),
+        key("signal_id"),
+        number("acks"),
+        sa.Column("hours", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("reported_at", "department_key", "signal_id"),
         sqlite_with_rowid=False,
     )
     op.create_table(
         "data_version",
-        key("id"), sa.Column("version", sa.BigInteger(), nullable=False),
+        key("id"),
+        sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
 
@@ -246,7 +326,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     events = ("insert", "update", "delete")
     if op.get_bind().dialect.name == "sqlite":
-        names = [f"{t}_rollup_{e}" for t in SOURCES for e in events] + [f"{t}_version_{e}" for t in VERSIONED for e in events]
+        names = [f"{t}_rollup_{e}" for t in SOURCES for e in events] + [
+            f"{t}_version_{e}" for t in VERSIONED for e in events
+        ]
         for name in names:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     else:
@@ -257,5 +339,12 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_rollup_{event} ON {table}")
             op.execute(f"DROP FUNCTION IF EXISTS {table}_rollup()")
         op.execute("DROP FUNCTION IF EXISTS bump_data_version()")
-    for table in ("data_version", "signal_acks", "signal_daily", "ambassador_months", "ambassador_days", "activity_daily"):
+    for table in (
+        "data_version",
+        "signal_acks",
+        "signal_daily",
+        "ambassador_months",
+        "ambassador_days",
+        "activity_daily",
+    ):
         op.drop_table(table)

@@ -90,7 +90,9 @@ def test_custom_dates(ids):
     assert at.query_params["period"] == "custom"
     at.date_input(key="lo_dates").set_value((today - timedelta(days=10), today - timedelta(days=2))).run()
     assert (at.query_params["from"], at.query_params["to"]) == (
-        str(today - timedelta(days=10)), str(today - timedelta(days=2)))
+        str(today - timedelta(days=10)),
+        str(today - timedelta(days=2)),
+    )
     assert metrics(at)["Contributions"][0] == "4"  # carol on T-10, dan on T-5, bob on T-3, alice on T-2
     at.date_input(key="lo_dates").set_value((today - timedelta(days=2000), today)).run()
     assert "Choose a period of at most 3 years." in texts(at)
@@ -112,8 +114,16 @@ def test_new_activity_shows_on_the_next_refresh(app_engine, ids):
     at = open_page("vera")
     assert metrics(at)["Contributions"][0] == "7"
     with session_scope(app_engine) as session:
-        session.add(Contribution(user_id=ids["gus"], department_id=ids["Marketing"], occurred_on=utcnow().date(),
-                                 platform="youtube", kind="share", impressions=1000))
+        session.add(
+            Contribution(
+                user_id=ids["gus"],
+                department_id=ids["Marketing"],
+                occurred_on=utcnow().date(),
+                platform="youtube",
+                kind="share",
+                impressions=1000,
+            )
+        )
     at.run()  # what the page's timer does every few seconds
     assert metrics(at)["Contributions"] == ("8", "+6 (+300.0%)")
     assert metrics(at)["Participation rate"][0] == "100.0%"

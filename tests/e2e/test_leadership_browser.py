@@ -8,6 +8,7 @@ import random
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -27,7 +28,11 @@ def metric(page, name: str) -> str:
 
 def count(page) -> int:
     """The Contributions figure (0 while the page shows its empty state)."""
-    return int(metric(page, "Contributions").replace(",", "")) if page.locator('[data-testid="stMetric"]').count() else 0
+    return (
+        int(metric(page, "Contributions").replace(",", ""))
+        if page.locator('[data-testid="stMetric"]').count()
+        else 0
+    )
 
 
 def add_activity(url: str) -> dict:
@@ -43,27 +48,49 @@ def add_activity(url: str) -> dict:
         session.execute(update(User).where(User.id == people["emma"]).values(department_id=depts[0].id))
         session.execute(update(User).where(User.id == people["hugo"]).values(department_id=depts[1].id))
         rows = [
-            Contribution(user_id=people[who], department_id=dept.id, occurred_on=today - timedelta(days=rng.randint(0, 55)),
-                         platform=rng.choice(PLATFORMS), kind="share", impressions=rng.randint(100, 3000),
-                         reactions=rng.randint(0, 90), comments=rng.randint(0, 12), shares=rng.randint(0, 6),
-                         clicks=rng.randint(0, 40))
-            for who, dept in [("emma", depts[0]), ("hugo", depts[1])] for _ in range(30)
+            Contribution(
+                user_id=people[who],
+                department_id=dept.id,
+                occurred_on=today - timedelta(days=rng.randint(0, 55)),
+                platform=rng.choice(PLATFORMS),
+                kind="share",
+                impressions=rng.randint(100, 3000),
+                reactions=rng.randint(0, 90),
+                comments=rng.randint(0, 12),
+                shares=rng.randint(0, 6),
+                clicks=rng.randint(0, 40),
+            )
+            for who, dept in [("emma", depts[0]), ("hugo", depts[1])]
+            for _ in range(30)
         ]
         rows += [
-            CustomerSignal(reporter_id=people["emma"], department_id=depts[0].id, signal_type=kind,
-                           category="customer_won" if kind == "win" else "complaint", customer_name=f"Client {i}",
-                           estimated_value=rng.randint(1, 40) * 1000, currency="EUR", description="Seen on LinkedIn.",
-                           status=rng.choice(("new", "acknowledged", "resolved")),
-                           reported_at=now - timedelta(days=i * 3, hours=2), ack_due_at=now,
-                           acknowledged_at=now - timedelta(days=i * 3) if i % 2 else None)
+            CustomerSignal(
+                reporter_id=people["emma"],
+                department_id=depts[0].id,
+                signal_type=kind,
+                category="customer_won" if kind == "win" else "complaint",
+                customer_name=f"Client {i}",
+                estimated_value=rng.randint(1, 40) * 1000,
+                currency="EUR",
+                description="Seen on LinkedIn.",
+                status=rng.choice(("new", "acknowledged", "resolved")),
+                reported_at=now - timedelta(days=i * 3, hours=2),
+                ack_due_at=now,
+                acknowledged_at=now - timedelta(days=i * 3) if i % 2 else None,
+            )
             for i, kind in enumerate(["win", "loss", "win", "win", "loss", "win"])
         ]
         session.add_all(rows)
         session.flush()
-        added = {"last_30_days": sum(isinstance(r, Contribution) and r.occurred_on > today - timedelta(days=30) for r in rows),
-                 "contributions": [r.id for r in rows if isinstance(r, Contribution)],
-                 "signals": [r.id for r in rows if isinstance(r, CustomerSignal)],
-                 "departments": [d.id for d in depts], "people": [people["emma"], people["hugo"]]}
+        added = {
+            "last_30_days": sum(
+                isinstance(r, Contribution) and r.occurred_on > today - timedelta(days=30) for r in rows
+            ),
+            "contributions": [r.id for r in rows if isinstance(r, Contribution)],
+            "signals": [r.id for r in rows if isinstance(r, CustomerSignal)],
+            "departments": [d.id for d in depts],
+            "people": [people["emma"], people["hugo"]],
+        }
     engine.dispose()
     return added
 
@@ -95,8 +122,13 @@ def test_leadership_overview(server, page):
         page.get_by_text("Contributions by platform, per day").wait_for()
         settle(page)
         shot(page, "leadership_01_overview")
-        for n, heading in enumerate(["Contributions by platform, per day", "Participation by department, per head",
-                                     "Top contributors"]):
+        for n, heading in enumerate(
+            [
+                "Contributions by platform, per day",
+                "Participation by department, per head",
+                "Top contributors",
+            ]
+        ):
             page.get_by_role("heading", name=heading).scroll_into_view_if_needed()
             shot(page, f"leadership_01_charts_{n}")
         page.get_by_role("heading", name="Leadership overview").scroll_into_view_if_needed()
@@ -121,9 +153,11 @@ def test_leadership_overview(server, page):
 
         with page.expect_download() as download:
             page.get_by_role("button", name="Board report (HTML)").click()
-        html = open(download.value.path(), encoding="utf-8").read()
+        html = Path(download.value.path()).read_text(encoding="utf-8")
         assert download.value.suggested_filename.startswith("porte-voix_board_report_")
-        assert "Key figures" in html and "Field sales" in html and html.count('class="plotly-graph-div"') == 5  # no teams here
+        assert (
+            "Key figures" in html and "Field sales" in html and html.count('class="plotly-graph-div"') == 5
+        )  # no teams here
 
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("Français").click()
@@ -131,7 +165,9 @@ def test_leadership_overview(server, page):
         page.get_by_text("Contributions par plateforme, par semaine").wait_for()
         settle(page)
         shot(page, "leadership_03_overview_fr")
-        page.get_by_role("heading", name="Gains et pertes clients, par semaine (à partir du lundi)").scroll_into_view_if_needed()
+        page.get_by_role(
+            "heading", name="Gains et pertes clients, par semaine (à partir du lundi)"
+        ).scroll_into_view_if_needed()
         shot(page, "leadership_03_charts_fr")
         sidebar.get_by_text("English").click()
         page.get_by_role("heading", name="Leadership overview").wait_for()

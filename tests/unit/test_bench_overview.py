@@ -7,8 +7,18 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 from bench import overview as bench
 
-KEYS = {"data_cold_ms", "data_warm_ms", "page_first_ms", "page_cold_ms", "page_warm_ms", "groupby_ms", "naive_ms",
-        "peak_rss_mb", "contributions", "database"}
+KEYS = {
+    "data_cold_ms",
+    "data_warm_ms",
+    "page_first_ms",
+    "page_cold_ms",
+    "page_warm_ms",
+    "groupby_ms",
+    "naive_ms",
+    "peak_rss_mb",
+    "contributions",
+    "database",
+}
 
 
 def test_bench_prints_its_figures_as_json(monkeypatch, capsys):

@@ -79,14 +79,32 @@ def test_chart_data(engine, ids):
     assert ov.signals["signals"].sum() == 5
 
     departments = ov.departments.set_index("department")
-    assert departments.loc["Sales", ["workforce", "active_ambassadors", "contributions"]].tolist() == [3, 3, 4]
-    assert departments.loc["Marketing", ["workforce", "active_ambassadors", "contributions"]].tolist() == [2, 1, 2]
+    assert departments.loc["Sales", ["workforce", "active_ambassadors", "contributions"]].tolist() == [
+        3,
+        3,
+        4,
+    ]
+    assert departments.loc["Marketing", ["workforce", "active_ambassadors", "contributions"]].tolist() == [
+        2,
+        1,
+        2,
+    ]
     no_department = ov.departments[ov.departments["department_id"].isna()]
     assert no_department[["workforce", "contributions"]].values.tolist() == [[0, 1]]
 
-    assert ov.funnel.values.tolist() == [["workforce", 5], ["started", 4], ["all_modules", 2], ["certified", 2]]
+    assert ov.funnel.values.tolist() == [
+        ["workforce", 5],
+        ["started", 4],
+        ["all_modules", 2],
+        ["certified", 2],
+    ]
     assert ov.latest_signals["customer"].tolist() == [
-        "Customer of bob", "Customer of alice", "Customer of dan", "Customer of carol", "Customer of dan"]
+        "Customer of bob",
+        "Customer of alice",
+        "Customer of dan",
+        "Customer of carol",
+        "Customer of dan",
+    ]
     assert ov.latest_signals["value_eur"].tolist()[:3] == [2000.0, 1000.0, pytest.approx(460.0)]
 
 
@@ -98,8 +116,13 @@ def test_rankings_respect_opt_outs(engine, ids):
     assert people["name"].isna().tolist() == [False, False, True, False, False]  # carol opted out
     assert "Carol Example" not in people.to_string()
     teams = ov.top_teams
-    assert teams[["team", "department", "headcount", "active_ambassadors", "contributions"]].values.tolist() == [
-        ["Key accounts", "Sales", 2, 2, 4], ["Brand", "Marketing", 2, 2, 2], ["SMB", "Sales", 1, 1, 1]]
+    assert teams[
+        ["team", "department", "headcount", "active_ambassadors", "contributions"]
+    ].values.tolist() == [
+        ["Key accounts", "Sales", 2, 2, 4],
+        ["Brand", "Marketing", 2, 2, 2],
+        ["SMB", "Sales", 1, 1, 1],
+    ]
 
 
 def test_weekly_buckets_for_long_periods(engine, ids):
@@ -127,11 +150,21 @@ def test_nothing_is_recomputed_until_something_changes(engine, ids, monkeypatch)
     assert get(engine) is first and len(calls) == 1
     assert get(engine, now=NOW + timedelta(minutes=20)) is first  # same hour, same data
     with session_scope(engine) as session:
-        session.execute(update(User).where(User.id == ids["gus"]).values(language="fr"))  # not shown: no change
+        session.execute(
+            update(User).where(User.id == ids["gus"]).values(language="fr")
+        )  # not shown: no change
     assert get(engine) is first
     with session_scope(engine) as session:
-        session.add(Contribution(user_id=ids["gus"], department_id=ids["Marketing"], occurred_on=TODAY,
-                                 platform="linkedin", kind="share", impressions=10))
+        session.add(
+            Contribution(
+                user_id=ids["gus"],
+                department_id=ids["Marketing"],
+                occurred_on=TODAY,
+                platform="linkedin",
+                kind="share",
+                impressions=10,
+            )
+        )
     second = get(engine)
     assert len(calls) == 2
     assert second.current.contributions == 8 and second.current.active_workforce == 5
@@ -139,10 +172,15 @@ def test_nothing_is_recomputed_until_something_changes(engine, ids, monkeypatch)
 
 def test_edits_and_deletes_are_reflected(engine, ids):
     with session_scope(engine) as session:
-        session.execute(update(Contribution).where(Contribution.user_id == ids["bob"]).values(impressions=None))
+        session.execute(
+            update(Contribution).where(Contribution.user_id == ids["bob"]).values(impressions=None)
+        )
         session.execute(delete(Contribution).where(Contribution.user_id == ids["erin"]))
-        session.execute(update(CustomerSignal).where(CustomerSignal.reporter_id == ids["bob"])
-                        .values(status="resolved", currency="GBP"))
+        session.execute(
+            update(CustomerSignal)
+            .where(CustomerSignal.reporter_id == ids["bob"])
+            .values(status="resolved", currency="GBP")
+        )
     ov = get(engine)
     assert ov.current.contributions == 6 and ov.current.active_ambassadors == 4
     assert ov.current.impressions == 2150 - 500 - 100 and ov.current.impressions_known == 4
@@ -163,7 +201,10 @@ def test_only_executives_and_administrators(engine, ids):
     for roles in ({"employee"}, {"hr"}, {"hr", "employee"}):
         with pytest.raises(PermissionDenied):
             get(engine, actor=Actor(id=None, username="x", roles=frozenset(roles)))
-    assert get(engine, actor=Actor(id=None, username="root", roles=frozenset({"admin"}))).current.contributions == 7
+    assert (
+        get(engine, actor=Actor(id=None, username="root", roles=frozenset({"admin"}))).current.contributions
+        == 7
+    )
 
 
 def test_rates_are_configurable_and_validated(engine, ids):
@@ -186,8 +227,12 @@ def test_a_custom_period_across_months_uses_whole_months_and_days(engine, ids):
     """Periods are cut into whole months (month rollup) and edge days (day rollup): every cut agrees."""
     full = get(engine, View("custom", Period(TODAY - timedelta(days=120), TODAY))).current
     assert (full.contributions, full.active_ambassadors) == (10, 5)
-    for start, end in [(TODAY - timedelta(days=45), TODAY - timedelta(days=1)), (date(2026, 3, 1), date(2026, 3, 31)),
-                       (date(2026, 2, 15), date(2026, 2, 20)), (date(2025, 12, 1), date(2026, 2, 28))]:
+    for start, end in [
+        (TODAY - timedelta(days=45), TODAY - timedelta(days=1)),
+        (date(2026, 3, 1), date(2026, 3, 31)),
+        (date(2026, 2, 15), date(2026, 2, 20)),
+        (date(2025, 12, 1), date(2026, 2, 28)),
+    ]:
         ov = get(engine, View("custom", Period(start, end)))
         rows = [c for c in org.CONTRIBUTIONS if start <= TODAY - timedelta(days=c[1]) <= end]
         assert ov.current.contributions == len(rows)

@@ -10,13 +10,20 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from lib import overview
-from lib.figures_activity import TOP
-from lib.figures_signals import FEED
 from lib.access import Actor
 from lib.catalogue import load_modules, policy
 from lib.db import session_scope
+from lib.figures_activity import TOP
+from lib.figures_signals import FEED
 from lib.models import (
-    Certification, Contribution, CustomerSignal, Department, ModuleCompletion, Team, User, UserRole,
+    Certification,
+    Contribution,
+    CustomerSignal,
+    Department,
+    ModuleCompletion,
+    Team,
+    User,
+    UserRole,
 )
 from lib.periods import Period, View
 from lib.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES
@@ -42,29 +49,55 @@ def seed(engine, rng: random.Random) -> None:
         users = []
         for i in range(30):
             dept, team = rng.choice(depts + [(None, None)])
-            user = User(username=f"p{i}", email=f"p{i}@example.com", full_name=f"Person {i}", department_id=dept,
-                        team_id=team, is_active=rng.random() > 0.15, leaderboard_opt_out=rng.random() < 0.2,
-                        role_rows=[UserRole(role=r) for r in (["employee"] if rng.random() < 0.9 else ["hr"])])
+            user = User(
+                username=f"p{i}",
+                email=f"p{i}@example.com",
+                full_name=f"Person {i}",
+                department_id=dept,
+                team_id=team,
+                is_active=rng.random() > 0.15,
+                leaderboard_opt_out=rng.random() < 0.2,
+                role_rows=[UserRole(role=r) for r in (["employee"] if rng.random() < 0.9 else ["hr"])],
+            )
             session.add(user)
             session.flush()
             users.append(user.id)
-        known = lambda hi: rng.randint(0, hi) if rng.random() < 0.75 else None  # noqa: E731
+        known = lambda hi: rng.randint(0, hi) if rng.random() < 0.75 else None
         for _ in range(700):
-            session.add(Contribution(
-                user_id=rng.choice(users), department_id=rng.choice([d for d, _ in depts] + [None]),
-                occurred_on=TODAY - timedelta(days=rng.randint(0, 200)), platform=rng.choice(PLATFORMS), kind="share",
-                impressions=known(5000), reactions=known(80), comments=known(20), shares=known(10), clicks=known(40),
-            ))
+            session.add(
+                Contribution(
+                    user_id=rng.choice(users),
+                    department_id=rng.choice([d for d, _ in depts] + [None]),
+                    occurred_on=TODAY - timedelta(days=rng.randint(0, 200)),
+                    platform=rng.choice(PLATFORMS),
+                    kind="share",
+                    impressions=known(5000),
+                    reactions=known(80),
+                    comments=known(20),
+                    shares=known(10),
+                    clicks=known(40),
+                )
+            )
         for _ in range(150):
             reported = NOW - timedelta(hours=rng.uniform(1, 24 * 200))
-            session.add(CustomerSignal(
-                reporter_id=rng.choice(users), department_id=rng.choice([d for d, _ in depts] + [None]),
-                signal_type=rng.choice(("win", "loss")), category="lead", customer_name=f"C{rng.randint(1, 99)}",
-                estimated_value=rng.choice([None, round(rng.uniform(10, 9000), 2)]),
-                currency=rng.choice([None, *CURRENCIES]), description="d", status=rng.choice(SIGNAL_STATUSES),
-                reported_at=reported, ack_due_at=reported + timedelta(hours=24),
-                acknowledged_at=reported + timedelta(hours=rng.uniform(0, 60)) if rng.random() < 0.7 else None,
-            ))
+            session.add(
+                CustomerSignal(
+                    reporter_id=rng.choice(users),
+                    department_id=rng.choice([d for d, _ in depts] + [None]),
+                    signal_type=rng.choice(("win", "loss")),
+                    category="lead",
+                    customer_name=f"C{rng.randint(1, 99)}",
+                    estimated_value=rng.choice([None, round(rng.uniform(10, 9000), 2)]),
+                    currency=rng.choice([None, *CURRENCIES]),
+                    description="d",
+                    status=rng.choice(SIGNAL_STATUSES),
+                    reported_at=reported,
+                    ack_due_at=reported + timedelta(hours=24),
+                    acknowledged_at=reported + timedelta(hours=rng.uniform(0, 60))
+                    if rng.random() < 0.7
+                    else None,
+                )
+            )
         modules = [m for m in load_modules() if m.required]
         for uid in users:
             passed = rng.sample(modules, rng.randint(0, len(modules)))
@@ -76,9 +109,17 @@ def seed(engine, rng: random.Random) -> None:
 
 def raw(session) -> dict[str, pd.DataFrame]:
     """The raw tables the overview summarises."""
-    frame = lambda q: pd.DataFrame(session.execute(q).mappings().all())  # noqa: E731
-    users = frame(select(User.id, User.is_active, User.department_id, User.team_id, User.leaderboard_opt_out,
-                         User.full_name))
+    frame = lambda q: pd.DataFrame(session.execute(q).mappings().all())
+    users = frame(
+        select(
+            User.id,
+            User.is_active,
+            User.department_id,
+            User.team_id,
+            User.leaderboard_opt_out,
+            User.full_name,
+        )
+    )
     employees = set(session.scalars(select(UserRole.user_id).where(UserRole.role == "employee")))
     users["workforce"] = users["is_active"].astype(bool) & users["id"].isin(employees)
     signals = frame(select(CustomerSignal.__table__))
@@ -92,6 +133,13 @@ def raw(session) -> dict[str, pd.DataFrame]:
     }
 
 
+def signals_in(signals: pd.DataFrame, period: Period, dept) -> pd.DataFrame:
+    """The signals reported in `period`, in department `dept` (None: all)."""
+    reported = signals["reported_at"]
+    in_scope = (signals["department_id"] == dept) if dept else True
+    return signals[(reported >= period.starts_at) & (reported < period.ends_at) & in_scope]
+
+
 def expected_figures(data, period: Period, dept, moment: datetime, rates) -> dict:
     users, c, s = data["users"], data["contributions"], data["signals"]
     workforce = users[users["workforce"] & ((users["department_id"] == dept) if dept else True)]
@@ -100,14 +148,16 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates) -> dic
     fill = scoped[list(FIGURES)].fillna(0)
     known = scoped[scoped["impressions"].notna()]
     out = dict(
-        workforce=len(workforce), active_ambassadors=scoped["user_id"].nunique(),
-        active_workforce=len(set(in_period["user_id"]) & set(workforce.index)), contributions=len(scoped),
-        impressions=int(known["impressions"].sum()), impressions_known=len(known),
+        workforce=len(workforce),
+        active_ambassadors=scoped["user_id"].nunique(),
+        active_workforce=len(set(in_period["user_id"]) & set(workforce.index)),
+        contributions=len(scoped),
+        impressions=int(known["impressions"].sum()),
+        impressions_known=len(known),
         engagement_known=int(known[["reactions", "comments", "shares"]].fillna(0).sum().sum()),
         **{f: int(fill[f].sum()) for f in FIGURES},
     )
-    start, end = datetime.combine(period.start, time()), datetime.combine(period.end + timedelta(days=1), time())
-    sig = s[(s["reported_at"] >= start) & (s["reported_at"] < end) & ((s["department_id"] == dept) if dept else True)]
+    sig = signals_in(s, period, dept)
     eur = dict(rates.eur)
     value = sig["estimated_value"].fillna(0) * sig["currency"].fillna("EUR").map(eur).astype(float)
     for kind, plural in (("win", "wins"), ("loss", "losses")):
@@ -119,12 +169,20 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates) -> dic
     out["median_ack_hours"] = pytest.approx(float(hours.median()), abs=1e-5) if len(hours) else None
     required = [(m.slug, m.version) for m in load_modules() if m.required]
     done = data["completions"]
-    done = done[done["user_id"].isin(workforce.index) & (done["passed_at"] <= moment)
-                & pd.Series(list(zip(done["module_slug"], done["module_version"])), index=done.index).isin(required)]
+    done = done[
+        done["user_id"].isin(workforce.index)
+        & (done["passed_at"] <= moment)
+        & pd.Series(list(zip(done["module_slug"], done["module_version"])), index=done.index).isin(required)
+    ]
     out["modules_passed"], out["modules_expected"] = len(done), len(workforce) * len(required)
     certs = data["certifications"]
-    holders = set(certs[(certs["issued_at"] <= moment) & (certs["expires_at"] > moment)
-                        & (certs["policy_version"] == policy()["version"])]["user_id"])
+    holders = set(
+        certs[
+            (certs["issued_at"] <= moment)
+            & (certs["expires_at"] > moment)
+            & (certs["policy_version"] == policy()["version"])
+        ]["user_id"]
+    )
     out["certified"] = len(holders & set(workforce.index))
     return out
 
@@ -138,23 +196,32 @@ def check(engine, view: View) -> None:
         ov = overview.overview(session, VIEWER, view, now=NOW)
         data = raw(session)
     period, dept = view.period, view.department_id
-    as_of = lambda p: min(NOW, datetime.combine(p.end + timedelta(days=1), time()))  # noqa: E731
+    as_of = lambda p: min(NOW, datetime.combine(p.end + timedelta(days=1), time()))
     assert ov.current.__dict__ == expected_figures(data, period, dept, as_of(period), ov.rates)
     assert ov.prior.__dict__ == expected_figures(data, ov.previous, dept, as_of(ov.previous), ov.rates)
 
     c = data["contributions"]
-    c = c[c["occurred_on"].between(period.start, period.end) & ((c["department_id"] == dept) if dept else True)]
-    c = c.assign(bucket=c["occurred_on"].map(lambda d: bucket(d, period)),
-                 engagement=c[["reactions", "comments", "shares"]].fillna(0).sum(axis=1))
+    c = c[
+        c["occurred_on"].between(period.start, period.end) & ((c["department_id"] == dept) if dept else True)
+    ]
+    c = c.assign(
+        bucket=c["occurred_on"].map(lambda d: bucket(d, period)),
+        engagement=c[["reactions", "comments", "shares"]].fillna(0).sum(axis=1),
+    )
     series = c.groupby(["bucket", "platform"]).agg(
-        contributions=("id", "size"), impressions=("impressions", "sum"), engagement=("engagement", "sum"))
-    assert ov.activity.set_index(["bucket", "platform"]).astype(float).to_dict() == series.astype(float).to_dict()
+        contributions=("id", "size"), impressions=("impressions", "sum"), engagement=("engagement", "sum")
+    )
+    assert (
+        ov.activity.set_index(["bucket", "platform"]).astype(float).to_dict()
+        == series.astype(float).to_dict()
+    )
 
-    s = data["signals"]
-    start, end = datetime.combine(period.start, time()), datetime.combine(period.end + timedelta(days=1), time())
-    s = s[(s["reported_at"] >= start) & (s["reported_at"] < end) & ((s["department_id"] == dept) if dept else True)]
-    s = s.assign(bucket=s["reported_at"].map(lambda t: bucket(t.date(), period)),
-                 value=s["estimated_value"].fillna(0) * s["currency"].fillna("EUR").map(dict(ov.rates.eur)).astype(float))
+    s = signals_in(data["signals"], period, dept)
+    s = s.assign(
+        bucket=s["reported_at"].map(lambda t: bucket(t.date(), period)),
+        value=s["estimated_value"].fillna(0)
+        * s["currency"].fillna("EUR").map(dict(ov.rates.eur)).astype(float),
+    )
     signals = s.groupby(["bucket", "signal_type"]).agg(signals=("id", "size"), value_eur=("value", "sum"))
     got = ov.signals.set_index(["bucket", "signal_type"])
     assert got["signals"].to_dict() == signals["signals"].to_dict()
@@ -163,14 +230,22 @@ def check(engine, view: View) -> None:
     assert ov.latest_signals["customer"].tolist() == latest["customer_name"].tolist()
 
     users = data["users"]
-    per_person = c.groupby("user_id").size().sort_index().sort_values(ascending=False, kind="stable").head(TOP)
-    names = ["(hidden)" if users.loc[u, "leaderboard_opt_out"] else users.loc[u, "full_name"] for u in per_person.index]
+    per_person = (
+        c.groupby("user_id").size().sort_index().sort_values(ascending=False, kind="stable").head(TOP)
+    )
+    names = [
+        "(hidden)" if users.loc[u, "leaderboard_opt_out"] else users.loc[u, "full_name"]
+        for u in per_person.index
+    ]
     assert ov.top_people["contributions"].tolist() == per_person.tolist()
     assert ov.top_people["name"].fillna("(hidden)").tolist() == names
     teams = c.assign(team=c["user_id"].map(users["team_id"])).dropna(subset=["team"])
     per_team = teams.groupby("team").agg(n=("id", "size"), people=("user_id", "nunique")).sort_index()
     per_team = per_team.sort_values("n", ascending=False, kind="stable").head(TOP)
-    assert ov.top_teams[["active_ambassadors", "contributions"]].values.tolist() == per_team[["people", "n"]].values.tolist()
+    assert (
+        ov.top_teams[["active_ambassadors", "contributions"]].values.tolist()
+        == per_team[["people", "n"]].values.tolist()
+    )
 
     if dept is None:
         everyone = data["contributions"]
@@ -178,7 +253,9 @@ def check(engine, view: View) -> None:
         workforce = users[users["workforce"]]
         for _, row in ov.departments.iterrows():
             key = row["department_id"] if pd.notna(row["department_id"]) else None
-            members = workforce[(workforce["department_id"] == key) if key else workforce["department_id"].isna()]
+            members = workforce[
+                (workforce["department_id"] == key) if key else workforce["department_id"].isna()
+            ]
             assert row["workforce"] == len(members)
             assert row["active_ambassadors"] == len(set(everyone["user_id"]) & set(members.index))
             recorded = everyone["department_id"] == key if key else everyone["department_id"].isna()
@@ -189,8 +266,11 @@ def views(engine) -> list[View]:
     with session_scope(engine, write=False) as session:
         depts = session.scalars(select(Department.id)).all()
     periods = [Period(TODAY - timedelta(days=n - 1), TODAY) for n in (7, 30, 90)]
-    periods += [Period(date(2025, 10, 17), date(2026, 1, 31)), Period(date(2025, 11, 1), date(2026, 2, 28)),
-                Period(date(2026, 2, 3), date(2026, 2, 3))]
+    periods += [
+        Period(date(2025, 10, 17), date(2026, 1, 31)),
+        Period(date(2025, 11, 1), date(2026, 2, 28)),
+        Period(date(2026, 2, 3), date(2026, 2, 3)),
+    ]
     return [View("custom", p, d) for p in periods for d in (None, *depts)]
 
 
@@ -209,7 +289,9 @@ def edit(engine, rng: random.Random) -> None:
             row.department_id = rng.choice([None, *depts])
             row.user_id = rng.choice(users)
         session.execute(delete(Contribution).where(Contribution.id.in_(rng.sample(ids, 80))))
-        session.execute(update(Contribution).where(Contribution.platform == "x").values(clicks=None, shares=7))
+        session.execute(
+            update(Contribution).where(Contribution.platform == "x").values(clicks=None, shares=7)
+        )
         next_day = "occurred_on + 1" if engine.dialect.name == "postgresql" else "date(occurred_on, '+1 day')"
         session.execute(text(f"UPDATE contributions SET occurred_on = {next_day} WHERE id - id / 7 * 7 = 0"))
         signal_ids = session.scalars(select(CustomerSignal.id)).all()

@@ -33,9 +33,14 @@ def by_key(cards) -> dict:
     return {c.key: c for group in cards.values() for c in group}
 
 
-@pytest.mark.parametrize("value, lang, text", [
-    (1234567, "en", "1,234,567"), (1234567, "fr", "1\u202f234\u202f567"), (None, "en", "—"),
-])
+@pytest.mark.parametrize(
+    "value, lang, text",
+    [
+        (1234567, "en", "1,234,567"),
+        (1234567, "fr", "1\u202f234\u202f567"),
+        (None, "en", "—"),
+    ],
+)
 def test_numbers(value, lang, text):
     assert kpis.number(value, lang) == text
 
@@ -82,7 +87,13 @@ def test_charts_use_one_colour_per_platform_and_have_their_tables(ov):
         code = next(p for p in PLATFORM_COLOURS if label(p, "en") == trace.name)
         assert trace.marker.color == PLATFORM_COLOURS[code]
     assert {t.marker.color for t in charts["signals"].figure.data} == set(SIGNAL_COLOURS.values())
-    assert list(charts["activity"].table.columns) == ["Day", "Platform", "Contributions", "Impressions", "Engagement"]
+    assert list(charts["activity"].table.columns) == [
+        "Day",
+        "Platform",
+        "Contributions",
+        "Impressions",
+        "Engagement",
+    ]
     assert charts["activity"].table["Contributions"].sum() == 7
     assert "Anonymous ambassador" in charts["top_people"].table["Name"].tolist()
     assert list(charts["top_people"].figure.data[0].y)[-1] == "1. Alice Example"  # the first at the top
@@ -109,7 +120,10 @@ def test_board_report_is_self_contained_and_has_the_figures(ov):
     assert page.count('class="plotly-graph-div"') == 6
     assert "from 2026-03-02 to 2026-03-31, compared with 2026-01-31 to 2026-03-01" in page
     assert "Generated on 2026-03-31 14:05 UTC" in page
-    assert "<td>Contributions</td><td class=num>7</td><td class=num>2</td><td class=num>+5 (+250.0%)</td>" in page
+    assert (
+        "<td>Contributions</td><td class=num>7</td><td class=num>2</td><td class=num>+5 (+250.0%)</td>"
+        in page
+    )
     assert "<td>Earned-media value</td><td class=num>€58</td>" in page
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in page
     assert "Anonymous ambassador" in page and "Carol Example" not in page
@@ -135,6 +149,10 @@ def test_report_downloads_are_audited_for_viewers_only(engine, make_user):
         report.record_download(session, boss, "Whole company", "2026-03-02", "2026-03-31")
     with session_scope(engine, write=False) as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
-        assert (event.actor_id, event.target, event.details["format"]) == (boss.id, "leadership_report", "html")
+        assert (event.actor_id, event.target, event.details["format"]) == (
+            boss.id,
+            "leadership_report",
+            "html",
+        )
     with pytest.raises(PermissionDenied), session_scope(engine) as session:
         report.record_download(session, make_user("emma"), "Whole company", "2026-03-02", "2026-03-31")

@@ -6,17 +6,32 @@ import pytest
 
 from lib.errors import ValidationError
 from lib.periods import (
-    DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, View, custom_period, from_query, preset_period, to_query,
+    DEFAULT_PRESET,
+    MAX_DAYS,
+    PRESETS,
+    Period,
+    View,
+    custom_period,
+    from_query,
+    preset_period,
+    to_query,
 )
 
 TODAY = date(2026, 5, 20)
 DEPARTMENTS = {3: "Sales", 7: "R&D"}
 
 
-@pytest.mark.parametrize("preset, start", [
-    ("last_7", date(2026, 5, 14)), ("last_30", date(2026, 4, 21)), ("last_90", date(2026, 2, 20)),
-    ("quarter", date(2026, 4, 1)), ("year", date(2026, 1, 1)), ("last_12_months", date(2025, 5, 21)),
-])
+@pytest.mark.parametrize(
+    "preset, start",
+    [
+        ("last_7", date(2026, 5, 14)),
+        ("last_30", date(2026, 4, 21)),
+        ("last_90", date(2026, 2, 20)),
+        ("quarter", date(2026, 4, 1)),
+        ("year", date(2026, 1, 1)),
+        ("last_12_months", date(2025, 5, 21)),
+    ],
+)
 def test_presets_end_today(preset, start):
     assert preset_period(preset, TODAY) == Period(start, TODAY)
 
@@ -42,7 +57,9 @@ def test_short_periods_are_charted_by_day_longer_ones_by_week():
 
 
 def test_custom_period_lists_every_problem():
-    assert custom_period(date(2026, 1, 1), date(2026, 2, 1), TODAY) == Period(date(2026, 1, 1), date(2026, 2, 1))
+    assert custom_period(date(2026, 1, 1), date(2026, 2, 1), TODAY) == Period(
+        date(2026, 1, 1), date(2026, 2, 1)
+    )
     with pytest.raises(ValidationError) as exc:
         custom_period(TODAY + timedelta(days=2), TODAY + timedelta(days=1), TODAY)
     assert [p.key for p in exc.value.problems] == ["leadership.start_after_end", "leadership.end_in_future"]
@@ -69,17 +86,23 @@ def test_query_round_trip_for_custom_dates():
 
 
 def test_no_parameters_is_the_default_view():
-    assert from_query({}, TODAY, DEPARTMENTS) == (View(DEFAULT_PRESET, preset_period(DEFAULT_PRESET, TODAY)), [])
+    assert from_query({}, TODAY, DEPARTMENTS) == (
+        View(DEFAULT_PRESET, preset_period(DEFAULT_PRESET, TODAY)),
+        [],
+    )
 
 
-@pytest.mark.parametrize("params, keys", [
-    ({"period": "forever"}, ["leadership.bad_period"]),
-    ({"period": "custom", "from": "2026-13-01", "to": "2026-02-01"}, ["leadership.bad_date"]),
-    ({"period": "custom", "from": "2026-02-01"}, ["leadership.bad_date"]),
-    ({"period": "custom", "from": "2026-05-01", "to": "2027-01-01"}, ["leadership.end_in_future"]),
-    ({"period": "last_7", "department": "9"}, ["leadership.unknown_department"]),
-    ({"department": "<script>"}, ["leadership.unknown_department"]),
-])
+@pytest.mark.parametrize(
+    "params, keys",
+    [
+        ({"period": "forever"}, ["leadership.bad_period"]),
+        ({"period": "custom", "from": "2026-13-01", "to": "2026-02-01"}, ["leadership.bad_date"]),
+        ({"period": "custom", "from": "2026-02-01"}, ["leadership.bad_date"]),
+        ({"period": "custom", "from": "2026-05-01", "to": "2027-01-01"}, ["leadership.end_in_future"]),
+        ({"period": "last_7", "department": "9"}, ["leadership.unknown_department"]),
+        ({"department": "<script>"}, ["leadership.unknown_department"]),
+    ],
+)
 def test_bad_links_fall_back_with_a_reason(params, keys):
     view, problems = from_query(params, TODAY, DEPARTMENTS)
     assert [p.key for p in problems] == keys
