@@ -42,6 +42,11 @@ def add_activity(url: str) -> dict:
     now, today = utcnow(), utcnow().date()
     with session_scope(engine) as session:
         people = dict(session.execute(select(User.username, User.id)).all())
+        departments_before = dict(
+            session.execute(
+                select(User.id, User.department_id).where(User.username.in_(["emma", "hugo"]))
+            ).all()
+        )
         depts = [Department(name="Field sales"), Department(name="Customer care")]
         session.add_all(depts)
         session.flush()
@@ -89,7 +94,7 @@ def add_activity(url: str) -> dict:
             "contributions": [r.id for r in rows if isinstance(r, Contribution)],
             "signals": [r.id for r in rows if isinstance(r, CustomerSignal)],
             "departments": [d.id for d in depts],
-            "people": [people["emma"], people["hugo"]],
+            "departments_before": departments_before,
         }
     engine.dispose()
     return added
@@ -100,7 +105,8 @@ def remove_activity(url: str, added: dict) -> None:
     with session_scope(engine) as session:
         session.execute(delete(Contribution).where(Contribution.id.in_(added["contributions"])))
         session.execute(delete(CustomerSignal).where(CustomerSignal.id.in_(added["signals"])))
-        session.execute(update(User).where(User.id.in_(added["people"])).values(department_id=None))
+        for user_id, department_id in added["departments_before"].items():
+            session.execute(update(User).where(User.id == user_id).values(department_id=department_id))
         session.execute(delete(Department).where(Department.id.in_(added["departments"])))
     engine.dispose()
 
