@@ -27,11 +27,14 @@ def certified_condition(user_id_column, now: datetime, policy_version: int | Non
         select(TrainingModule.slug).where(
             TrainingModule.required,
             not_(
-                exists().where(
+                # correlate_except: the person comes from the outermost query, not a new FROM.
+                exists()
+                .where(
                     ModuleCompletion.user_id == user_id_column,
                     ModuleCompletion.module_slug == TrainingModule.slug,
                     ModuleCompletion.module_version == TrainingModule.version,
                 )
+                .correlate_except(ModuleCompletion)
             ),
         )
     )

@@ -111,9 +111,10 @@ def settle(page) -> None:
 
 def sign_in(page, base: str, username: str, path: str = "") -> None:
     page.goto(f"{base}/{path}")
-    page.get_by_role("button", name="Sign in").wait_for()
+    # While a run replaces the previous one, an element can briefly exist twice: take the first.
+    page.get_by_role("button", name="Sign in").first.wait_for()
     settle(page)
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("textbox", name="Username").first.fill(username)
+    page.get_by_role("textbox", name="Password").first.fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").first.click()
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").wait_for()

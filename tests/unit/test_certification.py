@@ -41,3 +41,25 @@ def test_certified_until_expiry_or_a_version_bump(engine, make_user):
         session.execute(update(TrainingModule).where(TrainingModule.slug == first)
                         .values(version=TrainingModule.version + 1))
         assert certified_ids(session, now) == []  # module 1 changed: must pass it again
+
+
+def test_someone_elses_pass_does_not_certify_me(engine, make_user):
+    """After a module's version is raised, only people who passed the new version stay certified."""
+    emma, hugo = make_user("emma"), make_user("hugo")
+    now = utcnow()
+    first = load_modules()[0]
+    with session_scope(engine) as session:
+        for person in (emma, hugo):
+            _pass_everything(session, person.id, now)
+            session.add(Certification(user_id=person.id, policy_version=policy()["version"], modules={},
+                                      issued_at=now, expires_at=now + timedelta(days=365)))
+        session.execute(update(TrainingModule).where(TrainingModule.slug == first.slug)
+                        .values(version=first.version + 1))
+        attempt = QuizAttempt(user_id=hugo.id, module_slug=first.slug, module_version=first.version + 1,
+                              score_pct=100, passed=True, answers={}, submitted_at=now)
+        session.add(attempt)
+        session.flush()
+        session.add(ModuleCompletion(user_id=hugo.id, module_slug=first.slug, module_version=first.version + 1,
+                                     attempt_id=attempt.id, passed_at=now))
+    with session_scope(engine) as session:
+        assert certified_ids(session, now) == [hugo.id]
