@@ -85,7 +85,7 @@ with tab_manage:
         st.markdown(f"**{plain(target['full_name'])}** · {plain(target['email'])} · {status}")
         new_roles = st.multiselect(
             tr("field.roles"), ROLES, default=target["roles"], format_func=role_label,
-            key=f"roles_{picked}",
+            key=f"roles_{picked}_{lang()}",  # labels are translated: one widget per language
         )
         c1, c2, c3 = st.columns(3)
         if c1.button(tr("admin.save_roles"), key="save_roles", type="primary"):
@@ -115,7 +115,7 @@ with tab_audit:
     st.caption(tr("admin.audit_caption"))
     c1, c2, c3 = st.columns([2, 2, 3])
     action = c1.selectbox(tr("admin.audit_action"), [None, *read(audit.actions)],
-                          format_func=lambda a: a or tr("admin.audit_any"), key="audit_action")
+                          format_func=lambda a: a or tr("admin.audit_any"), key=f"audit_action_{lang()}")
     who_filter = c2.text_input(tr("admin.audit_actor"), key="audit_actor")
     period = c3.date_input(tr("admin.audit_period"), value=[], key="audit_period")
     start, end = (list(period) + [None, None])[:2]

@@ -108,7 +108,7 @@ def test_admin_changes_roles_deactivates_and_resets(app_engine, add_user):
     emma = add_user("emma")
     at = open_page("root", "administration")
     at.selectbox(key="admin_pick").select(emma.id).run()
-    at.multiselect(key=f"roles_{emma.id}").set_value(["employee", "hr"]).run()
+    at.multiselect(key=f"roles_{emma.id}_en").set_value(["employee", "hr"]).run()
     at.button(key="save_roles").click().run()
     assert "Roles saved." in texts(at)
     at.button(key="toggle_active").click().run()
@@ -125,7 +125,7 @@ def test_admin_cannot_remove_the_last_admin_role(app_engine, add_user):
     root = add_user("root", "admin")
     at = open_page("root", "administration")
     at.selectbox(key="admin_pick").select(root.id).run()
-    at.multiselect(key=f"roles_{root.id}").set_value(["employee"]).run()
+    at.multiselect(key=f"roles_{root.id}_en").set_value(["employee"]).run()
     at.button(key="save_roles").click().run()
     assert "last active administrator" in texts(at)
 
@@ -137,7 +137,7 @@ def test_admin_browses_and_filters_the_audit_trail(app_engine, add_user):
     at = open_page("root", "administration")
     table = at.dataframe[-1].value
     assert {"login.failed", "login.success", "account.created"} <= set(table["Event"])
-    at.selectbox(key="audit_action").select("login.failed").run()
+    at.selectbox(key="audit_action_en").select("login.failed").run()
     table = at.dataframe[-1].value
     assert set(table["Event"]) == {"login.failed"} and table["Target"].tolist() == ["emma"]
     at.text_input(key="audit_actor").input("nobody-like-this").run()
