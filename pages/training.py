@@ -154,7 +154,7 @@ def quiz_view(state) -> None:
             texts = {o["id"]: f"({o['id']}) {o['text'][L]}" for o in q["options"]}
             if q["kind"] == "single":
                 st.radio(q["prompt"][L], list(texts), format_func=texts.get, index=None,
-                         key=f"quiz_{q['id']}", label_visibility="collapsed")
+                         key=f"quiz_{q['id']}_{L}", label_visibility="collapsed")
             else:
                 for oid, text in texts.items():
                     st.checkbox(text, key=f"quiz_{q['id']}_{oid}")
@@ -164,7 +164,7 @@ def quiz_view(state) -> None:
         answers = {}
         for q in m.quiz:
             if q["kind"] == "single":
-                choice = st.session_state.get(f"quiz_{q['id']}")
+                choice = st.session_state.get(f"quiz_{q['id']}_{L}")
                 answers[q["id"]] = [choice] if choice else []
             else:
                 answers[q["id"]] = [
@@ -284,10 +284,10 @@ def assign_form() -> None:
     st.subheader(tr("training.hr.assign"))
     c1, c2 = st.columns(2)
     modules = c1.multiselect(tr("training.hr.modules"), list(titles), format_func=titles.get,
-                             key="assign_modules", placeholder=tr("training.hr.pick_modules"))
+                             key=f"assign_modules_{L}", placeholder=tr("training.hr.pick_modules"))
     due_on = c2.date_input(tr("training.hr.due_on"), value=utcnow().date() + timedelta(days=30),
                            min_value=utcnow().date(), key="assign_due", format="YYYY-MM-DD")
-    scope = c1.radio(tr("training.hr.scope"), assignments.SCOPES, horizontal=True, key="assign_scope",
+    scope = c1.radio(tr("training.hr.scope"), assignments.SCOPES, horizontal=True, key=f"assign_scope_{L}",
                      format_func=lambda s: tr(f"training.scope.{s}"))
     department, person = None, ""
     if scope == "department":
@@ -351,7 +351,7 @@ def hr_view() -> None:
         labels = {r.id: f"{titles[r.module]} · {scope_text(r)} · {day(r.due_on)}" for r in a.itertuples()}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         picked = c1.selectbox(tr("training.hr.withdraw_pick"), list(labels), format_func=labels.get,
-                              key="withdraw_pick", index=None, placeholder=tr("training.hr.pick_assignment"))
+                              key=f"withdraw_pick_{L}", index=None, placeholder=tr("training.hr.pick_assignment"))
         if c2.button(tr("training.hr.withdraw"), key="withdraw_submit", disabled=picked is None):
             if write(assignments.cancel_assignment, picked)[0]:
                 flash(tr("training.hr.withdrawn"))

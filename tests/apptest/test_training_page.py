@@ -49,7 +49,7 @@ def metric(at, label: str) -> str:
 def answer(at, module, answers: dict) -> None:
     for q in module.quiz:
         if q["kind"] == "single":
-            at.radio(key=f"quiz_{q['id']}").set_value(answers[q["id"]][0])
+            at.radio(key=f"quiz_{q['id']}_en").set_value(answers[q["id"]][0])
         else:
             for o in q["options"]:
                 at.checkbox(key=f"quiz_{q['id']}_{o['id']}").set_value(o["id"] in answers[q["id"]])
@@ -102,7 +102,7 @@ def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engi
 
     # Retry with fresh answers, and pass.
     at.button(key="training_retry").click().run()
-    assert at.radio(key=f"quiz_{FIRST.quiz[0]['id']}").value is None
+    assert at.radio(key=f"quiz_{FIRST.quiz[0]['id']}_en").value is None
     answer(at, FIRST, right(FIRST))
     assert "Passed with 100%" in texts(at)
     assert metric(at, "Required modules passed") == "8 / 8"
@@ -174,11 +174,11 @@ def test_hr_assigns_and_follows_overdue_people(app_engine, add_user, downloads):
     for empty in ("No assignments yet.", "Nobody is overdue.", "Nobody needs to recertify."):
         assert empty in shown
 
-    at.radio(key="assign_scope").set_value("department").run()
+    at.radio(key="assign_scope_en").set_value("department").run()
     at.button(key="assign_submit").click().run()
     shown = texts(at)
     assert "Modules: choose at least one module." in shown and "Department: choose a department." in shown
-    at.multiselect(key="assign_modules").set_value([FIRST.slug, MODULES[1].slug])
+    at.multiselect(key="assign_modules_en").set_value([FIRST.slug, MODULES[1].slug])
     at.selectbox(key="assign_department").set_value(sales)
     at.button(key="assign_submit").click().run()
     assert "Assignments created: 2." in texts(at)
@@ -202,7 +202,7 @@ def test_hr_assigns_and_follows_overdue_people(app_engine, add_user, downloads):
 
     with session_scope(app_engine, write=False) as session:
         first_id = session.scalar(select(func.min(Assignment.id)))
-    at.selectbox(key="withdraw_pick").set_value(first_id).run()
+    at.selectbox(key="withdraw_pick_en").set_value(first_id).run()
     at.button(key="withdraw_submit").click().run()
     assert "Assignment withdrawn." in texts(at) and len(at.dataframe[0].value) == 1
 

@@ -50,7 +50,7 @@ def answer(page, answers: dict) -> None:
     for q in FIRST.quiz:
         for o in q["options"]:
             if o["id"] in answers[q["id"]]:
-                key = f"quiz_{q['id']}" if q["kind"] == "single" else f"quiz_{q['id']}_{o['id']}"
+                key = f"quiz_{q['id']}_en" if q["kind"] == "single" else f"quiz_{q['id']}_{o['id']}"
                 page.locator(f".st-key-{key}").get_by_text(f"({o['id']}) {o['text']['en']}").click()
     click(page, "Submit my answers")
 
@@ -127,7 +127,7 @@ def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
     click(page, "Assign")
     page.get_by_text("choose at least one module").wait_for()
     shot(page, "training_11_hr_refused")
-    page.locator(".st-key-assign_modules input").click()
+    page.locator(".st-key-assign_modules_en input").click()
     page.get_by_role("option", name=MODULES[6].text("title", "en")).click()
     page.keyboard.press("Escape")
     click(page, "Assign")
@@ -144,7 +144,7 @@ def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
     settle(page)
     open_tab(page, "Affectations et suivi (RH)")
     shot(page, "training_13_hr_fr")
-    page.locator(".st-key-withdraw_pick").get_by_role("combobox").click()
+    page.locator(".st-key-withdraw_pick_fr").get_by_role("combobox").click()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     settle(page)
