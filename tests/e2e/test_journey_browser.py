@@ -45,7 +45,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
         click(page, "Mark as read, next lesson")
     click(page, "Mark as read, go to the quiz")
     answer(page, quiz_answers(wrong=0))
-    page.get_by_text("Passed with 100%").wait_for()
+    page.get_by_text("Passed with 100%").first.wait_for()
     shot(page, "journey_01_module_passed")
 
     page.goto(f"{server['base']}/my_contributions")
@@ -54,7 +54,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     page.get_by_role("textbox", name="URL").fill("https://www.linkedin.com/posts/jules-1")
     page.get_by_role("spinbutton", name="Impressions").fill("800")
     page.get_by_role("button", name="Log the contribution").click()
-    page.get_by_text("Contribution logged").wait_for()
+    page.get_by_text("Contribution logged").first.wait_for()
 
     page.goto(f"{server['base']}/customer_signals")
     page.get_by_role("heading", name="Customer signals").first.wait_for()
@@ -62,11 +62,11 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     page.get_by_role("textbox", name="Customer or company").fill("Martin Industries")
     page.get_by_role("textbox", name="What happened").fill("Praised our support in a public LinkedIn comment.")
     page.get_by_role("button", name="Report the signal").click()
-    page.get_by_text("reported. Its target time").wait_for()
+    page.get_by_text("reported. Its target time").first.wait_for()
     shot(page, "journey_02_signal_reported")
 
     page.goto(f"{server['base']}/participation")
-    page.get_by_text("You do not have access to this page").wait_for()
+    page.get_by_text("You do not have access to this page").first.wait_for()
 
     hr = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     sign_in(hr, server["base"], "hugo", path="participation")

@@ -24,7 +24,7 @@ def test_wrong_password_is_refused(server, page):
     page.get_by_role("textbox", name="Username").fill("emma")
     page.get_by_role("textbox", name="Password").fill("not the right password")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Incorrect username or password").wait_for()
+    page.get_by_text("Incorrect username or password").first.wait_for()
     shot(page, "00_sign_in_refused")
 
 
@@ -47,18 +47,18 @@ def test_each_role_sees_its_menu(server, page, username, expected):
 def test_direct_link_to_a_forbidden_page_is_refused(server, page):
     sign_in(page, server["base"], "emma")
     page.goto(f"{server['base']}/administration")
-    page.get_by_text("You do not have access to this page").wait_for()
+    page.get_by_text("You do not have access to this page").first.wait_for()
     shot(page, "02_forbidden_administration")
 
 
 def test_direct_link_lands_on_the_page_after_sign_in(server, page):
     sign_in(page, server["base"], "boss", path="leadership_overview")
-    page.get_by_role("heading", name="Leadership overview").wait_for()
+    page.get_by_role("heading", name="Leadership overview").first.wait_for()
 
 
 def test_administration_page(server, page):
     sign_in(page, server["base"], "root", path="administration")
-    page.get_by_role("heading", name="Administration").wait_for()
+    page.get_by_role("heading", name="Administration").first.wait_for()
     with session_scope(make_engine(server["url"]), write=False) as session:
         total = session.scalar(select(func.count()).select_from(User))
         active = session.scalar(select(func.count()).select_from(User).where(User.is_active))
@@ -68,17 +68,17 @@ def test_administration_page(server, page):
 
 def test_account_page_in_french(server, page):
     sign_in(page, server["base"], "hugo", path="account")
-    page.get_by_role("heading", name="Account").wait_for()
+    page.get_by_role("heading", name="Account").first.wait_for()
     page.get_by_text("Français").first.click()
-    page.get_by_role("heading", name="Compte").wait_for()
+    page.get_by_role("heading", name="Compte").first.wait_for()
     shot(page, "04_account_fr")
     page.get_by_text("English").first.click()
-    page.get_by_role("heading", name="Account").wait_for()
+    page.get_by_role("heading", name="Account").first.wait_for()
 
 
 def test_download_my_data_is_a_real_json_file(server, page):
     sign_in(page, server["base"], "emma", path="account")
-    page.get_by_role("heading", name="My data").wait_for()
+    page.get_by_role("heading", name="My data").first.wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
