@@ -95,7 +95,7 @@ def issue_if_due(session: Session, actor: Actor, user_id: int, now: datetime) ->
                          expires_at=add_months(now, months))
     session.add(cert)
     session.flush()
-    audit.record(session, actor, "training.certified", f"user:{user_id}", certification=cert.id,
+    audit.record(session, actor, "training.certified", subject=user_id, certification=cert.id,
                  policy_version=version, months=months)
     return cert
 

@@ -130,6 +130,7 @@ def commit(session: Session, actor: Actor, data: bytes) -> ImportResult:
     except IntegrityError:  # the same file imported at the same moment in another session
         raise Conflict("contrib.import_conflict") from None
     result = ImportResult(created=len(new), skipped=len(checked.rows) - len(new))
-    audit.record(session, actor, "contribution.imported", actor.username, created=result.created,
-                 skipped=result.skipped)
+    digest = hashlib.sha256(data).hexdigest()
+    audit.record(session, actor, "contribution.imported", f"sha256:{digest[:16]}", subject=actor.id,
+                 sha256=digest, rows=len(checked.rows), created=result.created, skipped=result.skipped)
     return result

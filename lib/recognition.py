@@ -79,7 +79,7 @@ def set_opt_out(session: Session, actor: Actor, opt_out: bool) -> None:
     require_role(actor, *ROLES)
     user = session.get(User, actor.id)
     user.leaderboard_opt_out = bool(opt_out)
-    audit.record(session, actor, "leaderboard.opt_out" if opt_out else "leaderboard.opt_in", actor.username)
+    audit.record(session, actor, "leaderboard.opt_out" if opt_out else "leaderboard.opt_in", subject=actor.id)
 
 
 def _capped(value, cap):
