@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
 import sys
 import tempfile
 from datetime import timedelta
@@ -29,7 +27,6 @@ from bench.overview import _median_ms, _seed
 from lib import content, recognition, signals
 from lib import contributions as contrib
 from lib.access import Actor
-from lib.config import ROOT
 from lib.db import make_engine, migrate, session_scope
 from lib.models import Contribution, Department, User, UserRole, utcnow
 
@@ -71,27 +68,11 @@ def _pages(url: str, ambassador: Actor, hr: Actor, runs: int) -> dict[str, float
     """Each page through AppTest, signed in (session state as after sign-in)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
-    from streamlit.testing.v1 import app_test as app_test_module
 
-    base = app_test_module.PagesManager
-
-    class Steady(base):
-        """A real server leaves Streamlit's legacy pages/ mode after its first run (lib.ui)."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            base.uses_pages_directory = False
-
-    app_test_module.PagesManager = Steady
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
+    from bench.apptest import signed_in_app
 
     def opened(username: str, page: str, tab: tuple[str, str] | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = username
-        at.run()
-        at.session_state["lang"] = "en"  # one language throughout (AppTest keeps formatted widget values)
+        at = signed_in_app(url, username)
         at.switch_page(f"pages/{page}.py")
         if tab:
             at.session_state[tab[0]] = tab[1]

@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import os
 import resource
-import secrets
 import statistics
 import subprocess
 import sys
@@ -208,28 +207,10 @@ def _naive_ms(url: str, period: Period, runs: int) -> float:
 def _page_runs(url: str, executive: str, view: View, runs: int) -> dict[str, float]:
     """The whole page showing `view` through AppTest, signed in as `executive` (session state as
     after sign-in)."""
-    from streamlit.testing.v1 import AppTest
-    from streamlit.testing.v1 import app_test as app_test_module
-
+    from bench.apptest import signed_in_app
     from lib import ui
 
-    steady = app_test_module.PagesManager
-
-    class Steady(steady):
-        """A real server leaves Streamlit's legacy pages/ mode after its first run; AppTest resets it
-        before every run (see lib.ui._through_the_shell and tests/apptest/conftest.py)."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            steady.uses_pages_directory = False
-
-    app_test_module.PagesManager = Steady
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = executive
-    at.run()
+    at = signed_in_app(url, executive, timeout=120)
 
     def cold():
         overview._cache.clear()

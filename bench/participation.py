@@ -23,8 +23,6 @@ import argparse
 import csv
 import io
 import json
-import os
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -34,7 +32,6 @@ from bench.overview import _median_ms
 from lib import organisation, participation, recognition, roster
 from lib import participation_followup as followup
 from lib.access import Actor
-from lib.config import ROOT
 from lib.db import make_engine, migrate, session_scope
 from lib.models import Contribution, Department, Team, User, UserRole, utcnow
 from lib.participation import Scope
@@ -140,28 +137,11 @@ def _import(engine, hr: Actor, runs: int) -> dict[str, float]:
 def _pages(url: str, hr: Actor, person: str, runs: int) -> dict[str, float]:
     """Each tab through AppTest, signed in (session state as after sign-in); the People tab with
     `person`'s file open."""
-    from streamlit.testing.v1 import AppTest
-    from streamlit.testing.v1 import app_test as app_test_module
+    from bench.apptest import signed_in_app
 
-    base = app_test_module.PagesManager
-
-    class Steady(base):
-        """A real server leaves Streamlit's legacy pages/ mode after its first run (lib.ui)."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            base.uses_pages_directory = False
-
-    app_test_module.PagesManager = Steady
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
     figures = {}
     for tab in (*TABS, "Person"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = hr.username
-        at.run()
-        at.session_state["lang"] = "en"
+        at = signed_in_app(url, hr.username)
         at.switch_page("pages/participation.py")
         at.session_state["part_tab"] = "People" if tab == "Person" else tab
         if tab == "Person":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lib.i18n import t
+from lib.i18n import number, t
 from lib.overview import Figures, Overview
 
 # (card, kind, a rise is good?) per group, in display order.
@@ -43,14 +43,6 @@ class Card:
     delta: str | None  # signed change against the previous period; None when it cannot be computed
     delta_color: str  # "normal", "inverse" (a rise is bad) or "off" (no change)
     help: str
-
-
-def number(value, lang: str, decimals: int = 0) -> str:
-    """1,234.5 in English, 1 234,5 in French; "—" when unknown."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 
 
 def percent(share, lang: str, decimals: int = 1) -> str:

@@ -19,6 +19,7 @@ from lib.db import make_engine, migrate, session_scope
 from lib.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lib.exports import to_csv, to_excel
 from lib.i18n import DEFAULT_LANGUAGE, label, problem_text, t
+from lib.i18n import number as format_number
 from lib.navigation import BY_SLUG, allowed
 from lib.vocab import PLATFORMS
 
@@ -185,10 +186,7 @@ def download_buttons(
 
 def number(value, decimals: int = 0) -> str:
     """`value` written for the interface language (1,234.5 / 1 234,5); "—" when unknown."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang() == "fr" else text
+    return format_number(value, lang(), decimals)
 
 
 def plain(text) -> str:

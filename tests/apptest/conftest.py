@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
+from bench.apptest import SteadyPagesManager
 from lib.config import ROOT
 from lib.db import make_engine
 from tests.conftest import PASSWORD, create_account
@@ -14,18 +14,10 @@ from tests.conftest import PASSWORD, create_account
 TIMEOUT = 60
 
 
-class _SteadyPagesManager(PagesManager):
-    """AppTest resets Streamlit's legacy `pages/` mode before every run; a real server leaves it
-    after its first run (see lib.ui._through_the_shell). Run every test in that steady state."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture(autouse=True)
 def steady_navigation(monkeypatch):
-    monkeypatch.setattr(app_test_module, "PagesManager", _SteadyPagesManager)
+    """Every page test runs Streamlit's navigation as a real server does after its first run."""
+    monkeypatch.setattr(app_test_module, "PagesManager", SteadyPagesManager)
 
 
 @pytest.fixture
