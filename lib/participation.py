@@ -10,7 +10,7 @@ nor an export can show them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, case, exists, func, or_, select, true
@@ -34,7 +34,7 @@ from lib.models import (
     UserRole,
     utcnow,
 )
-from lib.periods import custom_period
+from lib.periods import Period, custom_period
 
 VIEWERS = ("hr", "admin")
 MIN_GROUP_KEY, DEFAULT_MIN_GROUP = "participation.min_group_size", 5
@@ -111,15 +111,6 @@ def check_scope(session: Session, scope: Scope) -> None:
             raise NotFound("participation.error.unknown_team")
 
 
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
-def as_of(end: date, now: datetime) -> datetime:
-    """The instant states (training, certification) are read at: the end of the period, or now."""
-    return min(now, midnight(end + timedelta(days=1)))
-
-
 # --- the per-person conditions everything is counted from -------------------------------------
 
 
@@ -148,11 +139,11 @@ def active_on(day: date):
                           Contribution.occurred_on > day - timedelta(days=ACTIVE_DAYS))
 
 
-def reported_signal(start: date, end: date):
-    """SQL: the person reported a customer signal between `start` and `end` (included)."""
+def reported_signal(period: Period):
+    """SQL: the person reported a customer signal within `period`."""
     return exists().where(CustomerSignal.reporter_id == User.id,
-                          CustomerSignal.reported_at >= midnight(start),
-                          CustomerSignal.reported_at < midnight(end + timedelta(days=1)))
+                          CustomerSignal.reported_at >= period.starts_at,
+                          CustomerSignal.reported_at < period.ends_at)
 
 
 def flag(condition):
@@ -208,12 +199,12 @@ def funnel(session: Session, actor: Actor, scope: Scope, start: date, end: date,
     require_role(actor, *VIEWERS)
     now = now or utcnow()
     check_scope(session, scope)
-    custom_period(start, end, now.date())  # refuses reversed, future or too long periods
-    moment = as_of(end, now)
+    period = custom_period(start, end, now.date())  # refuses reversed, future or too long periods
+    moment = period.as_of(now)
     person = (
         select(scope.group_key(), flag(started_training(moment)).label("s"),
                flag(certified_at(moment)).label("c"), flag(active_on(end)).label("a"),
-               flag(reported_signal(start, end)).label("g"))
+               flag(reported_signal(period)).label("g"))
         .where(workforce(), scope.condition())
         .subquery()
     )
