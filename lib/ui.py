@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from lib import audit, post_checker
+from lib import audit, post_checker, recognition
 from lib.access import Actor
 from lib.auth import change_password, current_actor, set_language
 from lib.auth import sign_out as sign_out_everywhere
@@ -239,3 +239,19 @@ def password_change_form(key: str, current_label: str) -> None:
             elif write(change_password, current=current, new=new)[0]:
                 flash(tr("account.password_changed"))
                 st.rerun()
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def _standings(database: str, start, end, _reader) -> recognition.Standings:
+    with session_scope(engine(), write=False) as session:
+        return recognition.standings(session, _reader, start, end)
+
+
+def standings(start, end) -> recognition.Standings:
+    """Everyone's points for a period (lib.recognition): the same for every reader, so computed once
+    for all of them per database and kept two minutes at most (`forget_standings` after a change)."""
+    return _standings(str(engine().url), start, end, actor())
+
+
+def forget_standings() -> None:
+    _standings.clear()

@@ -8,14 +8,13 @@ import streamlit as st
 from lib import content, recognition
 from lib import contribution_import as imports
 from lib import contributions as contrib
-from lib.db import session_scope
 from lib.errors import ValidationError
 from lib.i18n import label
 from lib.models import utcnow
 from lib.ui import (
     download_buttons,
-    engine,
     flash,
+    forget_standings,
     guard,
     is_web_link,
     lang,
@@ -24,6 +23,7 @@ from lib.ui import (
     read,
     show_error,
     show_flash,
+    standings,
     tr,
     write,
 )
@@ -39,17 +39,9 @@ def vocab(code: str) -> str:
     return label(code, lang())
 
 
-@st.cache_data(ttl=120, show_spinner=False)
-def standings(database: str, start, end, _reader) -> recognition.Standings:
-    """Everyone's points for a period in `database`: the same for every reader, so computed once
-    for all of them (and again after a change recorded on this page)."""
-    with session_scope(engine(), write=False) as session:
-        return recognition.standings(session, _reader, start, end)
-
-
 def saved(message: str) -> None:
     """After a change: recount the points, confirm on the next run, and run again."""
-    standings.clear()
+    forget_standings()
     flash(message)
     st.rerun()
 
@@ -242,7 +234,7 @@ if tab_import.open:
 
 def save_opt_out() -> None:
     if write(recognition.set_opt_out, st.session_state["recognition_opt_out"])[0]:
-        standings.clear()
+        forget_standings()
 
 
 def rules_form() -> None:
@@ -264,7 +256,7 @@ def rules_form() -> None:
 
 if tab_points.open:
     with tab_points:
-        board = standings(str(engine().url), start, end, who)
+        board = standings(start, end)
         my_points, my_rank = board.of(who.id)
         st.caption(tr("recognition.caption", start=start.isoformat(), end=end.isoformat()))
         c1, c2, c3 = st.columns([1, 1, 2])

@@ -8,10 +8,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assignments, organisation, participation, recognition, roster
+from lib import assignments, organisation, participation, roster
 from lib import participation_followup as followup
 from lib.catalogue import load_modules
-from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
 from lib.i18n import label
 from lib.models import utcnow
@@ -19,7 +18,6 @@ from lib.participation import STAGES, Scope
 from lib.participation_person import find_people, person_file
 from lib.ui import (
     download_buttons,
-    engine,
     flash,
     guard,
     lang,
@@ -28,6 +26,7 @@ from lib.ui import (
     read,
     show_error,
     show_flash,
+    standings,
     tr,
     write,
 )
@@ -107,20 +106,12 @@ def hidden_note(df: pd.DataFrame, minimum: int) -> pd.Series:
 # --- overview: the funnel ---------------------------------------------------------------------
 
 
-@st.cache_data(ttl=120, show_spinner=False)
-def standings(database: str, start, end, _reader) -> recognition.Standings:
-    """Everyone's points for a period (lib.recognition): the same for every reader, so computed once
-    for all of them; two minutes old at most."""
-    with session_scope(engine(), write=False) as session:
-        return recognition.standings(session, _reader, start, end)
-
-
 def leaderboard(start, end) -> None:
     """The top ambassadors of the period, company-wide; those who opted out stay anonymous."""
     st.subheader(tr("participation.leaderboard"))
     if not st.toggle(tr("participation.leaderboard_show"), key="part_leaderboard"):
         return
-    top = standings(str(engine().url), start, end, who).for_person(who.id, LEADERBOARD_TOP)
+    top = standings(start, end).for_person(who.id, LEADERBOARD_TOP)
     top = top[top["rank"] <= LEADERBOARD_TOP]
     if top.empty:
         st.info(tr("participation.leaderboard_empty"), icon=":material/emoji_events:")
@@ -338,8 +329,7 @@ def person(user_id: int) -> None:
            roles=", ".join(label(r, L) for r in me["roles"])),
     ]))
     required = p.modules[p.modules["required"]]
-    points, rank = standings(str(engine().url), TODAY - timedelta(days=participation.ACTIVE_DAYS - 1), TODAY,
-                             who).of(user_id)
+    points, rank = standings(TODAY - timedelta(days=participation.ACTIVE_DAYS - 1), TODAY).of(user_id)
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(tr("participation.person_certified"), tr("participation.yes") if p.certified else tr("participation.no"))
     c2.metric(tr("participation.person_modules"), f"{(required['status'] == 'passed').sum()} / {len(required)}")

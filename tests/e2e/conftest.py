@@ -109,6 +109,11 @@ def settle(page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
 
 
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    settle(page)
+
+
 def sign_in(page, base: str, username: str, path: str = "") -> None:
     page.goto(f"{base}/{path}")
     # While a run replaces the previous one, an element can briefly exist twice: take the first.

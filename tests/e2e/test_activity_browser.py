@@ -2,14 +2,9 @@
 
 import pytest
 
-from tests.e2e.conftest import settle, shot, sign_in
+from tests.e2e.conftest import open_tab, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    settle(page)
 
 
 def pick(page, label: str, option: str) -> None:

@@ -10,7 +10,7 @@ from lib.access import Actor
 from lib.catalogue import load_modules, sync_catalogue
 from lib.db import make_engine, session_scope
 from lib.models import AuditEvent, Contribution, Department, Team, User, utcnow
-from tests.e2e.conftest import SCREENSHOTS, settle, shot, sign_in
+from tests.e2e.conftest import SCREENSHOTS, open_tab, settle, shot, sign_in
 from tests.unit.test_training import certify, pass_module
 
 pytestmark = pytest.mark.e2e
@@ -46,11 +46,6 @@ def db(server):
         session.execute(delete(Department).where(Department.name.in_(DEPARTMENTS)))
         session.execute(update(User).where(User.username == "hugo").values(language="en"))
     engine.dispose()
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    settle(page)
 
 
 def people(engine, *numbers: int) -> list[Actor]:

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from lib.auth import find_user
 from lib.access import Actor
+from lib.auth import find_user
 from lib.catalogue import load_modules, sync_catalogue
 from lib.db import make_engine, session_scope
 from lib.models import Assignment, User, utcnow
-from tests.e2e.conftest import SCREENSHOTS, settle, shot, sign_in
+from tests.e2e.conftest import SCREENSHOTS, open_tab, settle, shot, sign_in
 from tests.unit.test_training import pass_module
 
 pytestmark = pytest.mark.e2e
@@ -33,11 +33,6 @@ def db(server):
 def actor(engine, username: str) -> Actor:
     with session_scope(engine, write=False) as session:
         return Actor.of(find_user(session, username))
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    settle(page)
 
 
 def click(page, name: str) -> None:
