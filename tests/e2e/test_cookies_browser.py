@@ -34,7 +34,7 @@ def test_cookie_is_honoured_then_revoked_by_sign_out(server, page, browser):
     token = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
     assert opens_signed_in(browser, server["base"], token)
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="Sign in").wait_for()
+    page.get_by_role("button", name="Sign in").first.wait_for()
     assert not opens_signed_in(browser, server["base"], token)
 
 

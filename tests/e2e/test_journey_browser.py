@@ -25,6 +25,8 @@ def leadership_contributions(browser, base: str) -> int:
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     sign_in(page, base, "boss", path="leadership_overview")
     page.get_by_role("heading", name="Leadership overview").first.wait_for()
+    # Wait for the figures, or for the empty state of a company with no activity yet.
+    page.locator('[data-testid="stMetric"]').or_(page.get_by_text("Nothing to show yet")).first.wait_for()
     settle(page)
     shown = page.locator('[data-testid="stMetric"]').count()
     value = int(metric(page, "Contributions").replace(",", "").replace("\u202f", "")) if shown else 0

@@ -19,7 +19,7 @@ def menu(page) -> list[str]:
 
 def test_wrong_password_is_refused(server, page):
     page.goto(server["base"])
-    page.get_by_role("button", name="Sign in").wait_for()
+    page.get_by_role("button", name="Sign in").first.wait_for()
     settle(page)
     page.get_by_role("textbox", name="Username").fill("emma")
     page.get_by_role("textbox", name="Password").fill("not the right password")
