@@ -202,7 +202,10 @@ def main() -> None:
         first_admin_form()
         hold(blank)
         return
-    authn = authenticator()
+    # The authenticator draws its cookie component on a session's first run only; a fixed slot keeps
+    # the elements after it in place, so the sign-in form is not re-mounted (and typing not lost).
+    with st.empty():
+        authn = authenticator()
     if not st.session_state.get("authentication_status"):
         authn.login(location="unrendered")  # honours a valid remember-me cookie
     if not st.session_state.get("authentication_status"):
@@ -226,7 +229,8 @@ def main() -> None:
     st.session_state["menu"] = [s.slug for s in visible_screens(who.roles)]
     nav = st.navigation(list(pages.values()))
     with st.sidebar:
-        issue_cookie(authn)
+        with st.empty():  # as above: the cookie is set on one run only
+            issue_cookie(authn)
         st.caption(tr("app.signed_in_as", name=st.session_state.get("name") or who.username))
         if st.button(tr("account.logout"), icon=":material/logout:", key="sidebar_logout"):
             sign_out()

@@ -44,6 +44,29 @@ def test_wrong_password_is_refused_with_a_clear_message(app_engine, add_user):
     assert "actor" not in at.session_state
 
 
+def places(block, kind: str) -> list[int]:
+    return [i for i, element in block.children.items() if element.type == kind]
+
+
+def test_sign_in_form_keeps_its_place_after_the_first_run(app_engine, add_user):
+    """The cookie component is drawn on a session's first run only. Were the form to move, the
+    browser would mount it afresh and lose what the person had started typing."""
+    add_user("emma", "employee")
+    at = new_app().run()
+    first = places(at.main, "form")
+    at.run()
+    assert places(at.main, "form") == first == [first[0]]
+
+
+def test_sidebar_keeps_its_place_after_the_cookie_is_set(app_engine, add_user):
+    """Likewise for the sign-out button, after the run that sets the remember-me cookie."""
+    add_user("emma", "employee")
+    at = signed_in("emma")
+    first = places(at.sidebar, "button")
+    at.run()
+    assert places(at.sidebar, "button") == first == [first[0]]
+
+
 @pytest.mark.parametrize(
     "roles",
     [("employee",), ("hr",), ("executive",), ("admin",), ("employee", "hr"), ("executive", "admin")],
