@@ -14,12 +14,13 @@ import pytest
 
 from lib import auth
 from lib.access import Actor
-from lib.config import ROOT
+from lib.config import ROOT, Settings
 from lib.db import make_engine, migrate, session_scope
 from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "screenshots"
+COOKIE = Settings.cookie_name
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -123,3 +124,10 @@ def sign_in(page, base: str, username: str, path: str = "") -> None:
     page.get_by_role("textbox", name="Password").first.fill(PASSWORD)
     page.get_by_role("button", name="Sign in").first.click()
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").wait_for()
+    # Setting the remember-me cookie makes the app run once more: wait for it, so that this run
+    # does not replace what the test does next (a message shown once, say).
+    deadline = time.monotonic() + 30
+    while not any(c["name"] == COOKIE for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the sign-in cookie was not set within 30 seconds"
+        page.wait_for_timeout(200)
+    settle(page)

@@ -97,7 +97,7 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     page.get_by_role("option", name="Whole company").click()
     settle(page)
     open_tab(page, "Completion")
-    page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()
+    page.get_by_role("tabpanel", name="Completion").locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     shot(page, "participation_04_completion")
 
     open_tab(page, "Follow-up")
