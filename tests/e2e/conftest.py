@@ -40,8 +40,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """A running Porte-voix on a fresh SQLite database with one account per role."""
+def server(tmp_path_factory, browser):
+    """A running Porte-voix on a fresh SQLite database with one account per role, warmed up."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     db = tmp_path_factory.mktemp("e2e") / "porte_voix.db"
@@ -71,9 +71,22 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("the app did not start")
+    warm_up(browser, base)
     yield {"base": base, "url": url}
     proc.terminate()
     proc.wait(timeout=10)
+
+
+def warm_up(browser, base: str) -> None:
+    """Open one session first: a fresh Streamlit process runs its first session in the legacy
+    `pages/` mode and redraws the sign-in form once, which a test typing into it would lose."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base)
+    page.get_by_role("button", name="Sign in").first.wait_for()
+    page.wait_for_timeout(1500)  # the cookie component's extra run
+    settle(page)
+    context.close()
 
 
 @pytest.fixture(scope="session")
@@ -104,10 +117,14 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+IDLE_APP = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
 def settle(page) -> None:
-    """Wait until the app has finished running (the cookie component causes one extra rerun)."""
-    page.wait_for_timeout(800)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    """Wait until the app has finished its run. Streamlit marks its root with the run's state, which
+    leaves `notRunning` as soon as a widget asks for a rerun; the short pause lets a click get there."""
+    page.wait_for_timeout(400)
+    page.locator(IDLE_APP).wait_for(state="attached")
 
 
 def open_tab(page, name: str) -> None:
