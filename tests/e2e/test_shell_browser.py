@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lib.db import make_engine, session_scope
 from lib.models import User
-from tests.e2e.conftest import settle, shot, sign_in
+from tests.e2e.conftest import shot, sign_in, submit_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,12 +18,7 @@ def menu(page) -> list[str]:
 
 
 def test_wrong_password_is_refused(server, page):
-    page.goto(server["base"])
-    page.get_by_role("button", name="Sign in").first.wait_for()
-    settle(page)
-    page.get_by_role("textbox", name="Username").fill("emma")
-    page.get_by_role("textbox", name="Password").fill("not the right password")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, server["base"], "emma", "not the right password")
     page.get_by_text("Incorrect username or password").first.wait_for()
     shot(page, "00_sign_in_refused")
 
