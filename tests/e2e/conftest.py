@@ -111,9 +111,12 @@ def page(browser):
 
 
 def shot(page, name: str) -> None:
-    """Save a full-page screenshot under screenshots/ for a person to look at."""
+    """Save a full-page screenshot under screenshots/ for a person to look at, once the run that
+    drew the page is over (so that what the test does next is not swept away by its end)."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(600)
+    if page.url.startswith("http"):  # not a downloaded file opened from disk
+        settle(page)
+    page.wait_for_timeout(300)  # charts and expanders finish their animations
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
@@ -128,6 +131,8 @@ def settle(page) -> None:
 
 
 def open_tab(page, name: str) -> None:
+    """Open a tab once the current run is over (a tab opened mid-run may be closed by its end)."""
+    settle(page)
     page.get_by_role("tab", name=name).click()
     settle(page)
 

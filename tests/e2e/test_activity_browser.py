@@ -44,6 +44,7 @@ def test_contributions_flow(server, page):
     page.get_by_role("textbox", name="URL").fill("not a link")
     page.get_by_role("button", name="Log the contribution").click()
     page.get_by_text("must be a web address").wait_for()
+    settle(page)
     shot(page, "activity_03_contribution_refused")
     page.get_by_text("Check a draft post").click()
     page.get_by_role("textbox", name="Draft post").fill(
