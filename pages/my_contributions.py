@@ -135,10 +135,9 @@ if tab_log.open:
             seed(form, {**BLANK, **(prefill or {})}, overwrite=True)
         seed(form, BLANK)
         submitted = contribution_form(form, tr("contrib.save_new"))
-        with st.container():  # messages go in this fixed slot: the post checker below never moves
-            if submitted is not None and write(contrib.log_contribution, **submitted)[0]:
-                st.session_state["contrib_new_reset"] = True
-                saved(tr("contrib.logged"))
+        if submitted is not None and write(contrib.log_contribution, **submitted)[0]:
+            st.session_state["contrib_new_reset"] = True
+            saved(tr("contrib.logged"))
         with st.expander(tr("checker.title"), icon=":material/fact_check:", key="contrib_checker_panel"):
             post_checker_panel("contrib_checker")
 

@@ -56,8 +56,3 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in getattr(at, kind)]
     parts += [e.value for kind in ("error", "info", "success", "warning") for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
-
-
-def places(block, kind: str) -> list[int]:
-    """Where the elements of one kind sit among a block's children (the browser keys them by place)."""
-    return [i for i, element in block.children.items() if element.type == kind]

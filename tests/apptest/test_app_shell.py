@@ -6,7 +6,7 @@ from lib.db import session_scope
 from lib import auth
 from lib.i18n import t
 from lib.navigation import BY_SLUG, visible_screens
-from tests.apptest.conftest import new_app, places, sign_in, signed_in, texts
+from tests.apptest.conftest import new_app, sign_in, signed_in, texts
 from tests.conftest import PASSWORD
 
 
@@ -42,6 +42,10 @@ def test_wrong_password_is_refused_with_a_clear_message(app_engine, add_user):
     at = signed_in("root", "not the password")
     assert "Incorrect username or password" in texts(at)
     assert "actor" not in at.session_state
+
+
+def places(block, kind: str) -> list[int]:
+    return [i for i, element in block.children.items() if element.type == kind]
 
 
 def test_sign_in_form_keeps_its_place_after_the_first_run(app_engine, add_user):
