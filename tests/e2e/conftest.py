@@ -130,11 +130,16 @@ def settle(page) -> None:
     page.locator(IDLE_APP).wait_for(state="attached")
 
 
+def press(target) -> None:
+    """Click `target` once the app's current run is over, then wait for the run the click starts.
+    Streamlit may drop a click made while a run is still going (its widgets are only faded)."""
+    settle(target.page)
+    target.click()
+    settle(target.page)
+
+
 def open_tab(page, name: str) -> None:
-    """Open a tab once the current run is over (a tab opened mid-run may be closed by its end)."""
-    settle(page)
-    page.get_by_role("tab", name=name).click()
-    settle(page)
+    press(page.get_by_role("tab", name=name))
 
 
 def submit_sign_in(page, base: str, username: str, password: str = PASSWORD, path: str = "") -> None:

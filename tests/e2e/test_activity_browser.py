@@ -4,28 +4,27 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_tab, settle, shot, sign_in
+from tests.e2e.conftest import open_tab, press, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def pick(page, label: str, option: str | re.Pattern) -> None:
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
-    page.get_by_role("option", name=option).click()
-    settle(page)
+    press(page.locator('[data-testid="stSelectbox"]').filter(has_text=label))
+    press(page.get_by_role("option", name=option))
 
 
 def in_french(page, heading_en: str, heading_fr: str, name: str, english: tuple[str, ...] = ()) -> None:
     """Switch the interface to French, check that none of the `english` labels is left, take a
     screenshot, and switch back."""
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("Français").click()
+    press(sidebar.get_by_text("Français"))
     page.get_by_role("heading", name=heading_fr).wait_for()
     settle(page)
     for text in english:
         assert page.get_by_text(text, exact=True).count() == 0, text
     shot(page, name)
-    sidebar.get_by_text("English").click()
+    press(sidebar.get_by_text("English"))
     page.get_by_role("heading", name=heading_en).wait_for()
 
 
@@ -36,20 +35,20 @@ def test_contributions_flow(server, page):
     page.get_by_role("spinbutton", name="Impressions").fill("1200")
     page.get_by_role("spinbutton", name="Reactions").fill("45")
     shot(page, "activity_01_contribution_form")
-    page.get_by_role("button", name="Log the contribution").click()
+    press(page.get_by_role("button", name="Log the contribution"))
     page.get_by_text("Contribution logged").wait_for()
     settle(page)
     assert page.get_by_role("textbox", name="URL").input_value() == ""
     shot(page, "activity_02_contribution_logged")
     page.get_by_role("textbox", name="URL").fill("not a link")
-    page.get_by_role("button", name="Log the contribution").click()
+    press(page.get_by_role("button", name="Log the contribution"))
     page.get_by_text("must be a web address").wait_for()
     settle(page)
     shot(page, "activity_03_contribution_refused")
-    page.get_by_text("Check a draft post").click()
+    press(page.get_by_text("Check a draft post"))
     page.get_by_role("textbox", name="Draft post").fill(
         "Check out our new offer! Last chance, buy now: call Paul on 06 12 34 56 78 #a #b #c #d #e #f")
-    page.get_by_role("button", name="Check", exact=True).click()
+    press(page.get_by_role("button", name="Check", exact=True))
     page.get_by_text("Aggressive sales wording").wait_for()
     page.get_by_text("Aggressive sales wording").scroll_into_view_if_needed()
     shot(page, "activity_07_post_checker")
@@ -58,7 +57,7 @@ def test_contributions_flow(server, page):
     open_tab(page, "Import and export")
     shot(page, "activity_05_contribution_import")
     open_tab(page, "Points and leaderboard")
-    page.get_by_text("How points are counted").click()
+    press(page.get_by_text("How points are counted"))
     shot(page, "activity_08_points")
     open_tab(page, "Log a contribution")
     in_french(page, "My contributions", "Mes contributions", "activity_06_contributions_fr",
@@ -68,14 +67,14 @@ def test_contributions_flow(server, page):
 def test_signals_flow(server, page, browser):
     sign_in(page, server["base"], "emma", path="customer_signals")
     page.get_by_role("heading", name="Customer signals").wait_for()
-    page.get_by_role("button", name="Report the signal").click()
+    press(page.get_by_role("button", name="Report the signal"))
     page.get_by_text("Customer or company: is required.").wait_for()
     shot(page, "activity_10_signal_refused")
     page.get_by_role("textbox", name="Customer or company").fill("Durand SAS")
     page.get_by_role("textbox", name="What happened").fill("Asked in a LinkedIn comment for a demo of the new range.")
     page.get_by_role("spinbutton", name="Estimated value").fill("12000")
     shot(page, "activity_11_signal_form")
-    page.get_by_role("button", name="Report the signal").click()
+    press(page.get_by_role("button", name="Report the signal"))
     page.get_by_text("reported. Its target time").wait_for()
     open_tab(page, "My signals")
     shot(page, "activity_12_my_signals")
@@ -86,7 +85,7 @@ def test_signals_flow(server, page, browser):
     open_tab(hr, "All signals")
     pick(hr, "Open a signal", re.compile(r"#\d+ · Durand SAS"))  # other tests may have reported before
     settle(hr)
-    hr.get_by_role("button", name="Change the status").click()
+    press(hr.get_by_role("button", name="Change the status"))
     hr.get_by_text("Status changed to").wait_for()
     shot(hr, "activity_13_signal_detail_hr")
     in_french(hr, "Customer signals", "Signaux clients", "activity_14_signals_fr")
@@ -105,7 +104,7 @@ def test_content_library_flow(server, page, browser):
         "Je travaille chez Porte-voix : venez rencontrer nos équipes samedi à Lyon ! #PortesOuvertes")
     hr.get_by_role("textbox", name="Link to share").fill("https://example.com/open-day")
     shot(hr, "activity_20_library_publish")
-    hr.get_by_role("button", name="Publish").click()
+    press(hr.get_by_role("button", name="Publish"))
     hr.get_by_text("Item published.").wait_for()
     shot(hr, "activity_21_library_manage")
     hr.context.close()
@@ -116,13 +115,13 @@ def test_content_library_flow(server, page, browser):
     in_french(page, "Content library", "Bibliothèque de contenus", "activity_23_library_fr")
     open_tab(page, "Check a draft post")
     page.get_by_role("textbox", name="Draft post").fill("I work at Porte-voix: discover our new offices in Lyon.")
-    page.get_by_role("button", name="Check", exact=True).click()
+    press(page.get_by_role("button", name="Check", exact=True))
     page.get_by_text("No issue found").wait_for()
     shot(page, "activity_25_checker_ok")
     open_tab(page, "To share now")
-    page.get_by_role("button", name="I shared this").click()
+    press(page.get_by_role("button", name="I shared this"))
     page.get_by_text("Pre-filled from the content library").wait_for()
     settle(page)
     shot(page, "activity_24_shared_prefill")
-    page.get_by_role("button", name="Log the contribution").click()
+    press(page.get_by_role("button", name="Log the contribution"))
     page.get_by_text("Contribution logged").wait_for()

@@ -6,7 +6,7 @@ import jwt
 import pytest
 
 from lib.config import load_settings
-from tests.e2e.conftest import COOKIE, settle, sign_in
+from tests.e2e.conftest import COOKIE, press, settle, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:The HMAC key is:jwt.warnings.InsecureKeyLengthWarning")]
 
@@ -32,7 +32,7 @@ def test_cookie_is_honoured_then_revoked_by_sign_out(server, page, browser):
     sign_in(page, server["base"], "emma")
     token = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
     assert opens_signed_in(browser, server["base"], token)
-    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
+    press(page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out"))
     page.get_by_role("button", name="Sign in").first.wait_for()
     assert not opens_signed_in(browser, server["base"], token)
 

@@ -6,7 +6,7 @@ import pytest
 
 from lib.db import make_engine
 from tests.conftest import create_account
-from tests.e2e.conftest import settle, shot, sign_in
+from tests.e2e.conftest import press, settle, shot, sign_in
 from tests.e2e.test_leadership_browser import metric
 from tests.e2e.test_training_browser import answer, click, quiz_answers
 
@@ -41,8 +41,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     sign_in(page, server["base"], jules, path="training")
     page.get_by_role("heading", name="Training").first.wait_for()
     settle(page)
-    page.get_by_role("button", name="Start").first.click()
-    settle(page)
+    press(page.get_by_role("button", name="Start").first)
     while page.get_by_role("button", name="Mark as read, next lesson").count():
         click(page, "Mark as read, next lesson")
     click(page, "Mark as read, go to the quiz")
@@ -55,7 +54,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     settle(page)
     page.get_by_role("textbox", name="URL").fill("https://www.linkedin.com/posts/jules-1")
     page.get_by_role("spinbutton", name="Impressions").fill("800")
-    page.get_by_role("button", name="Log the contribution").click()
+    press(page.get_by_role("button", name="Log the contribution"))
     page.get_by_text("Contribution logged").first.wait_for()
 
     page.goto(f"{server['base']}/customer_signals")
@@ -63,7 +62,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     settle(page)
     page.get_by_role("textbox", name="Customer or company").fill("Martin Industries")
     page.get_by_role("textbox", name="What happened").fill("Praised our support in a public LinkedIn comment.")
-    page.get_by_role("button", name="Report the signal").click()
+    press(page.get_by_role("button", name="Report the signal"))
     page.get_by_text("reported. Its target time").first.wait_for()
     shot(page, "journey_02_signal_reported")
 
@@ -74,8 +73,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     sign_in(hr, server["base"], "hugo", path="participation")
     hr.get_by_role("heading", name="Participation").first.wait_for()
     settle(hr)
-    hr.get_by_role("tab", name="People").click()
-    settle(hr)
+    press(hr.get_by_role("tab", name="People"))
     hr.get_by_role("textbox", name="Find a person").fill("jules")
     hr.keyboard.press("Enter")
     settle(hr)

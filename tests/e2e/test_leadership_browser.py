@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from lib.db import make_engine, session_scope
 from lib.models import Contribution, CustomerSignal, Department, User, utcnow
 from lib.vocab import PLATFORMS
-from tests.e2e.conftest import settle, shot, sign_in
+from tests.e2e.conftest import press, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -142,11 +142,11 @@ def test_leadership_overview(server, page):
             shot(page, f"leadership_01_charts_{n}")
         page.get_by_role("heading", name="Leadership overview").scroll_into_view_if_needed()
 
-        page.locator('[data-testid="stSelectbox"]').filter(has_text="Period").click()
-        page.get_by_role("option", name="Last 90 days").click()
+        press(page.locator('[data-testid="stSelectbox"]').filter(has_text="Period"))
+        press(page.get_by_role("option", name="Last 90 days"))
         page.wait_for_url(re.compile(r"period=last_90"))
-        page.locator('[data-testid="stSelectbox"]').filter(has_text="Scope").click()
-        page.get_by_role("option", name="Field sales").click()
+        press(page.locator('[data-testid="stSelectbox"]').filter(has_text="Scope"))
+        press(page.get_by_role("option", name="Field sales"))
         page.wait_for_url(re.compile(r"department=\d+"))
         settle(page)
         assert metric(page, "Contributions") == "30"
@@ -161,7 +161,7 @@ def test_leadership_overview(server, page):
         page.get_by_text("(90 days)").first.wait_for()
 
         with page.expect_download() as download:
-            page.get_by_role("button", name="Board report (HTML)").click()
+            press(page.get_by_role("button", name="Board report (HTML)"))
         html = Path(download.value.path()).read_text(encoding="utf-8")
         assert download.value.suggested_filename.startswith("porte-voix_board_report_")
         assert (
@@ -169,7 +169,7 @@ def test_leadership_overview(server, page):
         )  # no teams here
 
         sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Français").click()
+        press(sidebar.get_by_text("Français"))
         page.get_by_role("heading", name="Vue de direction").wait_for()
         page.get_by_text("Contributions par plateforme, par semaine").wait_for()
         settle(page)
@@ -178,7 +178,7 @@ def test_leadership_overview(server, page):
             "heading", name="Gains et pertes clients, par semaine (à partir du lundi)"
         ).scroll_into_view_if_needed()
         shot(page, "leadership_03_charts_fr")
-        sidebar.get_by_text("English").click()
+        press(sidebar.get_by_text("English"))
         page.get_by_role("heading", name="Leadership overview").wait_for()
     finally:
         remove_activity(server["url"], added)

@@ -10,7 +10,7 @@ from lib.access import Actor
 from lib.catalogue import load_modules, sync_catalogue
 from lib.db import make_engine, session_scope
 from lib.models import AuditEvent, Contribution, Department, Team, User, utcnow
-from tests.e2e.conftest import SCREENSHOTS, open_tab, settle, shot, sign_in
+from tests.e2e.conftest import SCREENSHOTS, open_tab, press, settle, shot, sign_in
 from tests.unit.test_training import certify, pass_module
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +67,7 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     preview.wait_for()
     preview.scroll_into_view_if_needed()
     shot(page, "participation_01_import_preview")
-    page.get_by_role("button", name="Apply the import (11 people change)").click()
+    press(page.get_by_role("button", name="Apply the import (11 people change)"))
     page.get_by_text("Import done: 11 created").wait_for()
     settle(page)
     shot(page, "participation_02_roster")
@@ -84,18 +84,16 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     page.reload()
     page.get_by_role("heading", name="Participation").wait_for()
     settle(page)
-    page.locator(".st-key-part_department_en").get_by_role("combobox").click()
-    page.get_by_role("option", name=DEPARTMENTS[0]).click()
-    settle(page)
+    press(page.locator(".st-key-part_department_en").get_by_role("combobox"))
+    press(page.get_by_role("option", name=DEPARTMENTS[0]))
     page.get_by_text("Started training").first.wait_for()
     shot(page, "participation_03_funnel_department")
     page.get_by_role("heading", name="By team").scroll_into_view_if_needed()
     shot(page, "participation_03b_by_team")
 
     page.locator(".st-key-part_department_en").scroll_into_view_if_needed()
-    page.locator(".st-key-part_department_en").get_by_role("combobox").click()
-    page.get_by_role("option", name="Whole company").click()
-    settle(page)
+    press(page.locator(".st-key-part_department_en").get_by_role("combobox"))
+    press(page.get_by_role("option", name="Whole company"))
     open_tab(page, "Completion")
     page.get_by_role("tabpanel", name="Completion").locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     shot(page, "participation_04_completion")
@@ -103,14 +101,13 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     open_tab(page, "Follow-up")
     page.get_by_role("heading", name="New joiners not yet enrolled").wait_for()
     with page.expect_download() as download:
-        page.locator(".st-key-participation_new_joiners_export_csv").get_by_role("button").click()
+        press(page.locator(".st-key-participation_new_joiners_export_csv").get_by_role("button"))
     assert "Jules Petit" in download.value.path().read_text(encoding="utf-8-sig")
     settle(page)
     with session_scope(db, write=False) as session:
         exported = session.scalars(select(AuditEvent.target).where(AuditEvent.action == "export")).all()
     assert "participation.new_joiners" in exported
-    page.get_by_text("New joiners (").click()
-    settle(page)
+    press(page.get_by_text("New joiners ("))
     page.get_by_role("heading", name="Send a reminder").scroll_into_view_if_needed()
     shot(page, "participation_05_follow_up")
 
@@ -121,7 +118,7 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     page.get_by_text("Required modules passed").wait_for()
     shot(page, "participation_06_person")
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
+    press(page.locator('[data-testid="stSidebar"]').get_by_text("Français"))
     page.get_by_role("heading", name="Participation").wait_for()
     settle(page)
     open_tab(page, "Vue d’ensemble")
@@ -130,7 +127,7 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     assert page.locator(".st-key-part_department_fr").get_by_role("combobox").input_value() == "Toute l’entreprise"
     open_tab(page, "Effectif")
     shot(page, "participation_08_roster_fr")
-    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    press(page.locator('[data-testid="stSidebar"]').get_by_text("English"))
     page.get_by_role("heading", name="Participation").wait_for()
 
     emma = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB").new_page()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lib.db import make_engine, session_scope
 from lib.models import User
-from tests.e2e.conftest import shot, sign_in, submit_sign_in
+from tests.e2e.conftest import press, shot, sign_in, submit_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -64,10 +64,10 @@ def test_administration_page(server, page):
 def test_account_page_in_french(server, page):
     sign_in(page, server["base"], "hugo", path="account")
     page.get_by_role("heading", name="Account").first.wait_for()
-    page.get_by_text("Français").first.click()
+    press(page.get_by_text("Français").first)
     page.get_by_role("heading", name="Compte").first.wait_for()
     shot(page, "04_account_fr")
-    page.get_by_text("English").first.click()
+    press(page.get_by_text("English").first)
     page.get_by_role("heading", name="Account").first.wait_for()
 
 
@@ -75,7 +75,7 @@ def test_download_my_data_is_a_real_json_file(server, page):
     sign_in(page, server["base"], "emma", path="account")
     page.get_by_role("heading", name="My data").first.wait_for()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download my data").click()
+        press(page.get_by_role("button", name="Download my data"))
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert data["profile"]["username"] == "emma"
     assert download.value.suggested_filename == "porte-voix-my-data.json"

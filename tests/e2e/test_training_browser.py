@@ -11,7 +11,7 @@ from lib.auth import find_user
 from lib.catalogue import load_modules, sync_catalogue
 from lib.db import make_engine, session_scope
 from lib.models import Assignment, User, utcnow
-from tests.e2e.conftest import SCREENSHOTS, open_tab, settle, shot, sign_in
+from tests.e2e.conftest import SCREENSHOTS, open_tab, press, settle, shot, sign_in
 from tests.unit.test_training import pass_module
 
 pytestmark = pytest.mark.e2e
@@ -36,8 +36,7 @@ def actor(engine, username: str) -> Actor:
 
 
 def click(page, name: str) -> None:
-    page.get_by_role("button", name=name).click()
-    settle(page)
+    press(page.get_by_role("button", name=name))
 
 
 def answer(page, answers: dict) -> None:
@@ -46,7 +45,7 @@ def answer(page, answers: dict) -> None:
         for o in q["options"]:
             if o["id"] in answers[q["id"]]:
                 key = f"quiz_{q['id']}_en" if q["kind"] == "single" else f"quiz_{q['id']}_{o['id']}"
-                page.locator(f".st-key-{key}").get_by_text(f"({o['id']}) {o['text']['en']}").click()
+                page.locator(f".st-key-{key}").get_by_text(f"({o['id']}) {o['text']['en']}").click()  # in a form
     click(page, "Submit my answers")
 
 
@@ -86,27 +85,25 @@ def test_employee_from_first_lesson_to_certificate(server, page, db):
     shot(page, "training_05_passed")
 
     open_tab(page, "Posting guidelines")
-    page.get_by_text("I have read these posting guidelines").click()
+    press(page.get_by_text("I have read these posting guidelines"))
     click(page, "Confirm")
     page.get_by_text("you are now a certified ambassador").wait_for()
     shot(page, "training_06_certified")
 
     open_tab(page, "Certificate")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download my certificate").click()
+        press(page.get_by_role("button", name="Download my certificate"))
     path = SCREENSHOTS / "training_certificate.html"
     download.value.save_as(path)
     assert "Emma" in path.read_text()
     shot(page, "training_07_certificate_tab")
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
+    press(page.locator('[data-testid="stSidebar"]').get_by_text("Français"))
     page.get_by_role("heading", name="Formation").wait_for()
     settle(page)
-    page.get_by_role("button", name="Tous les modules").click()
-    settle(page)
+    press(page.get_by_role("button", name="Tous les modules"))
     shot(page, "training_08_catalogue_fr")
-    page.get_by_role("button", name="Revoir").first.click()
-    settle(page)
+    press(page.get_by_role("button", name="Revoir").first)
     shot(page, "training_09_results_fr")
 
     certificate = page.context.new_page()
@@ -122,8 +119,8 @@ def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
     click(page, "Assign")
     page.get_by_text("choose at least one module").wait_for()
     shot(page, "training_11_hr_refused")
-    page.locator(".st-key-assign_modules_en input").click()
-    page.get_by_role("option", name=MODULES[6].text("title", "en")).click()
+    press(page.locator(".st-key-assign_modules_en input"))
+    press(page.get_by_role("option", name=MODULES[6].text("title", "en")))
     page.keyboard.press("Escape")
     click(page, "Assign")
     page.get_by_text("Assignments created: 1.").wait_for()
@@ -134,12 +131,12 @@ def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
     page.get_by_role("heading", name="Overdue").scroll_into_view_if_needed()
     shot(page, "training_12_hr_overdue")
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
+    press(page.locator('[data-testid="stSidebar"]').get_by_text("Français"))
     page.get_by_role("heading", name="Formation").wait_for()
     settle(page)
     open_tab(page, "Affectations et suivi (RH)")
     shot(page, "training_13_hr_fr")
-    page.locator(".st-key-withdraw_pick_fr").get_by_role("combobox").click()
+    press(page.locator(".st-key-withdraw_pick_fr").get_by_role("combobox"))
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     settle(page)
