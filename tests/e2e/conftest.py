@@ -112,7 +112,7 @@ def page(browser):
 
 def shot(page, name: str) -> None:
     """Save a full-page screenshot under screenshots/ for a person to look at, once the run that
-    drew the page is over (so that what the test does next is not swept away by its end)."""
+    draws the page is over."""
     SCREENSHOTS.mkdir(exist_ok=True)
     if page.url.startswith("http"):  # not a downloaded file opened from disk
         settle(page)

@@ -43,7 +43,6 @@ def test_contributions_flow(server, page):
     page.get_by_role("textbox", name="URL").fill("not a link")
     press(page.get_by_role("button", name="Log the contribution"))
     page.get_by_text("must be a web address").wait_for()
-    settle(page)
     shot(page, "activity_03_contribution_refused")
     press(page.get_by_text("Check a draft post"))
     page.get_by_role("textbox", name="Draft post").fill(
@@ -84,7 +83,6 @@ def test_signals_flow(server, page, browser):
     hr.get_by_role("heading", name="Customer signals").wait_for()
     open_tab(hr, "All signals")
     pick(hr, "Open a signal", re.compile(r"#\d+ · Durand SAS"))  # other tests may have reported before
-    settle(hr)
     press(hr.get_by_role("button", name="Change the status"))
     hr.get_by_text("Status changed to").wait_for()
     shot(hr, "activity_13_signal_detail_hr")
@@ -121,7 +119,6 @@ def test_content_library_flow(server, page, browser):
     open_tab(page, "To share now")
     press(page.get_by_role("button", name="I shared this"))
     page.get_by_text("Pre-filled from the content library").wait_for()
-    settle(page)
     shot(page, "activity_24_shared_prefill")
     press(page.get_by_role("button", name="Log the contribution"))
     page.get_by_text("Contribution logged").wait_for()

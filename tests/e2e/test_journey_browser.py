@@ -40,7 +40,6 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
 
     sign_in(page, server["base"], jules, path="training")
     page.get_by_role("heading", name="Training").first.wait_for()
-    settle(page)
     press(page.get_by_role("button", name="Start").first)
     while page.get_by_role("button", name="Mark as read, next lesson").count():
         click(page, "Mark as read, next lesson")
@@ -72,7 +71,6 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     hr = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
     sign_in(hr, server["base"], "hugo", path="participation")
     hr.get_by_role("heading", name="Participation").first.wait_for()
-    settle(hr)
     press(hr.get_by_role("tab", name="People"))
     hr.get_by_role("textbox", name="Find a person").fill("jules")
     hr.keyboard.press("Enter")

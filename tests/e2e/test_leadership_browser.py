@@ -129,7 +129,6 @@ def test_leadership_overview(server, page):
             assert time.monotonic() < deadline, "new activity did not appear within 30 seconds"
             page.wait_for_timeout(1000)
         page.get_by_text("Contributions by platform, per day").wait_for()
-        settle(page)
         shot(page, "leadership_01_overview")
         for n, heading in enumerate(
             [
@@ -172,7 +171,6 @@ def test_leadership_overview(server, page):
         press(sidebar.get_by_text("Français"))
         page.get_by_role("heading", name="Vue de direction").wait_for()
         page.get_by_text("Contributions par plateforme, par semaine").wait_for()
-        settle(page)
         shot(page, "leadership_03_overview_fr")
         page.get_by_role(
             "heading", name="Gains et pertes clients, par semaine (à partir du lundi)"
@@ -195,5 +193,4 @@ def test_shared_links(server, page):
     page.goto(f"{server['base']}/leadership_overview?period=someday&department=abc")
     page.get_by_text("This link could not be followed entirely").wait_for()
     page.wait_for_url(re.compile(r"period=last_30"))
-    settle(page)
     shot(page, "leadership_04_bad_link")

@@ -57,7 +57,6 @@ def people(engine, *numbers: int) -> list[Actor]:
 def test_hr_imports_the_roster_and_follows_participation(server, page, db, browser):
     sign_in(page, server["base"], "hugo", path="participation")
     page.get_by_role("heading", name="Participation").wait_for()
-    settle(page)
     open_tab(page, "Roster")
     upload = SCREENSHOTS / "e2e_roster.csv"
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -69,7 +68,6 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     shot(page, "participation_01_import_preview")
     press(page.get_by_role("button", name="Apply the import (11 people change)"))
     page.get_by_text("Import done: 11 created").wait_for()
-    settle(page)
     shot(page, "participation_02_roster")
 
     # Some of them train, certify and post, so that the figures have something to show.
@@ -83,7 +81,6 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
                                      kind="share", impressions=500, reactions=20))
     page.reload()
     page.get_by_role("heading", name="Participation").wait_for()
-    settle(page)
     press(page.locator(".st-key-part_department_en").get_by_role("combobox"))
     press(page.get_by_role("option", name=DEPARTMENTS[0]))
     page.get_by_text("Started training").first.wait_for()
@@ -120,7 +117,6 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
 
     press(page.locator('[data-testid="stSidebar"]').get_by_text("Français"))
     page.get_by_role("heading", name="Participation").wait_for()
-    settle(page)
     open_tab(page, "Vue d’ensemble")
     page.get_by_text("Formation commencée").first.wait_for()
     shot(page, "participation_07_overview_fr")

@@ -59,7 +59,6 @@ def quiz_answers(wrong: int) -> dict:
 def test_employee_from_first_lesson_to_certificate(server, page, db):
     sign_in(page, server["base"], "emma", path="training")
     page.get_by_role("heading", name="Training").wait_for()
-    settle(page)
     shot(page, "training_01_catalogue_new")
 
     emma = actor(db, "emma")
@@ -100,7 +99,6 @@ def test_employee_from_first_lesson_to_certificate(server, page, db):
 
     press(page.locator('[data-testid="stSidebar"]').get_by_text("Français"))
     page.get_by_role("heading", name="Formation").wait_for()
-    settle(page)
     press(page.get_by_role("button", name="Tous les modules"))
     shot(page, "training_08_catalogue_fr")
     press(page.get_by_role("button", name="Revoir").first)
@@ -133,7 +131,6 @@ def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
 
     press(page.locator('[data-testid="stSidebar"]').get_by_text("Français"))
     page.get_by_role("heading", name="Formation").wait_for()
-    settle(page)
     open_tab(page, "Affectations et suivi (RH)")
     shot(page, "training_13_hr_fr")
     press(page.locator(".st-key-withdraw_pick_fr").get_by_role("combobox"))
