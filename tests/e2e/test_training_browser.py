@@ -117,8 +117,9 @@ def test_hr_assigns_and_sees_who_is_overdue(server, page, db):
     click(page, "Assign")
     page.get_by_text("choose at least one module").wait_for()
     shot(page, "training_11_hr_refused")
-    press(page.locator(".st-key-assign_modules_en input"))
-    press(page.get_by_role("option", name=MODULES[6].text("title", "en")))
+    # By keyboard: a click on the open list was ignored now and then under load (2 in 16 tries).
+    page.locator(".st-key-assign_modules_en input").fill(MODULES[6].text("title", "en"))
+    page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     click(page, "Assign")
     page.get_by_text("Assignments created: 1.").wait_for()
