@@ -8,12 +8,12 @@ from urllib.parse import urlparse
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from lib import auth
-from lib.access import Actor
-from lib.db import session_scope
-from lib.errors import ValidationError
-from lib.i18n import t
-from lib.navigation import SCREENS, visible_screens
+from lib.core.db import session_scope
+from lib.core.errors import ValidationError
+from lib.core.i18n import t
+from lib.core.permissions import Actor
+from lib.core.screens import SCREENS, visible_screens
+from lib.people import accounts as auth
 from lib.ui import (
     choose_language,
     engine,
@@ -120,8 +120,14 @@ def first_admin_form() -> None:
             try:
                 with session_scope(engine()) as session:
                     auth.create_user(
-                        session, None, username=username, full_name=full_name, email=email,
-                        roles=["admin", "employee"], password=password, language=lang(),
+                        session,
+                        None,
+                        username=username,
+                        full_name=full_name,
+                        email=email,
+                        roles=["admin", "employee"],
+                        password=password,
+                        language=lang(),
                     )
             except ValidationError as exc:
                 show_error(exc)

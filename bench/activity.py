@@ -24,19 +24,22 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench.overview import _median_ms, _seed
-from lib import content, recognition, signals
-from lib import contributions as contrib
-from lib.access import Actor
-from lib.db import make_engine, migrate, session_scope
-from lib.models import Contribution, Department, User, UserRole, utcnow
+from lib.activity import content_library as content
+from lib.activity import contributions as contrib
+from lib.activity import recognition, signals
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.models import Contribution, Department, User, UserRole, utcnow
+from lib.core.permissions import Actor
 
 
 def _people(engine) -> tuple[Actor, Actor, int]:
     """The most active ambassador, an HR person, and how many contributions the first one has."""
     with session_scope(engine, write=False) as session:
         user_id, count = session.execute(
-            select(Contribution.user_id, func.count()).group_by(Contribution.user_id)
-            .order_by(func.count().desc()).limit(1)
+            select(Contribution.user_id, func.count())
+            .group_by(Contribution.user_id)
+            .order_by(func.count().desc())
+            .limit(1)
         ).one()
         hr = session.scalar(select(User).join(UserRole).where(UserRole.role == "hr", User.is_active).limit(1))
         return Actor.of(session.get(User, user_id)), Actor.of(hr), count
@@ -50,6 +53,7 @@ def _services(engine, ambassador: Actor, hr: Actor, runs: int) -> dict[str, floa
         def call():
             with session_scope(engine, write=False) as session:
                 fn(session, actor, *args)
+
         return _median_ms(call, runs)
 
     return {
@@ -57,10 +61,16 @@ def _services(engine, ambassador: Actor, hr: Actor, runs: int) -> dict[str, floa
         "my_list_90d_ms": timed(contrib.list_mine, ambassador, last_90),
         "my_export_all_ms": timed(contrib.export_mine, ambassador),
         "signals_all_ms": timed(signals.list_signals, hr, signals.SignalFilters("all")),
-        "signals_overdue_ms": timed(signals.list_signals, hr, signals.SignalFilters("all", overdue_only=True)),
+        "signals_overdue_ms": timed(
+            signals.list_signals, hr, signals.SignalFilters("all", overdue_only=True)
+        ),
         "content_current_ms": timed(content.current_items, ambassador, today),
-        **{f"leaderboard_{days}d_ms": timed(recognition.standings, ambassador, today - timedelta(days=days - 1), today)
-           for days in (30, 90, 365)},
+        **{
+            f"leaderboard_{days}d_ms": timed(
+                recognition.standings, ambassador, today - timedelta(days=days - 1), today
+            )
+            for days in (30, 90, 365)
+        },
     }
 
 
@@ -88,7 +98,9 @@ def _pages(url: str, ambassador: Actor, hr: Actor, runs: int) -> dict[str, float
     points = ("contrib_tabs", "Points and leaderboard")
     return {
         "page_my_contributions_ms": page_ms(ambassador.username, "my_contributions"),
-        "page_points_cold_ms": page_ms(ambassador.username, "my_contributions", points, before=st.cache_data.clear),
+        "page_points_cold_ms": page_ms(
+            ambassador.username, "my_contributions", points, before=st.cache_data.clear
+        ),
         "page_points_warm_ms": page_ms(ambassador.username, "my_contributions", points),
         "page_signals_all_hr_ms": page_ms(hr.username, "customer_signals", ("signals_tabs", "All signals")),
         "page_content_library_ms": page_ms(ambassador.username, "content_library"),
@@ -102,7 +114,12 @@ def measure(url: str, runs: int) -> dict:
     figures = _services(engine, ambassador, hr, runs) | _pages(url, ambassador, hr, runs)
     with session_scope(engine, write=False) as session:
         total = session.scalar(select(func.count()).select_from(Contribution))
-    return {**figures, "contributions": total, "ambassador_contributions": count, "database": engine.dialect.name}
+    return {
+        **figures,
+        "contributions": total,
+        "ambassador_contributions": count,
+        "database": engine.dialect.name,
+    }
 
 
 def _with_demo(url: str, args) -> None:
@@ -113,7 +130,10 @@ def _with_demo(url: str, args) -> None:
         seeded = session.scalar(select(func.count()).select_from(Department)) > 0
     engine.dispose()
     if not seeded:
-        print(f"loading the demo: {args.employees} employees, {args.contributions} contributions", file=sys.stderr)
+        print(
+            f"loading the demo: {args.employees} employees, {args.contributions} contributions",
+            file=sys.stderr,
+        )
         _seed(url, args.employees, args.contributions, args.seed)
 
 

@@ -9,7 +9,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from lib.config import ROOT
+from lib.core.config import ROOT
 
 
 class SteadyPagesManager(PagesManager):

@@ -34,12 +34,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from lib import overview, periods
-from lib.access import Actor
-from lib.config import ROOT
-from lib.db import make_engine, migrate, session_scope
-from lib.models import Contribution, Department, User, UserRole, utcnow
-from lib.periods import Period, View
+from lib.core import periods
+from lib.core.config import ROOT
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.models import Contribution, Department, User, UserRole, utcnow
+from lib.core.periods import Period, View
+from lib.core.permissions import Actor
+from lib.insight import leadership as overview
 
 PAGE = "pages/leadership_overview.py"
 DAYS = 730

@@ -8,7 +8,7 @@ Measures, as an HR person:
 
 - the service calls behind each tab: the funnel (company and the largest department, 30 and 365
   days), completion by module and department, each follow-up list, the roster table, the file of
-  the most active ambassador, the points of everyone over 30 days (lib.recognition, cached by the page);
+  the most active ambassador, the points of everyone over 30 days (lib.activity.recognition, cached by the page);
 - the roster import of the whole organisation as the HR system would export it: preview of the
   file as it is (nothing changes) and preview + commit of a file where 5% of the rows change
   (new people, leavers, moves); the commit is rolled back;
@@ -29,13 +29,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from bench.overview import _median_ms
-from lib import organisation, participation, recognition, roster
-from lib import participation_followup as followup
-from lib.access import Actor
-from lib.db import make_engine, migrate, session_scope
-from lib.models import Contribution, Department, Team, User, UserRole, utcnow
-from lib.participation import Scope
-from lib.participation_person import person_file
+from lib.activity import recognition
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.models import Contribution, Department, Team, User, UserRole, utcnow
+from lib.core.permissions import Actor
+from lib.insight import followup, participation
+from lib.insight.participation import Scope
+from lib.insight.person_file import person_file
+from lib.people import organisation, roster
 
 TABS = ("Overview", "Completion", "Follow-up", "People", "Roster")
 
@@ -44,10 +45,12 @@ def _hr(engine) -> tuple[Actor, int, int]:
     """An HR person, the largest department and the most active ambassador."""
     with session_scope(engine, write=False) as session:
         hr = session.scalar(select(User).join(UserRole).where(UserRole.role == "hr", User.is_active).limit(1))
-        dept = session.scalar(select(User.department_id).group_by(User.department_id)
-                              .order_by(func.count().desc()).limit(1))
-        busiest = session.scalar(select(Contribution.user_id).group_by(Contribution.user_id)
-                                 .order_by(func.count().desc()).limit(1))
+        dept = session.scalar(
+            select(User.department_id).group_by(User.department_id).order_by(func.count().desc()).limit(1)
+        )
+        busiest = session.scalar(
+            select(Contribution.user_id).group_by(Contribution.user_id).order_by(func.count().desc()).limit(1)
+        )
         return Actor.of(hr), dept, busiest
 
 
@@ -58,12 +61,15 @@ def _services(engine, hr: Actor, dept: int, person: int, runs: int) -> dict[str,
         def call():
             with session_scope(engine, write=False) as session:
                 fn(session, hr, *args)
+
         return _median_ms(call, runs)
 
     figures = {
         "funnel_company_30d_ms": timed(participation.funnel, Scope(), today - timedelta(days=29), today),
         "funnel_company_365d_ms": timed(participation.funnel, Scope(), today - timedelta(days=364), today),
-        "funnel_department_30d_ms": timed(participation.funnel, Scope(dept), today - timedelta(days=29), today),
+        "funnel_department_30d_ms": timed(
+            participation.funnel, Scope(dept), today - timedelta(days=29), today
+        ),
         "completion_company_ms": timed(participation.completion, Scope()),
         "roster_table_ms": timed(organisation.roster),
         "organisation_ms": timed(organisation.organisation),
@@ -79,10 +85,21 @@ def _export(engine) -> list[dict]:
     """Everyone on the roster, in the import's columns (as the HR system would export them)."""
     manager = aliased(User)
     query = (
-        select(User.email, User.full_name, Department.name.label("department"), Team.name.label("team"),
-               manager.email.label("manager_email"), User.job_title, User.start_date, User.is_active, User.left_on)
-        .outerjoin(Department, Department.id == User.department_id).outerjoin(Team, Team.id == User.team_id)
-        .outerjoin(manager, manager.id == User.manager_id).where(User.anonymised_at.is_(None))
+        select(
+            User.email,
+            User.full_name,
+            Department.name.label("department"),
+            Team.name.label("team"),
+            manager.email.label("manager_email"),
+            User.job_title,
+            User.start_date,
+            User.is_active,
+            User.left_on,
+        )
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(manager, manager.id == User.manager_id)
+        .where(User.anonymised_at.is_(None))
     )
     with session_scope(engine, write=False) as session:
         rows = session.execute(query).all()
@@ -121,6 +138,7 @@ def _import(engine, hr: Actor, runs: int) -> dict[str, float]:
         def call():
             with session_scope(engine, write=False) as session:  # rolled back: the database is unchanged
                 fn(session, hr, data)
+
         return _median_ms(call, runs)
 
     with session_scope(engine, write=False) as session:
@@ -159,7 +177,9 @@ def measure(url: str, runs: int) -> dict:
     hr, dept, person = _hr(engine)
     with session_scope(engine, write=False) as session:
         email = session.get(User, person).email
-    figures = _services(engine, hr, dept, person, runs) | _import(engine, hr, runs) | _pages(url, hr, email, runs)
+    figures = (
+        _services(engine, hr, dept, person, runs) | _import(engine, hr, runs) | _pages(url, hr, email, runs)
+    )
     with session_scope(engine, write=False) as session:
         people = session.scalar(select(func.count()).select_from(User))
         contributions = session.scalar(select(func.count()).select_from(Contribution))
@@ -167,7 +187,9 @@ def measure(url: str, runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.participation", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.participation", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("database_url", help="a database holding the demo organisation (lib.cli load-demo)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (medians are reported)")
     args = parser.parse_args(argv)

@@ -12,15 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-from lib import auth
-from lib.access import Actor
-from lib.backup import PG_GUIDANCE, BackupError, backup, restore
-from lib.config import default_database_url
-from lib.db import make_engine, migrate, session_scope
-from lib.demo import DemoError, load_demo
-from lib.errors import ValidationError
-from lib.i18n import problem_text
-from lib.vocab import ROLES
+from lib.core.config import default_database_url
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.errors import ValidationError
+from lib.core.i18n import problem_text
+from lib.core.permissions import Actor
+from lib.core.vocab import ROLES
+from lib.ops.backup import PG_GUIDANCE, BackupError, backup, restore
+from lib.ops.demo import DemoError, load_demo
+from lib.people import accounts as auth
 
 
 def _database_url() -> str:
@@ -48,7 +48,9 @@ def cmd_init(args) -> int:
 def cmd_create_user(args) -> int:
     password = _read_password(args)
     if password is None:
-        print("error: create-user: give the password on standard input with --password-stdin", file=sys.stderr)
+        print(
+            "error: create-user: give the password on standard input with --password-stdin", file=sys.stderr
+        )
         return 2
     engine = _engine()
     with session_scope(engine) as session:
@@ -95,7 +97,9 @@ class _Bar:
     def __call__(self, step: str, fraction: float) -> None:
         filled = int(30 * fraction)
         elapsed = time.monotonic() - self.start
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {step:<14} {elapsed:5.1f}s")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {step:<14} {elapsed:5.1f}s"
+        )
         if fraction >= 1:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -113,8 +117,14 @@ def cmd_load_demo(args) -> int:
         password=password,
         progress=_Bar(),
     )
-    print(f"Loaded {report.employees} employees, {report.contributions} contributions, {report.signals} signals.")
-    print("Accounts that can sign in (passwords are shown only once):" if password is None else "Accounts that can sign in:")
+    print(
+        f"Loaded {report.employees} employees, {report.contributions} contributions, {report.signals} signals."
+    )
+    print(
+        "Accounts that can sign in (passwords are shown only once):"
+        if password is None
+        else "Accounts that can sign in:"
+    )
     for username, role, secret in report.accounts:
         print(f"  {role:<10} {username:<32} {secret or '(the password you gave)'}")
     return 0
@@ -146,8 +156,12 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--employees", type=int, required=True)
     demo.add_argument("--days", type=int, required=True, help="days of history")
     demo.add_argument("--seed", type=int, required=True)
-    demo.add_argument("--contributions", type=int, help="total contributions (default: employees × days / 20)")
-    demo.add_argument("--password-stdin", action="store_true", help="one password, read from stdin, for the demo accounts")
+    demo.add_argument(
+        "--contributions", type=int, help="total contributions (default: employees × days / 20)"
+    )
+    demo.add_argument(
+        "--password-stdin", action="store_true", help="one password, read from stdin, for the demo accounts"
+    )
     demo.set_defaults(func=cmd_load_demo)
 
     bk = sub.add_parser("backup", help="online backup of the SQLite database to a new file")

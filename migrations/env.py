@@ -1,8 +1,8 @@
-"""Alembic environment: runs on the connection handed over by `lib.db.migrate`, or on DATABASE_URL."""
+"""Alembic environment: runs on the connection handed over by `lib.core.db.migrate`, or on DATABASE_URL."""
 
 from alembic import context
 
-from lib.models import Base
+from lib.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -11,8 +11,8 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from lib.config import load_settings
-        from lib.db import make_engine
+        from lib.core.config import load_settings
+        from lib.core.db import make_engine
 
         with make_engine(load_settings().database_url).begin() as conn:
             _run(conn)

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import auth, privacy
-from lib.i18n import label
+from lib.core.i18n import label
+from lib.people import accounts as auth
+from lib.people import privacy
 from lib.ui import (
     choose_language,
     guard,
@@ -28,7 +29,9 @@ lines = [
     tr("account.roles_line", roles=", ".join(label(r, lang()) for r in me["roles"])),
 ]
 if me["department"]:
-    lines.append(tr("account.department_line", department=plain(me["department"]), team=plain(me["team"] or "—")))
+    lines.append(
+        tr("account.department_line", department=plain(me["department"]), team=plain(me["team"] or "—"))
+    )
 st.markdown("  \n".join(lines))
 
 left, right = st.columns(2, gap="large")
@@ -51,9 +54,14 @@ with right:
     st.subheader(tr("privacy.my_data"))
     st.caption(tr("privacy.my_data_help"))
     st.download_button(
-        tr("privacy.download"), data=read(privacy.personal_data_json), file_name="porte-voix-my-data.json",
-        mime="application/json", icon=":material/download:", key="my_data",
-        on_click=write, args=(privacy.record_export,),
+        tr("privacy.download"),
+        data=read(privacy.personal_data_json),
+        file_name="porte-voix-my-data.json",
+        mime="application/json",
+        icon=":material/download:",
+        key="my_data",
+        on_click=write,
+        args=(privacy.record_export,),
     )
     st.subheader(tr("account.logout"))
     st.caption(tr("account.logout_help"))

@@ -5,10 +5,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from lib import audit, auth, org, privacy
-from lib.i18n import label
+from lib.core import audit
+from lib.core.i18n import label
+from lib.core.vocab import ROLES
+from lib.people import accounts as auth
+from lib.people import organisation as org
+from lib.people import privacy
 from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
-from lib.vocab import ROLES
 
 who = guard("administration")
 st.title(tr("page.administration"))
@@ -29,7 +32,8 @@ with tab_list:
     st.caption(tr("admin.users_caption", total=len(users), active=sum(u["active"] for u in users)))
     query = st.text_input(tr("admin.filter"), key="admin_filter").strip().lower()
     shown = [
-        u for u in users
+        u
+        for u in users
         if not query or any(query in (u[k] or "").lower() for k in ("username", "full_name", "email"))
     ]
     table = pd.DataFrame(
@@ -58,13 +62,20 @@ with tab_create, st.form("create_user", clear_on_submit=False):
     )
     roles = c1.multiselect(tr("field.roles"), ROLES, default=["employee"], format_func=role_label)
     language = c2.radio(
-        tr("field.language"), ["en", "fr"], format_func={"en": "English", "fr": "Français"}.get,
+        tr("field.language"),
+        ["en", "fr"],
+        format_func={"en": "English", "fr": "Français"}.get,
         horizontal=True,
     )
     if st.form_submit_button(tr("admin.create_submit"), type="primary"):
         ok, result = write(
-            auth.create_user, username=username, full_name=full_name, email=email, roles=roles,
-            language=language, department_id=department,
+            auth.create_user,
+            username=username,
+            full_name=full_name,
+            email=email,
+            roles=roles,
+            language=language,
+            department_id=department,
         )
         if ok:
             user, temporary = result
@@ -75,7 +86,8 @@ with tab_create, st.form("create_user", clear_on_submit=False):
 with tab_manage:
     by_id = {u["id"]: u for u in users}
     picked = st.selectbox(
-        tr("admin.pick_user"), list(by_id),
+        tr("admin.pick_user"),
+        list(by_id),
         format_func=lambda i: f"{by_id[i]['full_name']} ({by_id[i]['username']})",
         key="admin_pick",
     )
@@ -84,7 +96,10 @@ with tab_manage:
         status = tr("admin.status_active") if target["active"] else tr("admin.status_inactive")
         st.markdown(f"**{plain(target['full_name'])}** · {plain(target['email'])} · {status}")
         new_roles = st.multiselect(
-            tr("field.roles"), ROLES, default=target["roles"], format_func=role_label,
+            tr("field.roles"),
+            ROLES,
+            default=target["roles"],
+            format_func=role_label,
             key=f"roles_{picked}_{lang()}",  # labels are translated: one widget per language
         )
         c1, c2, c3 = st.columns(3)
@@ -105,8 +120,12 @@ with tab_manage:
                 st.rerun()
         with st.expander(tr("privacy.erase_title"), icon=":material/delete_forever:"):
             st.warning(tr("privacy.erase_help"))
-            typed = st.text_input(tr("privacy.erase_confirm", username=target["username"]), key="erase_confirm")
-            if st.button(tr("privacy.erase"), key="erase", type="primary", disabled=typed != target["username"]):
+            typed = st.text_input(
+                tr("privacy.erase_confirm", username=target["username"]), key="erase_confirm"
+            )
+            if st.button(
+                tr("privacy.erase"), key="erase", type="primary", disabled=typed != target["username"]
+            ):
                 if write(privacy.erase, picked)[0]:
                     flash(tr("privacy.erased"))
                     st.rerun()
@@ -114,8 +133,12 @@ with tab_manage:
 with tab_audit:
     st.caption(tr("admin.audit_caption"))
     c1, c2, c3 = st.columns([2, 2, 3])
-    action = c1.selectbox(tr("admin.audit_action"), [None, *read(audit.actions)],
-                          format_func=lambda a: a or tr("admin.audit_any"), key=f"audit_action_{lang()}")
+    action = c1.selectbox(
+        tr("admin.audit_action"),
+        [None, *read(audit.actions)],
+        format_func=lambda a: a or tr("admin.audit_any"),
+        key=f"audit_action_{lang()}",
+    )
     who_filter = c2.text_input(tr("admin.audit_actor"), key="audit_actor")
     period = c3.date_input(tr("admin.audit_period"), value=[], key="audit_period")
     start, end = (list(period) + [None, None])[:2]
@@ -129,7 +152,9 @@ with tab_audit:
                 tr("admin.audit_actor"): [e["actor"] for e in events],
                 tr("admin.audit_action"): [e["action"] for e in events],
                 tr("admin.audit_target"): [e["target"] or "" for e in events],
-                tr("admin.audit_details"): [json.dumps(e["details"], ensure_ascii=False, default=str) for e in events],
+                tr("admin.audit_details"): [
+                    json.dumps(e["details"], ensure_ascii=False, default=str) for e in events
+                ],
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")

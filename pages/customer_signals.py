@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib import signals
-from lib.i18n import label
+from lib.activity import signals
+from lib.core.i18n import label
+from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_RESOLUTIONS, SIGNAL_STATUSES, SIGNAL_TYPES
 from lib.ui import flash, guard, is_web_link, lang, number, plain, read, show_flash, tr, write
-from lib.vocab import CURRENCIES, PLATFORMS, SIGNAL_RESOLUTIONS, SIGNAL_STATUSES, SIGNAL_TYPES
 
 who = guard("customer_signals")
 st.title(tr("page.customer_signals"))
@@ -33,28 +33,51 @@ def done(message_key: str, **params) -> None:
 def report_form() -> None:
     generation = st.session_state.setdefault("signal_form_generation", 0)
     key = f"signal_new_{lang()}_{generation}"  # per language: no stale translated label stays selected
-    signal_type = st.segmented_control(tr("field.signals.signal_type"), SIGNAL_TYPES, format_func=vocab,
-                                       default="win", required=True, key=f"{key}_type")
+    signal_type = st.segmented_control(
+        tr("field.signals.signal_type"),
+        SIGNAL_TYPES,
+        format_func=vocab,
+        default="win",
+        required=True,
+        key=f"{key}_type",
+    )
     teams = read(signals.teams)
     with st.form(key):
         c1, c2 = st.columns(2)
         values = {
             "signal_type": signal_type,
-            "category": c1.selectbox(tr("field.signals.category"), signals.CATEGORIES[signal_type],
-                                     format_func=vocab, key=f"{key}_category"),
+            "category": c1.selectbox(
+                tr("field.signals.category"),
+                signals.CATEGORIES[signal_type],
+                format_func=vocab,
+                key=f"{key}_category",
+            ),
             "customer_name": c2.text_input(tr("field.signals.customer_name"), key=f"{key}_customer"),
-            "platform": c1.selectbox(tr("field.signals.platform"), PLATFORMS, index=None, format_func=vocab,
-                                     placeholder="—", key=f"{key}_platform"),
+            "platform": c1.selectbox(
+                tr("field.signals.platform"),
+                PLATFORMS,
+                index=None,
+                format_func=vocab,
+                placeholder="—",
+                key=f"{key}_platform",
+            ),
             "url": c2.text_input(tr("field.signals.url"), placeholder="https://", key=f"{key}_url"),
         }
         c1, c2, c3 = st.columns([2, 1, 3])
-        values["estimated_value"] = c1.number_input(tr("field.signals.estimated_value"), min_value=0.0,
-                                                    step=100.0, value=None, key=f"{key}_value")
+        values["estimated_value"] = c1.number_input(
+            tr("field.signals.estimated_value"), min_value=0.0, step=100.0, value=None, key=f"{key}_value"
+        )
         values["currency"] = c2.selectbox(tr("field.signals.currency"), CURRENCIES, key=f"{key}_currency")
-        values["owner_team"] = c3.selectbox(tr("field.signals.owner_team"), teams, index=None,
-                                            placeholder=tr("signals.team_unknown"), key=f"{key}_team")
-        values["description"] = st.text_area(tr("field.signals.description"), placeholder=tr("signals.describe"),
-                                             key=f"{key}_description")
+        values["owner_team"] = c3.selectbox(
+            tr("field.signals.owner_team"),
+            teams,
+            index=None,
+            placeholder=tr("signals.team_unknown"),
+            key=f"{key}_team",
+        )
+        values["description"] = st.text_area(
+            tr("field.signals.description"), placeholder=tr("signals.describe"), key=f"{key}_description"
+        )
         submitted = st.form_submit_button(tr("signals.report_submit"), type="primary")
     if submitted:
         if values["estimated_value"] is not None:
@@ -73,18 +96,33 @@ def detail_panel(signal_id: int) -> None:
     # Changes apply to the version shown on the previous run, the one the person was looking at.
     version = st.session_state.get(f"signal_version_{signal_id}", s["version"])
     st.session_state[f"signal_version_{signal_id}"] = s["version"]
-    st.subheader(tr("signals.detail_title", id=s["id"], type=vocab(s["signal_type"]),
-                    category=vocab(s["category"]), customer=plain(s["customer_name"])))
+    st.subheader(
+        tr(
+            "signals.detail_title",
+            id=s["id"],
+            type=vocab(s["signal_type"]),
+            category=vocab(s["category"]),
+            customer=plain(s["customer_name"]),
+        )
+    )
     status = vocab(s["status"]) + (f" · {vocab(s['resolution'])}" if s["resolution"] else "")
     owner = " · ".join(plain(x) for x in (s["owner"], s["owner_team"]) if x) or tr("signals.no_owner")
-    value = (f"{number(s['estimated_value'], 2)} {s['currency']}" if s["estimated_value"] is not None else "—")
-    st.markdown("  \n".join([
-        tr("signals.line_status", status=status, owner=owner),
-        tr("signals.line_reported", reporter=plain(s["reporter"] or "—"), at=when(s["reported_at"]),
-           platform=vocab(s["platform"])),
-        tr("signals.line_ack", due=when(s["ack_due_at"]), at=when(s["acknowledged_at"])),
-        tr("signals.line_value", value=value),
-    ]))
+    value = f"{number(s['estimated_value'], 2)} {s['currency']}" if s["estimated_value"] is not None else "—"
+    st.markdown(
+        "  \n".join(
+            [
+                tr("signals.line_status", status=status, owner=owner),
+                tr(
+                    "signals.line_reported",
+                    reporter=plain(s["reporter"] or "—"),
+                    at=when(s["reported_at"]),
+                    platform=vocab(s["platform"]),
+                ),
+                tr("signals.line_ack", due=when(s["ack_due_at"]), at=when(s["acknowledged_at"])),
+                tr("signals.line_value", value=value),
+            ]
+        )
+    )
     if is_web_link(s["url"]):
         st.link_button(tr("signals.open_link"), s["url"], icon=":material/open_in_new:")
     if s["overdue"]:
@@ -93,26 +131,37 @@ def detail_panel(signal_id: int) -> None:
         st.text(s["description"])
 
     st.markdown(f"**{tr('signals.history')}**")
-    history = pd.DataFrame({
-        tr("signals.col.at"): [when(e["at"]) for e in s["events"]],
-        tr("signals.col.by"): [e["by"] or "—" for e in s["events"]],
-        tr("signals.col.change"): [
-            f"{vocab(e['from_status'])} → {vocab(e['to_status'])}" if e["to_status"] else "" for e in s["events"]
-        ],
-        tr("signals.col.comment"): [e["comment"] or "" for e in s["events"]],
-    })
+    history = pd.DataFrame(
+        {
+            tr("signals.col.at"): [when(e["at"]) for e in s["events"]],
+            tr("signals.col.by"): [e["by"] or "—" for e in s["events"]],
+            tr("signals.col.change"): [
+                f"{vocab(e['from_status'])} → {vocab(e['to_status'])}" if e["to_status"] else ""
+                for e in s["events"]
+            ],
+            tr("signals.col.comment"): [e["comment"] or "" for e in s["events"]],
+        }
+    )
     st.dataframe(history, hide_index=True, width="stretch")
 
     if s["next_statuses"]:
         with st.container(border=True):
             st.markdown(f"**{tr('signals.move_title')}**")
             c1, c2 = st.columns(2)
-            to_status = c1.selectbox(tr("signals.move_to"), s["next_statuses"], format_func=vocab,
-                                     key=f"signal_to_{signal_id}_{lang()}")
+            to_status = c1.selectbox(
+                tr("signals.move_to"),
+                s["next_statuses"],
+                format_func=vocab,
+                key=f"signal_to_{signal_id}_{lang()}",
+            )
             resolution = None
             if to_status == "resolved":
-                resolution = c2.selectbox(tr("field.signals.resolution"), SIGNAL_RESOLUTIONS, format_func=vocab,
-                                          key=f"signal_resolution_{signal_id}_{lang()}")
+                resolution = c2.selectbox(
+                    tr("field.signals.resolution"),
+                    SIGNAL_RESOLUTIONS,
+                    format_func=vocab,
+                    key=f"signal_resolution_{signal_id}_{lang()}",
+                )
             note = st.text_input(tr("signals.move_comment"), key=f"signal_move_note_{signal_id}")
             clicked = st.button(tr("signals.move_submit"), type="primary", key=f"signal_move_{signal_id}")
             if clicked and write(signals.move, signal_id, version, to_status, resolution, note)[0]:
@@ -123,13 +172,20 @@ def detail_panel(signal_id: int) -> None:
             people = dict(read(signals.owner_candidates))
             teams = read(signals.teams)
             c1, c2 = st.columns(2)
-            person = c1.selectbox(tr("field.signals.owner"), [None, *people],
-                                  format_func=lambda i: people.get(i, "—"),
-                                  index=([None, *people].index(s["owner_id"]) if s["owner_id"] in people else 0),
-                                  key=f"signal_owner_{signal_id}")
-            team = c2.selectbox(tr("field.signals.owner_team"), [None, *teams], format_func=lambda t: t or "—",
-                                index=([None, *teams].index(s["owner_team"]) if s["owner_team"] in teams else 0),
-                                key=f"signal_team_{signal_id}")
+            person = c1.selectbox(
+                tr("field.signals.owner"),
+                [None, *people],
+                format_func=lambda i: people.get(i, "—"),
+                index=([None, *people].index(s["owner_id"]) if s["owner_id"] in people else 0),
+                key=f"signal_owner_{signal_id}",
+            )
+            team = c2.selectbox(
+                tr("field.signals.owner_team"),
+                [None, *teams],
+                format_func=lambda t: t or "—",
+                index=([None, *teams].index(s["owner_team"]) if s["owner_team"] in teams else 0),
+                key=f"signal_team_{signal_id}",
+            )
             clicked = st.button(tr("signals.assign_submit"), key=f"signal_assign_{signal_id}")
             if clicked and write(signals.assign, signal_id, version, person, team)[0]:
                 done("signals.assigned")
@@ -145,13 +201,25 @@ def detail_panel(signal_id: int) -> None:
 
 def signal_list(view: str) -> None:
     c1, c2, c3 = st.columns([1, 2, 1])
-    signal_type = c1.selectbox(tr("field.signals.signal_type"), SIGNAL_TYPES, index=None, format_func=vocab,
-                               placeholder=tr("signals.all_types"), key=f"signals_{view}_type_{lang()}")
-    statuses = c2.multiselect(tr("field.signals.status"), SIGNAL_STATUSES, format_func=vocab,
-                              placeholder=tr("signals.all_statuses"), key=f"signals_{view}_statuses_{lang()}")
+    signal_type = c1.selectbox(
+        tr("field.signals.signal_type"),
+        SIGNAL_TYPES,
+        index=None,
+        format_func=vocab,
+        placeholder=tr("signals.all_types"),
+        key=f"signals_{view}_type_{lang()}",
+    )
+    statuses = c2.multiselect(
+        tr("field.signals.status"),
+        SIGNAL_STATUSES,
+        format_func=vocab,
+        placeholder=tr("signals.all_statuses"),
+        key=f"signals_{view}_statuses_{lang()}",
+    )
     overdue_only = c3.toggle(tr("signals.overdue_only"), key=f"signals_{view}_overdue")
-    rows, total, overdue = read(signals.list_signals,
-                                signals.SignalFilters(view, signal_type, tuple(statuses), overdue_only))
+    rows, total, overdue = read(
+        signals.list_signals, signals.SignalFilters(view, signal_type, tuple(statuses), overdue_only)
+    )
     if overdue:
         st.warning(tr("signals.overdue_many", n=overdue), icon=":material/schedule:")
     if rows.empty:
@@ -160,21 +228,48 @@ def signal_list(view: str) -> None:
     if total > len(rows):
         st.caption(tr("signals.list_capped", shown=len(rows), total=total))
     table = rows.assign(
-        reported_at=rows["reported_at"].map(when), ack_due_at=rows["ack_due_at"].map(when),
-        **{c: rows[c].map(vocab, na_action="ignore") for c in ("signal_type", "category", "status", "resolution")},
+        reported_at=rows["reported_at"].map(when),
+        ack_due_at=rows["ack_due_at"].map(when),
+        **{
+            c: rows[c].map(vocab, na_action="ignore")
+            for c in ("signal_type", "category", "status", "resolution")
+        },
     )
     names = {c: tr(f"signals.col.{c}") for c in table.columns}
     shown = table.rename(columns=names).style.apply(
         lambda r: ["background-color: #fdecea" if r[names["overdue"]] else "" for _ in r], axis=1
     )
-    columns = ("id", "reported_at", "signal_type", "category", "customer_name", "status", "resolution", "owner",
-               "reporter", "ack_due_at", "overdue", "estimated_value", "currency")
-    st.dataframe(shown, hide_index=True, width="stretch", placeholder="—", column_order=[
-        names[c] for c in columns if not (view == "mine" and c == "reporter")
-    ])
+    columns = (
+        "id",
+        "reported_at",
+        "signal_type",
+        "category",
+        "customer_name",
+        "status",
+        "resolution",
+        "owner",
+        "reporter",
+        "ack_due_at",
+        "overdue",
+        "estimated_value",
+        "currency",
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_order=[names[c] for c in columns if not (view == "mine" and c == "reporter")],
+    )
     by_id = dict(zip(rows["id"], rows["customer_name"]))
-    picked = st.selectbox(tr("signals.pick"), list(by_id), index=None, placeholder=tr("signals.pick_placeholder"),
-                          format_func=lambda i: f"#{i} · {by_id[i]}", key=f"signals_{view}_pick")
+    picked = st.selectbox(
+        tr("signals.pick"),
+        list(by_id),
+        index=None,
+        placeholder=tr("signals.pick_placeholder"),
+        format_func=lambda i: f"#{i} · {by_id[i]}",
+        key=f"signals_{view}_pick",
+    )
     if picked is not None:
         detail_panel(picked)
 
@@ -182,10 +277,20 @@ def signal_list(view: str) -> None:
 def settings_panel() -> None:
     st.caption(tr("signals.settings_help"))
     with st.form("signals_settings"):
-        hours = st.number_input(tr("field.signals.ack_hours"), min_value=1, max_value=720, step=1,
-                                value=read(signals.ack_hours), key="signals_settings_hours")
-        teams = st.text_area(tr("field.signals.teams"), value="\n".join(read(signals.teams)),
-                             help=tr("signals.teams_help"), key="signals_settings_teams")
+        hours = st.number_input(
+            tr("field.signals.ack_hours"),
+            min_value=1,
+            max_value=720,
+            step=1,
+            value=read(signals.ack_hours),
+            key="signals_settings_hours",
+        )
+        teams = st.text_area(
+            tr("field.signals.teams"),
+            value="\n".join(read(signals.teams)),
+            help=tr("signals.teams_help"),
+            key="signals_settings_teams",
+        )
         clicked = st.form_submit_button(tr("signals.settings_submit"), type="primary")
         if clicked and write(signals.update_settings, hours, teams.splitlines())[0]:
             done("signals.settings_saved")

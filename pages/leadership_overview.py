@@ -9,12 +9,15 @@ from functools import partial
 
 import streamlit as st
 
-from lib import org, overview, periods, report
-from lib.charts import latest_table, sections
-from lib.errors import ValidationError
-from lib.i18n import problem_text
-from lib.kpis import cards, emv_formula
-from lib.models import utcnow
+from lib.core import periods
+from lib.core.errors import ValidationError
+from lib.core.i18n import problem_text
+from lib.core.models import utcnow
+from lib.insight import board_report as report
+from lib.insight import leadership as overview
+from lib.insight.charts import latest_table, sections
+from lib.insight.kpis import cards, emv_formula
+from lib.people import organisation as org
 from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
 
 REFRESH_SECONDS = 15

@@ -5,12 +5,14 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import content, recognition
-from lib import contribution_import as imports
-from lib import contributions as contrib
-from lib.errors import ValidationError
-from lib.i18n import label
-from lib.models import utcnow
+from lib.activity import content_library as content
+from lib.activity import contribution_import as imports
+from lib.activity import contributions as contrib
+from lib.activity import recognition
+from lib.core.errors import ValidationError
+from lib.core.i18n import label
+from lib.core.models import utcnow
+from lib.core.vocab import CONTRIBUTION_KINDS, PLATFORMS
 from lib.ui import (
     download_buttons,
     flash,
@@ -27,7 +29,6 @@ from lib.ui import (
     tr,
     write,
 )
-from lib.vocab import CONTRIBUTION_KINDS, PLATFORMS
 
 who = guard("my_contributions")
 st.title(tr("page.my_contributions"))
@@ -60,47 +61,78 @@ def contribution_form(form: str, submit: str) -> dict | None:
     with st.form(form):
         c1, c2, c3 = st.columns(3)
         values = {
-            "date": c1.date_input(tr("field.contrib.date"), max_value=today + timedelta(days=1),
-                                  format="YYYY-MM-DD", key=f"{form}_date"),
-            "platform": c2.selectbox(tr("field.contrib.platform"), PLATFORMS, format_func=vocab,
-                                     key=f"{form}_platform"),
-            "kind": c3.selectbox(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab,
-                                 key=f"{form}_kind"),
+            "date": c1.date_input(
+                tr("field.contrib.date"),
+                max_value=today + timedelta(days=1),
+                format="YYYY-MM-DD",
+                key=f"{form}_date",
+            ),
+            "platform": c2.selectbox(
+                tr("field.contrib.platform"), PLATFORMS, format_func=vocab, key=f"{form}_platform"
+            ),
+            "kind": c3.selectbox(
+                tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab, key=f"{form}_kind"
+            ),
         }
         c1, c2 = st.columns([2, 1])
         values["url"] = c1.text_input(tr("field.contrib.url"), placeholder="https://", key=f"{form}_url")
         items = read(content.choices, today, st.session_state.get(f"{form}_content_item_id"))
         values["content_item_id"] = c2.selectbox(
-            tr("field.contrib.content_item"), list(items), index=None, placeholder=tr("contrib.no_content"),
-            format_func=items.get, key=f"{form}_content_item_id",
+            tr("field.contrib.content_item"),
+            list(items),
+            index=None,
+            placeholder=tr("contrib.no_content"),
+            format_func=items.get,
+            key=f"{form}_content_item_id",
         )
         st.caption(tr("contrib.figures_help"))
         for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES):
-            values[name] = column.number_input(tr(f"field.contrib.{name}"), min_value=0, step=1, value=None,
-                                               key=f"{form}_{name}")
+            values[name] = column.number_input(
+                tr(f"field.contrib.{name}"), min_value=0, step=1, value=None, key=f"{form}_{name}"
+            )
         c1, c2 = st.columns([1, 3])
-        values["minutes_spent"] = c1.number_input(tr("field.contrib.minutes_spent"), min_value=0, step=1,
-                                                  value=None, key=f"{form}_minutes_spent")
+        values["minutes_spent"] = c1.number_input(
+            tr("field.contrib.minutes_spent"), min_value=0, step=1, value=None, key=f"{form}_minutes_spent"
+        )
         values["note"] = c2.text_input(tr("field.contrib.note"), key=f"{form}_note")
         if st.form_submit_button(submit, type="primary"):
             return values
     return None
 
 
-BLANK = {"date": today, "platform": PLATFORMS[0], "kind": CONTRIBUTION_KINDS[0], "url": "", "note": "",
-         "minutes_spent": None, "content_item_id": None, **dict.fromkeys(contrib.FIGURES)}
+BLANK = {
+    "date": today,
+    "platform": PLATFORMS[0],
+    "kind": CONTRIBUTION_KINDS[0],
+    "url": "",
+    "note": "",
+    "minutes_spent": None,
+    "content_item_id": None,
+    **dict.fromkeys(contrib.FIGURES),
+}
 
 
 # --- period, filters and my figures ------------------------------------------------------
 
 c1, c2, c3 = st.columns([2, 2, 2])
-period = c1.date_input(tr("contrib.period"), value=(today - timedelta(days=89), today), format="YYYY-MM-DD",
-                       key="contrib_period")
+period = c1.date_input(
+    tr("contrib.period"), value=(today - timedelta(days=89), today), format="YYYY-MM-DD", key="contrib_period"
+)
 start, end = (period[0], period[-1]) if period else (today, today)
-platforms = c2.multiselect(tr("field.contrib.platform"), PLATFORMS, format_func=vocab, key=f"contrib_platforms_{lang()}",
-                           placeholder=tr("contrib.all_platforms"))
-kinds = c3.multiselect(tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab, key=f"contrib_kinds_{lang()}",
-                       placeholder=tr("contrib.all_kinds"))
+platforms = c2.multiselect(
+    tr("field.contrib.platform"),
+    PLATFORMS,
+    format_func=vocab,
+    key=f"contrib_platforms_{lang()}",
+    placeholder=tr("contrib.all_platforms"),
+)
+kinds = c3.multiselect(
+    tr("field.contrib.kind"),
+    CONTRIBUTION_KINDS,
+    format_func=vocab,
+    key=f"contrib_kinds_{lang()}",
+    placeholder=tr("contrib.all_kinds"),
+)
 filters = contrib.Filters(start, end, tuple(platforms), tuple(kinds))
 figures = read(contrib.my_figures, filters)
 
@@ -110,17 +142,24 @@ m[0].metric(tr("contrib.count"), number(figures["count"]))
 m[1].metric(tr("contrib.reach"), number(figures["reach"]), help=tr("contrib.reach_help"))
 m[2].metric(tr("contrib.engagement"), number(figures["engagement"]), help=tr("contrib.engagement_help"))
 rate = figures["engagement_rate"]
-m[3].metric(tr("contrib.engagement_rate"), "—" if rate is None else tr("contrib.percent", n=number(100 * rate, 1)),
-            help=tr("contrib.engagement_rate_help"))
+m[3].metric(
+    tr("contrib.engagement_rate"),
+    "—" if rate is None else tr("contrib.percent", n=number(100 * rate, 1)),
+    help=tr("contrib.engagement_rate_help"),
+)
 minutes = figures["minutes"]
 m[4].metric(tr("contrib.minutes"), "—" if minutes is None else tr("contrib.minutes_value", n=number(minutes)))
-m[5].metric(tr("contrib.streak"), tr("contrib.streak_value", n=figures["streak_weeks"]),
-            help=tr("contrib.streak_help", goal=figures["weekly_goal"]))
+m[5].metric(
+    tr("contrib.streak"),
+    tr("contrib.streak_value", n=figures["streak_weeks"]),
+    help=tr("contrib.streak_help", goal=figures["weekly_goal"]),
+)
 st.caption(tr("contrib.this_week", n=figures["this_week"], goal=figures["weekly_goal"]))
 
 tab_log, tab_list, tab_import, tab_points = st.tabs(
     [tr("contrib.tab_log"), tr("contrib.tab_list"), tr("contrib.tab_import"), tr("recognition.tab")],
-    key="contrib_tabs", on_change="rerun",
+    key="contrib_tabs",
+    on_change="rerun",
 )
 
 # --- log a contribution ------------------------------------------------------------------
@@ -151,18 +190,28 @@ if tab_list.open:
         else:
             if total > len(rows):
                 st.caption(tr("contrib.list_capped", shown=len(rows), total=total))
-            shown = rows.assign(platform=rows["platform"].map(vocab), kind=rows["kind"].map(vocab),
-                                url=rows["url"].where(rows["url"].map(is_web_link)))
+            shown = rows.assign(
+                platform=rows["platform"].map(vocab),
+                kind=rows["kind"].map(vocab),
+                url=rows["url"].where(rows["url"].map(is_web_link)),
+            )
             names = {c: tr(f"contrib.col.{c}") for c in shown.columns if c != "id"}
             st.dataframe(
-                shown.drop(columns="id").rename(columns=names), hide_index=True, width="stretch", placeholder="—",
+                shown.drop(columns="id").rename(columns=names),
+                hide_index=True,
+                width="stretch",
+                placeholder="—",
                 column_config={names["url"]: st.column_config.LinkColumn(names["url"])},
             )
             by_id = {r.id: r for r in rows.itertuples()}
             picked = st.selectbox(
-                tr("contrib.pick"), list(by_id), index=None, placeholder=tr("contrib.pick_placeholder"),
+                tr("contrib.pick"),
+                list(by_id),
+                index=None,
+                placeholder=tr("contrib.pick_placeholder"),
                 format_func=lambda i: " · ".join(
-                    (str(by_id[i].occurred_on), vocab(by_id[i].platform), vocab(by_id[i].kind))),
+                    (str(by_id[i].occurred_on), vocab(by_id[i].platform), vocab(by_id[i].kind))
+                ),
                 key=f"contrib_pick_{lang()}",
             )
             if picked is not None:
@@ -172,8 +221,9 @@ if tab_list.open:
                 if submitted is not None and write(contrib.update_contribution, picked, **submitted)[0]:
                     saved(tr("contrib.updated"))
                 confirm = st.checkbox(tr("contrib.confirm_delete"), key=f"contrib_confirm_{picked}")
-                clicked = st.button(tr("contrib.delete"), disabled=not confirm, key="contrib_delete",
-                                    icon=":material/delete:")
+                clicked = st.button(
+                    tr("contrib.delete"), disabled=not confirm, key="contrib_delete", icon=":material/delete:"
+                )
                 if clicked and write(contrib.delete_contribution, picked)[0]:
                     saved(tr("contrib.deleted"))
 
@@ -182,9 +232,17 @@ if tab_list.open:
 if tab_import.open:
     with tab_import:
         st.subheader(tr("contrib.import_title"))
-        st.markdown(tr("contrib.import_help", platforms=", ".join(PLATFORMS), kinds=", ".join(CONTRIBUTION_KINDS)))
-        st.download_button(tr("contrib.template"), imports.template(), file_name="contributions_template.csv",
-                           mime="text/csv", icon=":material/download:", key="contrib_template")
+        st.markdown(
+            tr("contrib.import_help", platforms=", ".join(PLATFORMS), kinds=", ".join(CONTRIBUTION_KINDS))
+        )
+        st.download_button(
+            tr("contrib.template"),
+            imports.template(),
+            file_name="contributions_template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="contrib_template",
+        )
         generation = st.session_state.setdefault("contrib_upload_generation", 0)
         upload = st.file_uploader(tr("contrib.upload"), type=["csv"], key=f"contrib_upload_{generation}")
         if upload is not None:
@@ -197,25 +255,43 @@ if tab_import.open:
             if checked is not None and checked.problems:
                 st.error(tr("contrib.import_refused", n=len(checked.problems)), icon=":material/error:")
                 st.dataframe(
-                    pd.DataFrame({
-                        tr("contrib.col.row"): [p.row for p in checked.problems],
-                        tr("contrib.col.column"): [
-                            (p.field or "").removeprefix("contrib.") for p in checked.problems],
-                        tr("contrib.col.reason"): [tr(p.key, **p.params) for p in checked.problems],
-                    }),
-                    hide_index=True, width="stretch",
+                    pd.DataFrame(
+                        {
+                            tr("contrib.col.row"): [p.row for p in checked.problems],
+                            tr("contrib.col.column"): [
+                                (p.field or "").removeprefix("contrib.") for p in checked.problems
+                            ],
+                            tr("contrib.col.reason"): [tr(p.key, **p.params) for p in checked.problems],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
                 )
             elif checked is not None:
                 new = checked.count("new")
-                st.info(tr("contrib.import_preview", new=new, existing=checked.count("existing"),
-                           repeated=checked.count("repeated")), icon=":material/preview:")
+                st.info(
+                    tr(
+                        "contrib.import_preview",
+                        new=new,
+                        existing=checked.count("existing"),
+                        repeated=checked.count("repeated"),
+                    ),
+                    icon=":material/preview:",
+                )
                 table = checked.table()
-                table = table.assign(status=table["status"].map(lambda s: tr(f"contrib.status.{s}")),
-                                     platform=table["platform"].map(vocab), kind=table["kind"].map(vocab))
+                table = table.assign(
+                    status=table["status"].map(lambda s: tr(f"contrib.status.{s}")),
+                    platform=table["platform"].map(vocab),
+                    kind=table["kind"].map(vocab),
+                )
                 table = table.rename(columns={c: tr(f"contrib.col.{c}") for c in table.columns})
                 st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
-                if st.button(tr("contrib.import_commit", n=new), type="primary", disabled=new == 0,
-                             key="contrib_import"):
+                if st.button(
+                    tr("contrib.import_commit", n=new),
+                    type="primary",
+                    disabled=new == 0,
+                    key="contrib_import",
+                ):
                     ok, result = write(imports.commit, data)
                     if ok:
                         st.session_state["contrib_upload_generation"] = generation + 1
@@ -226,8 +302,14 @@ if tab_import.open:
         if st.button(tr("contrib.export_prepare"), key="contrib_export", icon=":material/table_view:"):
             st.session_state["contrib_export_ready"] = True
         if st.session_state.get("contrib_export_ready"):
-            download_buttons(read(contrib.export_mine), "my_contributions", "contributions", who.username,
-                             key="contrib_export_file", deferred=True)
+            download_buttons(
+                read(contrib.export_mine),
+                "my_contributions",
+                "contributions",
+                who.username,
+                key="contrib_export_file",
+                deferred=True,
+            )
 
 # --- points and leaderboard --------------------------------------------------------------
 
@@ -243,12 +325,18 @@ def rules_form() -> None:
     with st.form("recognition_rules"):
         columns = st.columns(4)
         values = {
-            key: columns[i % 4].number_input(tr(f"field.recognition.{key}"), min_value=0, step=1, value=value,
-                                             key=f"recognition_{key}")
+            key: columns[i % 4].number_input(
+                tr(f"field.recognition.{key}"), min_value=0, step=1, value=value, key=f"recognition_{key}"
+            )
             for i, (key, value) in enumerate(current["rules"].items())
         }
-        goal = st.number_input(tr("field.recognition.weekly_goal"), min_value=1, step=1,
-                               value=current["weekly_goal"], key="recognition_weekly_goal")
+        goal = st.number_input(
+            tr("field.recognition.weekly_goal"),
+            min_value=1,
+            step=1,
+            value=current["weekly_goal"],
+            key="recognition_weekly_goal",
+        )
         clicked = st.form_submit_button(tr("recognition.save_rules"))
         if clicked and write(recognition.update_rules, values, goal)[0]:
             saved(tr("recognition.rules_saved"))
@@ -263,8 +351,12 @@ if tab_points.open:
         c1.metric(tr("recognition.my_points"), number(my_points))
         c2.metric(tr("recognition.my_rank"), "—" if my_rank is None else f"#{my_rank}")
         st.session_state["recognition_opt_out"] = read(recognition.opted_out)
-        c3.toggle(tr("recognition.opt_out"), key="recognition_opt_out", on_change=save_opt_out,
-                  help=tr("recognition.opt_out_help"))
+        c3.toggle(
+            tr("recognition.opt_out"),
+            key="recognition_opt_out",
+            on_change=save_opt_out,
+            help=tr("recognition.opt_out_help"),
+        )
         people = board.for_person(who.id)
         if people.empty:
             st.info(tr("recognition.empty"), icon=":material/info:")
@@ -274,14 +366,21 @@ if tab_points.open:
             names = people["name"].fillna(tr("recognition.anonymous"))
             names = names.where(~people["is_me"], names + " " + tr("recognition.you"))
             heading = lambda c: tr(f"recognition.col.{c}")
-            left.dataframe(people.assign(name=names).drop(columns="is_me").rename(columns=heading),
-                           hide_index=True, width="stretch", placeholder="—")
+            left.dataframe(
+                people.assign(name=names).drop(columns="is_me").rename(columns=heading),
+                hide_index=True,
+                width="stretch",
+                placeholder="—",
+            )
             right.markdown(f"**{tr('recognition.teams')}**")
             if board.teams.empty:
                 right.caption(tr("recognition.no_teams"))
             else:
-                right.dataframe(board.teams.head(recognition.TOP).rename(columns=heading), hide_index=True,
-                                width="stretch")
+                right.dataframe(
+                    board.teams.head(recognition.TOP).rename(columns=heading),
+                    hide_index=True,
+                    width="stretch",
+                )
         with st.expander(tr("recognition.how"), icon=":material/help:"):
             st.markdown(tr("recognition.rules_text", **read(recognition.rules)))
         if who.has(*recognition.EDITORS):

@@ -5,9 +5,12 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import assignments, certificate, org, training
-from lib.catalogue import load_modules, policy
-from lib.models import utcnow
+from lib.core.models import utcnow
+from lib.people import organisation as org
+from lib.training import academy as training
+from lib.training import assignments
+from lib.training import certificates as certificate
+from lib.training.catalogue import load_modules, policy
 from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
 
 STATUS_STYLE = {
@@ -22,8 +25,13 @@ REVIEW_MARK = {
     "wrong": ":red[:material/cancel:]",
     "other": ":gray[:material/radio_button_unchecked:]",
 }
-OPEN_LABEL = {"not_started": "start", "in_progress": "resume", "passed": "review", "outdated": "retake",
-              "overdue": "resume"}
+OPEN_LABEL = {
+    "not_started": "start",
+    "in_progress": "resume",
+    "passed": "review",
+    "outdated": "retake",
+    "overdue": "resume",
+}
 
 who = guard("training")
 L = lang()
@@ -49,9 +57,12 @@ def todo_text() -> str:
 def header() -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(tr("training.metric.modules"), f"{me.count('passed')} / {me.required}")
-    c2.metric(tr("training.metric.guidelines"),
-              tr("training.metric.to_confirm") if me.must_acknowledge
-              else tr("training.metric.confirmed", version=me.policy_version))
+    c2.metric(
+        tr("training.metric.guidelines"),
+        tr("training.metric.to_confirm")
+        if me.must_acknowledge
+        else tr("training.metric.confirmed", version=me.policy_version),
+    )
     cert, explain = me.certificate, tr("training.metric.certification_help")
     if me.certified:
         c3.metric(tr("training.metric.certified_until"), day(cert.expires_at), help=explain)
@@ -104,16 +115,22 @@ def catalogue_view() -> None:
         with columns[i % 2].container(border=True, height="stretch"):
             st.markdown(f"**{m.data['order']}. {titles[m.slug]}**")
             st.badge(tr(f"training.status.{state.status}"), color=color, icon=icon)
-            facts = [tr("training.minutes", n=m.data["duration_minutes"]),
-                     tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons))]
+            facts = [
+                tr("training.minutes", n=m.data["duration_minutes"]),
+                tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons)),
+            ]
             if state.best_score is not None:
                 facts.append(tr("training.best_score", score=state.best_score))
             if state.due_on:
                 facts.append(tr("training.due_on", date=day(state.due_on)))
             st.caption(" · ".join(facts))
             st.markdown(m.text("summary", L))
-            st.button(tr(f"training.open.{OPEN_LABEL[state.status]}"), key=f"open_{m.slug}",
-                      on_click=open_module, args=(m.slug,))
+            st.button(
+                tr(f"training.open.{OPEN_LABEL[state.status]}"),
+                key=f"open_{m.slug}",
+                on_click=open_module,
+                args=(m.slug,),
+            )
 
 
 def lesson_view(state, index: int) -> None:
@@ -124,8 +141,13 @@ def lesson_view(state, index: int) -> None:
     last = index == len(m.lessons) - 1
     left, right = st.columns(2)
     if index > 0:
-        left.button(tr("training.previous"), key="lesson_previous", icon=":material/arrow_back:",
-                    on_click=go, args=(index - 1,))
+        left.button(
+            tr("training.previous"),
+            key="lesson_previous",
+            icon=":material/arrow_back:",
+            on_click=go,
+            args=(index - 1,),
+        )
     done = lesson["id"] in state.read
     label = tr(f"training.{'next' if done else 'read'}_{'quiz' if last else 'lesson'}")
     if right.button(label, key="lesson_read", type="primary", icon=":material/check:"):
@@ -153,8 +175,14 @@ def quiz_view(state) -> None:
             st.markdown(f"**{n}. {q['prompt'][L]}**")
             texts = {o["id"]: f"({o['id']}) {o['text'][L]}" for o in q["options"]}
             if q["kind"] == "single":
-                st.radio(q["prompt"][L], list(texts), format_func=texts.get, index=None,
-                         key=f"quiz_{q['id']}_{L}", label_visibility="collapsed")
+                st.radio(
+                    q["prompt"][L],
+                    list(texts),
+                    format_func=texts.get,
+                    index=None,
+                    key=f"quiz_{q['id']}_{L}",
+                    label_visibility="collapsed",
+                )
             else:
                 for oid, text in texts.items():
                     st.checkbox(text, key=f"quiz_{q['id']}_{oid}")
@@ -187,9 +215,14 @@ def result_view(state) -> None:
     else:
         grade, submitted_at = review
         (st.success if grade.passed else st.error)(
-            tr("training.result.passed" if grade.passed else "training.result.failed",
-               score=grade.score, mark=grade.pass_mark, right=sum(r.right for r in grade.results),
-               total=len(grade.results)))
+            tr(
+                "training.result.passed" if grade.passed else "training.result.failed",
+                score=grade.score,
+                mark=grade.pass_mark,
+                right=sum(r.right for r in grade.results),
+                total=len(grade.results),
+            )
+        )
         st.caption(tr("training.result.when", when=submitted_at.strftime("%Y-%m-%d %H:%M")))
         st.caption(tr("training.review.legend"))
         for n, (q, r) in enumerate(zip(m.quiz, grade.results), start=1):
@@ -201,31 +234,51 @@ def result_view(state) -> None:
                     st.badge(tr("training.review.wrong"), color="red", icon=":material/close:")
                 st.markdown(options_review(q, r.chosen))
                 st.info(q["explanation"][L], icon=":material/lightbulb:")
-    st.button(tr("training.retry"), key="training_retry", type="primary", icon=":material/replay:",
-              on_click=retry)
+    st.button(
+        tr("training.retry"), key="training_retry", type="primary", icon=":material/replay:", on_click=retry
+    )
 
 
 def module_view(slug: str) -> None:
     state = me.state(slug)
     m = state.module
-    st.button(tr("training.back"), key="training_back", icon=":material/arrow_back:",
-              on_click=lambda: st.session_state.pop("training_open", None))
+    st.button(
+        tr("training.back"),
+        key="training_back",
+        icon=":material/arrow_back:",
+        on_click=lambda: st.session_state.pop("training_open", None),
+    )
     st.header(titles[slug])
-    st.progress(state.lessons_read / len(m.lessons),
-                text=tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons)))
+    st.progress(
+        state.lessons_read / len(m.lessons),
+        text=tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons)),
+    )
     step = st.session_state.get("training_step", state.next_lesson)
     nav, body = st.columns([1, 3], gap="large")
     with nav:
         for i, lesson in enumerate(m.lessons):
             done = lesson["id"] in state.read
-            st.button(f"{i + 1}. {lesson['title'][L]}", key=f"lesson_{i}", width="stretch", wrap=True,
-                      on_click=go, args=(i,),
-                      type="primary" if step == i else "secondary",
-                      icon=":material/check_circle:" if done else ":material/radio_button_unchecked:")
-        st.button(tr("training.quiz.title"), key="lesson_quiz", width="stretch", icon=":material/quiz:",
-                  disabled=not state.all_read, help=None if state.all_read else tr("training.quiz.locked"),
-                  on_click=go, args=("result" if state.last_attempt_id else "quiz",),
-                  type="primary" if step in ("quiz", "result") else "secondary")
+            st.button(
+                f"{i + 1}. {lesson['title'][L]}",
+                key=f"lesson_{i}",
+                width="stretch",
+                wrap=True,
+                on_click=go,
+                args=(i,),
+                type="primary" if step == i else "secondary",
+                icon=":material/check_circle:" if done else ":material/radio_button_unchecked:",
+            )
+        st.button(
+            tr("training.quiz.title"),
+            key="lesson_quiz",
+            width="stretch",
+            icon=":material/quiz:",
+            disabled=not state.all_read,
+            help=None if state.all_read else tr("training.quiz.locked"),
+            on_click=go,
+            args=("result" if state.last_attempt_id else "quiz",),
+            type="primary" if step in ("quiz", "result") else "secondary",
+        )
     with body:
         if isinstance(step, int):
             lesson_view(state, step)
@@ -252,8 +305,10 @@ def guidelines_view() -> None:
     with st.container(height=460, border=True):
         st.markdown(pol["body"][L])
     if not me.must_acknowledge:
-        st.success(tr("training.policy.done", version=me.policy_version, date=day(me.acknowledged_at)),
-                   icon=":material/task_alt:")
+        st.success(
+            tr("training.policy.done", version=me.policy_version, date=day(me.acknowledged_at)),
+            icon=":material/task_alt:",
+        )
         return
     if me.acknowledged_at is not None:
         st.warning(tr("training.policy.reconfirm"), icon=":material/update:")
@@ -270,12 +325,24 @@ def certificate_view() -> None:
         st.info(tr("training.certificate.missing", todo=todo_text()), icon=":material/workspace_premium:")
         return
     cert = me.certificate
-    st.markdown(tr("training.certificate.details", name=plain(me.full_name), n=len(cert.modules),
-                   issued=day(cert.issued_at), expires=day(cert.expires_at), version=cert.policy_version))
+    st.markdown(
+        tr(
+            "training.certificate.details",
+            name=plain(me.full_name),
+            n=len(cert.modules),
+            issued=day(cert.issued_at),
+            expires=day(cert.expires_at),
+            version=cert.policy_version,
+        )
+    )
     st.download_button(
-        tr("training.certificate.download"), read(certificate.certificate_html, L),
-        file_name=f"porte-voix-certificate-{who.username}-{day(cert.issued_at)}.html", mime="text/html",
-        key="certificate_download", icon=":material/download:", type="primary",
+        tr("training.certificate.download"),
+        read(certificate.certificate_html, L),
+        file_name=f"porte-voix-certificate-{who.username}-{day(cert.issued_at)}.html",
+        mime="text/html",
+        key="certificate_download",
+        icon=":material/download:",
+        type="primary",
     )
     st.caption(tr("training.certificate.print_hint"))
 
@@ -283,23 +350,51 @@ def certificate_view() -> None:
 def assign_form() -> None:
     st.subheader(tr("training.hr.assign"))
     c1, c2 = st.columns(2)
-    modules = c1.multiselect(tr("training.hr.modules"), list(titles), format_func=titles.get,
-                             key=f"assign_modules_{L}", placeholder=tr("training.hr.pick_modules"))
-    due_on = c2.date_input(tr("training.hr.due_on"), value=utcnow().date() + timedelta(days=30),
-                           min_value=utcnow().date(), key="assign_due", format="YYYY-MM-DD")
-    scope = c1.radio(tr("training.hr.scope"), assignments.SCOPES, horizontal=True, key=f"assign_scope_{L}",
-                     format_func=lambda s: tr(f"training.scope.{s}"))
+    modules = c1.multiselect(
+        tr("training.hr.modules"),
+        list(titles),
+        format_func=titles.get,
+        key=f"assign_modules_{L}",
+        placeholder=tr("training.hr.pick_modules"),
+    )
+    due_on = c2.date_input(
+        tr("training.hr.due_on"),
+        value=utcnow().date() + timedelta(days=30),
+        min_value=utcnow().date(),
+        key="assign_due",
+        format="YYYY-MM-DD",
+    )
+    scope = c1.radio(
+        tr("training.hr.scope"),
+        assignments.SCOPES,
+        horizontal=True,
+        key=f"assign_scope_{L}",
+        format_func=lambda s: tr(f"training.scope.{s}"),
+    )
     department, person = None, ""
     if scope == "department":
         names = dict(read(org.departments))
-        department = c2.selectbox(tr("field.department"), list(names), format_func=names.get, index=None,
-                                  key="assign_department", placeholder=tr("training.hr.pick_department"))
+        department = c2.selectbox(
+            tr("field.department"),
+            list(names),
+            format_func=names.get,
+            index=None,
+            key="assign_department",
+            placeholder=tr("training.hr.pick_department"),
+        )
     elif scope == "user":
-        person = c2.text_input(tr("training.hr.person"), key="assign_person",
-                               help=tr("training.hr.person_help"))
+        person = c2.text_input(
+            tr("training.hr.person"), key="assign_person", help=tr("training.hr.person_help")
+        )
     if st.button(tr("training.hr.assign_submit"), key="assign_submit", type="primary"):
-        ok, n = write(assignments.create_assignments, modules=modules, scope=scope, due_on=due_on,
-                      department_id=department, person=person)
+        ok, n = write(
+            assignments.create_assignments,
+            modules=modules,
+            scope=scope,
+            due_on=due_on,
+            department_id=department,
+            person=person,
+        )
         if ok:
             flash(tr("training.hr.assigned", n=n))
             st.rerun()
@@ -315,10 +410,14 @@ def people_list(section: str, df: pd.DataFrame, columns: dict) -> None:
     if df.empty:
         st.success(tr(f"training.hr.no_{section}"), icon=":material/task_alt:")
         return
-    table = pd.DataFrame({
-        tr("field.full_name"): df["full_name"], tr("field.username"): df["username"],
-        tr("field.department"): df["department"].fillna("—"), **columns,
-    })
+    table = pd.DataFrame(
+        {
+            tr("field.full_name"): df["full_name"],
+            tr("field.username"): df["username"],
+            tr("field.department"): df["department"].fillna("—"),
+            **columns,
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     # The files are built on every run once shown (an Excel file of 10,000 rows takes about a second).
     if st.toggle(tr("training.hr.export"), key=f"{section}_export_on"):
@@ -340,18 +439,30 @@ def hr_view() -> None:
         st.info(tr("training.hr.no_assignments"), icon=":material/assignment:")
     else:
         a = hr.assignments
-        st.dataframe(pd.DataFrame({
-            tr("training.col.module"): a["module"].map(titles),
-            tr("training.col.for"): [scope_text(r) for r in a.itertuples()],
-            tr("training.col.due_on"): a["due_on"],
-            tr("training.col.people"): a["people"],
-            tr("training.col.passed"): a["passed"],
-            tr("training.col.late"): a["late"],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("training.col.module"): a["module"].map(titles),
+                    tr("training.col.for"): [scope_text(r) for r in a.itertuples()],
+                    tr("training.col.due_on"): a["due_on"],
+                    tr("training.col.people"): a["people"],
+                    tr("training.col.passed"): a["passed"],
+                    tr("training.col.late"): a["late"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         labels = {r.id: f"{titles[r.module]} · {scope_text(r)} · {day(r.due_on)}" for r in a.itertuples()}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        picked = c1.selectbox(tr("training.hr.withdraw_pick"), list(labels), format_func=labels.get,
-                              key=f"withdraw_pick_{L}", index=None, placeholder=tr("training.hr.pick_assignment"))
+        picked = c1.selectbox(
+            tr("training.hr.withdraw_pick"),
+            list(labels),
+            format_func=labels.get,
+            key=f"withdraw_pick_{L}",
+            index=None,
+            placeholder=tr("training.hr.pick_assignment"),
+        )
         if c2.button(tr("training.hr.withdraw"), key="withdraw_submit", disabled=picked is None):
             if write(assignments.cancel_assignment, picked)[0]:
                 flash(tr("training.hr.withdrawn"))
@@ -359,24 +470,40 @@ def hr_view() -> None:
 
     st.subheader(tr("training.hr.overdue"))
     o = hr.overdue
-    people_list("overdue", o, {
-        tr("training.col.module"): o["module"].map(titles), tr("training.col.due_on"): o["due_on"],
-        tr("training.col.days_late"): o["days_late"],
-    })
+    people_list(
+        "overdue",
+        o,
+        {
+            tr("training.col.module"): o["module"].map(titles),
+            tr("training.col.due_on"): o["due_on"],
+            tr("training.col.days_late"): o["days_late"],
+        },
+    )
     st.subheader(tr("training.hr.recertify"))
     st.caption(tr("training.hr.recertify_caption"))
     r = hr.recertify
-    people_list("recertify", r, {
-        tr("training.col.outdated_modules"): r["outdated_modules"],
-        tr("training.col.guidelines_changed"): r["guidelines_changed"],
-        tr("training.col.expired"): r["expired"],
-        tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],
-    })
+    people_list(
+        "recertify",
+        r,
+        {
+            tr("training.col.outdated_modules"): r["outdated_modules"],
+            tr("training.col.guidelines_changed"): r["guidelines_changed"],
+            tr("training.col.expired"): r["expired"],
+            tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],
+        },
+    )
 
     st.subheader(tr("training.hr.settings"))
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    months = c1.number_input(tr("training.hr.months"), min_value=1, max_value=certificate.MAX_MONTHS, step=1,
-                             value=hr.months, key="cert_months", help=tr("training.hr.months_help"))
+    months = c1.number_input(
+        tr("training.hr.months"),
+        min_value=1,
+        max_value=certificate.MAX_MONTHS,
+        step=1,
+        value=hr.months,
+        key="cert_months",
+        help=tr("training.hr.months_help"),
+    )
     if c2.button(tr("training.hr.save"), key="cert_months_save"):
         if write(certificate.set_certification_months, int(months))[0]:
             flash(tr("training.hr.months_saved", n=int(months)))

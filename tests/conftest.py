@@ -13,11 +13,11 @@ from sqlalchemy import create_engine, make_url, text
 os.environ.setdefault("PORTE_VOIX_COOKIE_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("PORTE_VOIX_BCRYPT_ROUNDS", "4")
 
-from lib import auth
-from lib.access import Actor
-from lib.catalogue import sync_catalogue
-from lib.db import make_engine, migrate, session_scope
-from lib.models import Base
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.models import Base
+from lib.core.permissions import Actor
+from lib.people import accounts as auth
+from lib.training.catalogue import sync_catalogue
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -93,9 +93,14 @@ def create_account(engine, username: str, *roles: str, **profile) -> Actor:
     """Create an account with the known test password (default role: employee); returns its Actor."""
     with session_scope(engine) as session:
         user, _ = auth.create_user(
-            session, Actor.command_line(), username=username, full_name=username.title(),
-            email=f"{username}@example.com", roles=list(roles) or ["employee"],
-            password=PASSWORD, **profile,
+            session,
+            Actor.command_line(),
+            username=username,
+            full_name=username.title(),
+            email=f"{username}@example.com",
+            roles=list(roles) or ["employee"],
+            password=PASSWORD,
+            **profile,
         )
         return Actor.of(user)
 

@@ -12,11 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import update
 
-from lib import auth
-from lib.access import Actor
-from lib.catalogue import load_modules, policy
-from lib.db import session_scope
-from lib.models import (
+from lib.core.db import session_scope
+from lib.core.models import (
     Certification,
     Contribution,
     CustomerSignal,
@@ -27,6 +24,9 @@ from lib.models import (
     Team,
     User,
 )
+from lib.core.permissions import Actor
+from lib.people import accounts as auth
+from lib.training.catalogue import load_modules, policy
 from tests.conftest import PASSWORD
 
 PEOPLE = {  # username: (department, team, roles, profile)

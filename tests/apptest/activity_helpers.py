@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from lib.db import session_scope
+from lib.core.db import session_scope
 from tests.apptest.conftest import signed_in
 
 
@@ -17,7 +17,11 @@ def open_page(username: str, page: str, tab: str | None = None):
     return at
 
 
-TABS = {"my_contributions": "contrib_tabs", "customer_signals": "signals_tabs", "content_library": "library_tabs"}
+TABS = {
+    "my_contributions": "contrib_tabs",
+    "customer_signals": "signals_tabs",
+    "content_library": "library_tabs",
+}
 
 
 def rows(engine, model) -> list:

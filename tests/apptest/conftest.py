@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from bench.apptest import SteadyPagesManager
-from lib.config import ROOT
-from lib.db import make_engine
+from lib.core.config import ROOT
+from lib.core.db import make_engine
 from tests.conftest import PASSWORD, create_account
 
 TIMEOUT = 60
@@ -53,6 +53,8 @@ def signed_in(username: str, password: str = PASSWORD) -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Everything the page shows as text (markdown, titles, alerts, captions)."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in getattr(at, kind)]
+    parts = [
+        e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in getattr(at, kind)
+    ]
     parts += [e.value for kind in ("error", "info", "success", "warning") for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)

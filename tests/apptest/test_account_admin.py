@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from lib import auth
-from lib.db import session_scope
-from lib.models import User
+from lib.core.db import session_scope
+from lib.core.models import User
+from lib.people import accounts as auth
 from tests.apptest.conftest import signed_in, texts
 from tests.conftest import PASSWORD
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from lib.db import session_scope
-from lib import auth
-from lib.i18n import t
-from lib.navigation import BY_SLUG, visible_screens
+from lib.core.db import session_scope
+from lib.core.i18n import t
+from lib.core.screens import BY_SLUG, visible_screens
+from lib.people import accounts as auth
 from tests.apptest.conftest import new_app, sign_in, signed_in, texts
 from tests.conftest import PASSWORD
 
@@ -127,8 +127,14 @@ def test_second_session_sees_none_of_the_first(app_engine, add_user):
 def test_temporary_password_must_be_changed_before_anything_else(app_engine, add_user):
     admin = add_user("root", "admin")
     with session_scope(app_engine) as session:
-        user, temporary = auth.create_user(session, admin, username="newbie", full_name="New Bie",
-                                           email="newbie@example.com", roles=["employee"])
+        user, temporary = auth.create_user(
+            session,
+            admin,
+            username="newbie",
+            full_name="New Bie",
+            email="newbie@example.com",
+            roles=["employee"],
+        )
     at = signed_in("newbie", temporary)
     assert "Choose your password" in texts(at)
     assert "menu" not in at.session_state

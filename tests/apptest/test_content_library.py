@@ -1,8 +1,8 @@
 """The Content library page: publish (HR), read, copy and "I shared this" (employees), refusals."""
 
-from lib import content
-from lib.db import session_scope
-from lib.models import ContentItem, Contribution, utcnow
+from lib.activity import content_library as content
+from lib.core.db import session_scope
+from lib.core.models import ContentItem, Contribution, utcnow
 from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import signed_in, texts
 
@@ -11,9 +11,15 @@ PUBLISH = "FormSubmitter:library_new_0-Publish"
 
 
 def publish(engine, hr, **values):
-    values = {"title": "Open day in Lyon", "text_en": "Come and meet us on Saturday!",
-              "text_fr": "Venez nous rencontrer samedi !", "url": "https://example.com/open-day",
-              "platforms": ["facebook", "linkedin"], "starts_on": TODAY, **values}
+    values = {
+        "title": "Open day in Lyon",
+        "text_en": "Come and meet us on Saturday!",
+        "text_fr": "Venez nous rencontrer samedi !",
+        "url": "https://example.com/open-day",
+        "platforms": ["facebook", "linkedin"],
+        "starts_on": TODAY,
+        **values,
+    }
     with session_scope(engine) as session:
         return content.save_item(session, hr, **values).id
 

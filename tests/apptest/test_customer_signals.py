@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from lib import signals
-from lib.db import session_scope
-from lib.models import CustomerSignal, utcnow
+from lib.activity import signals
+from lib.core.db import session_scope
+from lib.core.models import CustomerSignal, utcnow
 from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import texts
 
@@ -14,8 +14,13 @@ REPORT = "FormSubmitter:signal_new_en_0-Report the signal"
 
 
 def seed_signal(engine, reporter, **values):
-    values = {"signal_type": "loss", "category": "complaint", "customer_name": "Durand SAS",
-              "description": "Invoice error, angry tweet.", **values}
+    values = {
+        "signal_type": "loss",
+        "category": "complaint",
+        "customer_name": "Durand SAS",
+        "description": "Invoice error, angry tweet.",
+        **values,
+    }
     with session_scope(engine) as session:
         return signals.report_signal(session, reporter, **values).id
 
@@ -26,8 +31,13 @@ def test_employee_reports_a_loss(app_engine, add_user):
     at = open_page("emma", "customer_signals")
     at.segmented_control(key="signal_new_en_0_type").set_value("loss").run()
     assert at.selectbox(key="signal_new_en_0_category").options == [
-        "Complaint", "Unresolved problem", "Customer loyal to a competitor", "Offer does not meet the need",
-        "Distrust", "Negative public comment"]
+        "Complaint",
+        "Unresolved problem",
+        "Customer loyal to a competitor",
+        "Offer does not meet the need",
+        "Distrust",
+        "Negative public comment",
+    ]
     at.selectbox(key="signal_new_en_0_category").select("negative_comment")
     at.text_input(key="signal_new_en_0_customer").input("Durand SAS")
     at.number_input(key="signal_new_en_0_value").set_value(2500.0)
@@ -37,7 +47,13 @@ def test_employee_reports_a_loss(app_engine, add_user):
     assert "Signal #1 reported" in texts(at)
     [s] = rows(app_engine, CustomerSignal)
     assert (s.reporter_id, s.signal_type, s.category, s.owner_team, float(s.estimated_value), s.status) == (
-        emma.id, "loss", "negative_comment", "Support", 2500.0, "new")
+        emma.id,
+        "loss",
+        "negative_comment",
+        "Support",
+        2500.0,
+        "new",
+    )
     assert at.text_input(key="signal_new_en_1_customer").value == ""
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from lib.db import session_scope
-from lib.models import Contribution, utcnow
+from lib.core.db import session_scope
+from lib.core.models import Contribution, utcnow
 from tests import leadership_org as org
 from tests.apptest.conftest import signed_in, texts
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lib.db import session_scope
-from lib.models import Contribution, User, utcnow
+from lib.core.db import session_scope
+from lib.core.models import Contribution, User, utcnow
 from tests.apptest.activity_helpers import open_page, rows
 from tests.apptest.conftest import signed_in, texts
 
@@ -43,7 +43,13 @@ def test_log_a_contribution_with_some_figures(app_engine, add_user):
     assert "Contribution logged" in texts(at)
     [row] = rows(app_engine, Contribution)
     assert (row.user_id, row.platform, row.kind, row.impressions, row.reactions, row.comments) == (
-        emma.id, "x", "customer_reply", 1500, 30, None)
+        emma.id,
+        "x",
+        "customer_reply",
+        1500,
+        30,
+        None,
+    )
     assert at.text_input(key="contrib_new_en_url").value == ""  # the form is ready for the next one
     assert [m.value for m in at.metric[:3]] == ["1", "1,500", "30"]
 
@@ -63,8 +69,15 @@ def test_list_edit_and_delete(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
     with session_scope(app_engine) as session:
-        session.add(Contribution(user_id=emma.id, occurred_on=TODAY - timedelta(days=2), platform="linkedin",
-                                 kind="share", impressions=100))
+        session.add(
+            Contribution(
+                user_id=emma.id,
+                occurred_on=TODAY - timedelta(days=2),
+                platform="linkedin",
+                kind="share",
+                impressions=100,
+            )
+        )
     at = open_page("emma", "my_contributions", "My contributions")
     table = at.dataframe[0].value
     assert table["Platform"].tolist() == ["LinkedIn"] and table["Impressions"].tolist() == [100]
@@ -94,8 +107,10 @@ def test_import_refuses_a_file_with_a_bad_row_and_names_it(app_engine, add_user)
     at = open_page("emma", "my_contributions", "Import and export")
     lines = [f"{TODAY},linkedin,share,https://example.com/{i},{i},,,,,," for i in range(10)]
     lines[4] = f"{TODAY},linkedin,share,https://example.com/4,minus four,,,,,,"
-    data = ("date,platform,kind,url,impressions,reactions,comments,shares,clicks,minutes_spent,note\n"
-            + "\n".join(lines)).encode()
+    data = (
+        "date,platform,kind,url,impressions,reactions,comments,shares,clicks,minutes_spent,note\n"
+        + "\n".join(lines)
+    ).encode()
     upload(at, data)
     assert "Nothing was imported: 1 problem(s)" in texts(at)
     problems = at.dataframe[0].value
@@ -129,7 +144,9 @@ def test_export_is_prepared_on_demand(app_engine, add_user):
     at = open_page("emma", "my_contributions", "Import and export")
     assert [b.key for b in at.get("download_button")] == ["contrib_template"]
     at.button(key="contrib_export").click().run()
-    assert {"contrib_export_file_csv", "contrib_export_file_xlsx"} <= {b.key for b in at.get("download_button")}
+    assert {"contrib_export_file_csv", "contrib_export_file_xlsx"} <= {
+        b.key for b in at.get("download_button")
+    }
 
 
 def test_french_interface(app_engine, add_user):
@@ -160,7 +177,9 @@ def test_points_leaderboard_and_opt_out(app_engine, add_user):
     add_user("root", "admin")
     emma, paul = add_user("emma"), add_user("paul")
     with session_scope(app_engine) as session:
-        session.add(Contribution(user_id=emma.id, occurred_on=TODAY, platform="x", kind="original_post", reactions=20))
+        session.add(
+            Contribution(user_id=emma.id, occurred_on=TODAY, platform="x", kind="original_post", reactions=20)
+        )
         session.add(Contribution(user_id=paul.id, occurred_on=TODAY, platform="x", kind="share"))
     at = open_page("paul", "my_contributions", "Points and leaderboard")
     assert [m.value for m in at.metric[-2:]] == ["1", "#2"]

@@ -6,8 +6,8 @@ import io
 import pandas as pd
 from sqlalchemy import func, select, update
 
-from lib.db import session_scope
-from lib.models import Assignment, Department, Team, User
+from lib.core.db import session_scope
+from lib.core.models import Assignment, Department, Team, User
 from tests.apptest.conftest import signed_in, texts
 from tests.apptest.test_training_page import downloads  # noqa: F401  (fixture: files offered for download)
 from tests.unit.test_participation import FIRST, build_org
@@ -67,10 +67,14 @@ def test_funnel_by_department_hides_small_groups(app_engine, add_user):
     org = build_org(app_engine, add_user)
     at = participation_page("hilda")
     assert not at.exception
-    assert [metric(at, m) for m in ("Employees", "Started training", "Certified", "Active ambassadors",
-                                    "Surfaced a signal")] == ["10", "7", "4", "3", "2"]
+    assert [
+        metric(at, m)
+        for m in ("Employees", "Started training", "Certified", "Active ambassadors", "Surfaced a signal")
+    ] == ["10", "7", "4", "3", "2"]
     groups = frame(at, "Department")
-    assert groups.set_index("Department").loc["Sales", ["Employees", "Certified", "Active ambassadors"]].tolist() == [6, 3, 2]
+    assert groups.set_index("Department").loc[
+        "Sales", ["Employees", "Certified", "Active ambassadors"]
+    ].tolist() == [6, 3, 2]
     assert groups.set_index("Department").loc["Ops", "Note"] == "fewer than 5 people"
     assert pd.isna(groups.set_index("Department").loc["Ops", "Employees"])
     assert "No department" in groups["Department"].tolist()
@@ -80,7 +84,10 @@ def test_funnel_by_department_hides_small_groups(app_engine, add_user):
     assert not at.metric
     at.selectbox(key="part_department_en").set_value(org["sales"]).run()
     assert metric(at, "Employees") == "6"
-    assert set(frame(at, "Team")["Note"]) == {"fewer than 5 people", "hidden so that a smaller group cannot be worked out"}
+    assert set(frame(at, "Team")["Note"]) == {
+        "fewer than 5 people",
+        "hidden so that a smaller group cannot be worked out",
+    }
     at.selectbox(key=f"part_team_{org['sales']}_en").set_value(org["team_a"]).run()
     assert metric(at, "Employees") == "5"
 
@@ -102,7 +109,10 @@ def test_leaderboard_on_request_keeps_opted_out_people_anonymous(app_engine, add
     at.toggle(key="part_leaderboard").set_value(True).run()
     board = frame(at, "Points")
     assert board[["Rank", "Ambassador", "Points"]].values.tolist() == [
-        [1, "S1", 2], [2, "O1", 1], [2, "Anonymous ambassador", 1]]
+        [1, "S1", 2],
+        [2, "O1", 1],
+        [2, "Anonymous ambassador", 1],
+    ]
 
 
 def test_a_reversed_period_is_explained(app_engine, add_user):
@@ -121,7 +131,9 @@ def test_completion_heatmap_and_renewals(app_engine, add_user):
     at = participation_page("hilda", "Completion")
     assert not at.exception
     modules = frame(at, "Passed (% of employees)").set_index("Module")
-    assert modules.loc[FIRST.text("title", "en"), ["Passed", "Employees", "Passed (% of employees)"]].tolist() == [4, 10, 40.0]
+    assert modules.loc[
+        FIRST.text("title", "en"), ["Passed", "Employees", "Passed (% of employees)"]
+    ].tolist() == [4, 10, 40.0]
     assert len(at.get("plotly_chart")) == 1
     assert "Not shown (fewer than 5 people): Ops, No department." in texts(at)
     assert "Nobody needs to renew a certification." in texts(at)
@@ -131,8 +143,14 @@ def test_follow_up_lists_and_reminder(app_engine, add_user):
     add_user("root", "admin")
     org = build_org(app_engine, add_user)
     with session_scope(app_engine) as session:
-        session.add(Assignment(module_slug=FIRST.slug, scope="user", user_id=org["s4"].id,
-                               due_on=pd.Timestamp.now().date() - pd.Timedelta(days=4)))
+        session.add(
+            Assignment(
+                module_slug=FIRST.slug,
+                scope="user",
+                user_id=org["s4"].id,
+                due_on=pd.Timestamp.now().date() - pd.Timedelta(days=4),
+            )
+        )
     at = participation_page("hilda", "Follow-up")
     assert not at.exception
     late = frame(at, "Days late")
@@ -143,7 +161,10 @@ def test_follow_up_lists_and_reminder(app_engine, add_user):
     at.radio(key="part_reminder").set_value("inactive").run()
     assert at.code[0].value == "s3@example.com"
     link = at.get("link_button")[0].proto
-    assert link.url.startswith("mailto:?bcc=s3@example.com&subject=") and link.label == "Write to them (1 address(es), in blind copy)"
+    assert (
+        link.url.startswith("mailto:?bcc=s3@example.com&subject=")
+        and link.label == "Write to them (1 address(es), in blind copy)"
+    )
     assert at.get("page_link")[0].proto.label == "Open the Training page to assign modules"
 
 
@@ -182,7 +203,9 @@ def test_roster_import_refuses_bad_rows_then_applies_a_good_file_once(app_engine
     assert "People added by the import get the employee role and no password" in texts(at)
     upload(at, 0, (HEADER + "bad-email,X,Sales,,,,,active,\n").encode())
     assert "Nothing was imported: 1 problem(s)" in texts(at)
-    assert frame(at, "Problem").values.tolist() == [[2, "email", "“bad-email” is not a valid e-mail address."]]
+    assert frame(at, "Problem").values.tolist() == [
+        [2, "email", "“bad-email” is not a valid e-mail address."]
+    ]
     assert "import" not in [b.key for b in at.button]
 
     upload(at, 0, FIRST_FILE.encode())
@@ -242,7 +265,13 @@ def test_the_page_speaks_french(app_engine, add_user):
     add_user("lea", "hr", language="fr")
     at = participation_page("lea")
     assert at.title[0].value == "Participation"
-    assert [t.label for t in at.tabs] == ["Vue d’ensemble", "Formation", "Suivi", "Collaborateurs", "Effectif"]
+    assert [t.label for t in at.tabs] == [
+        "Vue d’ensemble",
+        "Formation",
+        "Suivi",
+        "Collaborateurs",
+        "Effectif",
+    ]
     assert "Personne n’est encore inscrit à l’effectif de ce périmètre." in texts(at)
     open_tab(at, "Suivi")
     assert "Modules assignés en retard" in texts(at)

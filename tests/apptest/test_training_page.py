@@ -8,9 +8,9 @@ from sqlalchemy import func, select, update
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import app_test as app_test_module
 
-from lib import training
-from lib.db import session_scope
-from lib.models import Assignment, Department, LessonProgress, utcnow
+from lib.core.db import session_scope
+from lib.core.models import Assignment, Department, LessonProgress, utcnow
+from lib.training import academy as training
 from tests.apptest.conftest import signed_in, texts
 from tests.unit.test_training import MODULES, pass_module, right, with_wrong
 
@@ -63,8 +63,11 @@ def status(engine, actor) -> str:
 
 def lessons_read(engine, user_id) -> int:
     with session_scope(engine, write=False) as session:
-        return session.scalar(select(func.count()).select_from(LessonProgress).where(
-            LessonProgress.user_id == user_id, LessonProgress.module_slug == FIRST.slug))
+        return session.scalar(
+            select(func.count())
+            .select_from(LessonProgress)
+            .where(LessonProgress.user_id == user_id, LessonProgress.module_slug == FIRST.slug)
+        )
 
 
 def test_employee_fails_passes_acknowledges_and_downloads_a_certificate(app_engine, add_user, downloads):

@@ -12,18 +12,24 @@ import urllib.request
 
 import pytest
 
-from lib import auth
-from lib.access import Actor
-from lib.config import ROOT, Settings
-from lib.db import make_engine, migrate, session_scope
+from lib.core.config import ROOT, Settings
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.permissions import Actor
+from lib.people import accounts as auth
 from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "screenshots"
 COOKIE = Settings.cookie_name
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 PEOPLE = {
     "root": ("admin", "employee"),
@@ -50,15 +56,36 @@ def server(tmp_path_factory, browser):
     migrate(engine)
     with session_scope(engine) as session:
         for username, roles in PEOPLE.items():
-            auth.create_user(session, Actor.command_line(), username=username, full_name=username.title(),
-                             email=f"{username}@example.com", roles=list(roles), password=PASSWORD)
+            auth.create_user(
+                session,
+                Actor.command_line(),
+                username=username,
+                full_name=username.title(),
+                email=f"{username}@example.com",
+                roles=list(roles),
+                password=PASSWORD,
+            )
     engine.dispose()
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -120,7 +147,9 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-IDLE_APP = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+IDLE_APP = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+)
 
 
 def settle(page) -> None:

@@ -46,7 +46,8 @@ def test_contributions_flow(server, page):
     shot(page, "activity_03_contribution_refused")
     press(page.get_by_text("Check a draft post"))
     page.get_by_role("textbox", name="Draft post").fill(
-        "Check out our new offer! Last chance, buy now: call Paul on 06 12 34 56 78 #a #b #c #d #e #f")
+        "Check out our new offer! Last chance, buy now: call Paul on 06 12 34 56 78 #a #b #c #d #e #f"
+    )
     press(page.get_by_role("button", name="Check", exact=True))
     page.get_by_text("Aggressive sales wording").wait_for()
     page.get_by_text("Aggressive sales wording").scroll_into_view_if_needed()
@@ -59,8 +60,13 @@ def test_contributions_flow(server, page):
     press(page.get_by_text("How points are counted"))
     shot(page, "activity_08_points")
     open_tab(page, "Log a contribution")
-    in_french(page, "My contributions", "Mes contributions", "activity_06_contributions_fr",
-              english=("Original post", "All platforms"))
+    in_french(
+        page,
+        "My contributions",
+        "Mes contributions",
+        "activity_06_contributions_fr",
+        english=("Original post", "All platforms"),
+    )
 
 
 def test_signals_flow(server, page, browser):
@@ -70,7 +76,9 @@ def test_signals_flow(server, page, browser):
     page.get_by_text("Customer or company: is required.").wait_for()
     shot(page, "activity_10_signal_refused")
     page.get_by_role("textbox", name="Customer or company").fill("Durand SAS")
-    page.get_by_role("textbox", name="What happened").fill("Asked in a LinkedIn comment for a demo of the new range.")
+    page.get_by_role("textbox", name="What happened").fill(
+        "Asked in a LinkedIn comment for a demo of the new range."
+    )
     page.get_by_role("spinbutton", name="Estimated value").fill("12000")
     shot(page, "activity_11_signal_form")
     press(page.get_by_role("button", name="Report the signal"))
@@ -97,9 +105,11 @@ def test_content_library_flow(server, page, browser):
     open_tab(hr, "Publish and manage")
     hr.get_by_role("textbox", name="Title").fill("Open day in Lyon")
     hr.get_by_role("textbox", name="Suggested text in English").fill(
-        "I work at Porte-voix: come and meet our teams at the Lyon open day on Saturday! #OpenDay")
+        "I work at Porte-voix: come and meet our teams at the Lyon open day on Saturday! #OpenDay"
+    )
     hr.get_by_role("textbox", name="Suggested text in French").fill(
-        "Je travaille chez Porte-voix : venez rencontrer nos équipes samedi à Lyon ! #PortesOuvertes")
+        "Je travaille chez Porte-voix : venez rencontrer nos équipes samedi à Lyon ! #PortesOuvertes"
+    )
     hr.get_by_role("textbox", name="Link to share").fill("https://example.com/open-day")
     shot(hr, "activity_20_library_publish")
     press(hr.get_by_role("button", name="Publish"))
@@ -112,7 +122,9 @@ def test_content_library_flow(server, page, browser):
     shot(page, "activity_22_library_current")
     in_french(page, "Content library", "Bibliothèque de contenus", "activity_23_library_fr")
     open_tab(page, "Check a draft post")
-    page.get_by_role("textbox", name="Draft post").fill("I work at Porte-voix: discover our new offices in Lyon.")
+    page.get_by_role("textbox", name="Draft post").fill(
+        "I work at Porte-voix: discover our new offices in Lyon."
+    )
     press(page.get_by_role("button", name="Check", exact=True))
     page.get_by_text("No issue found").wait_for()
     shot(page, "activity_25_checker_ok")

@@ -5,10 +5,13 @@ import time
 import jwt
 import pytest
 
-from lib.config import load_settings
+from lib.core.config import load_settings
 from tests.e2e.conftest import COOKIE, press, settle, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:The HMAC key is:jwt.warnings.InsecureKeyLengthWarning")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.filterwarnings("ignore:The HMAC key is:jwt.warnings.InsecureKeyLengthWarning"),
+]
 
 
 def cookie_for(base: str, value: str) -> dict:
@@ -40,5 +43,7 @@ def test_cookie_is_honoured_then_revoked_by_sign_out(server, page, browser):
 @pytest.mark.parametrize("key, days", [("some_key", 7), (None, -1)])
 def test_forged_or_expired_cookie_is_refused(server, browser, key, days):
     secret = key or load_settings().cookie_key
-    token = jwt.encode({"username": "root", "exp_date": time.time() + days * 86400}, secret, algorithm="HS256")
+    token = jwt.encode(
+        {"username": "root", "exp_date": time.time() + days * 86400}, secret, algorithm="HS256"
+    )
     assert not opens_signed_in(browser, server["base"], token)

@@ -4,13 +4,15 @@ from datetime import timedelta
 
 import pytest
 
-from lib import auth
-from lib.db import make_engine, session_scope
-from lib.models import ContentItem, Contribution, CustomerSignal, utcnow
+from lib.core.db import make_engine, session_scope
+from lib.core.models import ContentItem, Contribution, CustomerSignal, utcnow
+from lib.people import accounts as auth
 from tests.e2e.conftest import settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
-HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(2)) ![t](http://127.0.0.1:9/t.png) <b>bold</b>"
+HOSTILE = (
+    "<img src=x onerror=alert(1)> [click](javascript:alert(2)) ![t](http://127.0.0.1:9/t.png) <b>bold</b>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +22,38 @@ def hostile_rows(server):
     now = utcnow()
     with session_scope(engine) as session:
         emma = auth.find_user(session, "emma")
-        session.add(Contribution(user_id=emma.id, occurred_on=now.date(), platform="linkedin", kind="share",
-                                 url="javascript:alert(3)", note=HOSTILE, impressions=10))
-        session.add(CustomerSignal(reporter_id=emma.id, signal_type="loss", category="complaint",
-                                   customer_name=HOSTILE[:190], description=HOSTILE, url="javascript:alert(4)",
-                                   ack_due_at=now + timedelta(hours=24)))
-        session.add(ContentItem(title=HOSTILE[:190], text_en=HOSTILE, text_fr=HOSTILE, url="javascript:alert(5)",
-                                platforms=["linkedin"], starts_on=now.date() - timedelta(days=1)))
+        session.add(
+            Contribution(
+                user_id=emma.id,
+                occurred_on=now.date(),
+                platform="linkedin",
+                kind="share",
+                url="javascript:alert(3)",
+                note=HOSTILE,
+                impressions=10,
+            )
+        )
+        session.add(
+            CustomerSignal(
+                reporter_id=emma.id,
+                signal_type="loss",
+                category="complaint",
+                customer_name=HOSTILE[:190],
+                description=HOSTILE,
+                url="javascript:alert(4)",
+                ack_due_at=now + timedelta(hours=24),
+            )
+        )
+        session.add(
+            ContentItem(
+                title=HOSTILE[:190],
+                text_en=HOSTILE,
+                text_fr=HOSTILE,
+                url="javascript:alert(5)",
+                platforms=["linkedin"],
+                starts_on=now.date() - timedelta(days=1),
+            )
+        )
     engine.dispose()
 
 

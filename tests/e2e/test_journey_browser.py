@@ -4,7 +4,7 @@ employee's direct link to an HR page is refused."""
 
 import pytest
 
-from lib.db import make_engine
+from lib.core.db import make_engine
 from tests.conftest import create_account
 from tests.e2e.conftest import press, settle, shot, sign_in
 from tests.e2e.test_leadership_browser import metric
@@ -60,7 +60,9 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     page.get_by_role("heading", name="Customer signals").first.wait_for()
     settle(page)
     page.get_by_role("textbox", name="Customer or company").fill("Martin Industries")
-    page.get_by_role("textbox", name="What happened").fill("Praised our support in a public LinkedIn comment.")
+    page.get_by_role("textbox", name="What happened").fill(
+        "Praised our support in a public LinkedIn comment."
+    )
     press(page.get_by_role("button", name="Report the signal"))
     page.get_by_text("reported. Its target time").first.wait_for()
     shot(page, "journey_02_signal_reported")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
-from lib.db import make_engine, session_scope
-from lib.models import Contribution, CustomerSignal, Department, User, utcnow
-from lib.vocab import PLATFORMS
+from lib.core.db import make_engine, session_scope
+from lib.core.models import Contribution, CustomerSignal, Department, User, utcnow
+from lib.core.vocab import PLATFORMS
 from tests.e2e.conftest import press, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from lib.access import Actor
-from lib.catalogue import load_modules, sync_catalogue
-from lib.db import make_engine, session_scope
-from lib.models import AuditEvent, Contribution, Department, Team, User, utcnow
+from lib.core.db import make_engine, session_scope
+from lib.core.models import AuditEvent, Contribution, Department, Team, User, utcnow
+from lib.core.permissions import Actor
+from lib.training.catalogue import load_modules, sync_catalogue
 from tests.e2e.conftest import SCREENSHOTS, open_tab, press, settle, shot, sign_in
 from tests.unit.test_training import certify, pass_module
 
@@ -22,10 +22,23 @@ DEPARTMENTS = ("E2E Sales", "E2E Support")
 def roster_file() -> bytes:
     """Seven people in E2E Sales (two teams), three in E2E Support, one who left."""
     lines = ["email,full_name,department,team,manager_email,job_title,start_date,status,left_on"]
-    names = ["Camille Martin", "Louis Bernard", "Chloé Dubois", "Hugo Thomas", "Inès Robert", "Jules Petit",
-             "Manon Durand", "Adam Leroy", "Julie Moreau", "Paul Simon", "Zoé Laurent"]
+    names = [
+        "Camille Martin",
+        "Louis Bernard",
+        "Chloé Dubois",
+        "Hugo Thomas",
+        "Inès Robert",
+        "Jules Petit",
+        "Manon Durand",
+        "Adam Leroy",
+        "Julie Moreau",
+        "Paul Simon",
+        "Zoé Laurent",
+    ]
     for i, name in enumerate(names):
-        dept, team = (DEPARTMENTS[0], "Key accounts" if i < 4 else "SMB") if i < 7 else (DEPARTMENTS[1], "Care")
+        dept, team = (
+            (DEPARTMENTS[0], "Key accounts" if i < 4 else "SMB") if i < 7 else (DEPARTMENTS[1], "Care")
+        )
         manager = "" if i in (0, 7) else (f"p0{DOMAIN}" if i < 7 else f"p7{DOMAIN}")
         start = (TODAY - timedelta(days=20 if i in (5, 9) else 900)).isoformat()
         status, left = ("left", (TODAY - timedelta(days=3)).isoformat()) if i == 10 else ("active", "")
@@ -41,8 +54,11 @@ def db(server):
     yield engine
     with session_scope(engine) as session:  # leave the shared database as the other tests expect it
         session.execute(delete(User).where(User.email.like(f"%{DOMAIN}")))
-        session.execute(delete(Team).where(Team.department_id.in_(
-            select(Department.id).where(Department.name.in_(DEPARTMENTS)))))
+        session.execute(
+            delete(Team).where(
+                Team.department_id.in_(select(Department.id).where(Department.name.in_(DEPARTMENTS)))
+            )
+        )
         session.execute(delete(Department).where(Department.name.in_(DEPARTMENTS)))
         session.execute(update(User).where(User.username == "hugo").values(language="en"))
     engine.dispose()
@@ -77,8 +93,16 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
         pass_module(db, person, load_modules()[0])
     with session_scope(db) as session:
         for person in people(db, 0, 1, 7):
-            session.add(Contribution(user_id=person.id, occurred_on=TODAY - timedelta(days=2), platform="linkedin",
-                                     kind="share", impressions=500, reactions=20))
+            session.add(
+                Contribution(
+                    user_id=person.id,
+                    occurred_on=TODAY - timedelta(days=2),
+                    platform="linkedin",
+                    kind="share",
+                    impressions=500,
+                    reactions=20,
+                )
+            )
     page.reload()
     page.get_by_role("heading", name="Participation").wait_for()
     press(page.locator(".st-key-part_department_en").get_by_role("combobox"))
@@ -92,7 +116,9 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     press(page.locator(".st-key-part_department_en").get_by_role("combobox"))
     press(page.get_by_role("option", name="Whole company"))
     open_tab(page, "Completion")
-    page.get_by_role("tabpanel", name="Completion").locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    page.get_by_role("tabpanel", name="Completion").locator(
+        '[data-testid="stPlotlyChart"]'
+    ).first.scroll_into_view_if_needed()
     shot(page, "participation_04_completion")
 
     open_tab(page, "Follow-up")
@@ -120,7 +146,10 @@ def test_hr_imports_the_roster_and_follows_participation(server, page, db, brows
     open_tab(page, "Vue d’ensemble")
     page.get_by_text("Formation commencée").first.wait_for()
     shot(page, "participation_07_overview_fr")
-    assert page.locator(".st-key-part_department_fr").get_by_role("combobox").input_value() == "Toute l’entreprise"
+    assert (
+        page.locator(".st-key-part_department_fr").get_by_role("combobox").input_value()
+        == "Toute l’entreprise"
+    )
     open_tab(page, "Effectif")
     shot(page, "participation_08_roster_fr")
     press(page.locator('[data-testid="stSidebar"]').get_by_text("English"))

@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from lib.db import make_engine, session_scope
-from lib.models import User
+from lib.core.db import make_engine, session_scope
+from lib.core.models import User
 from tests.e2e.conftest import press, shot, sign_in, submit_sign_in
 
 pytestmark = pytest.mark.e2e
@@ -28,8 +28,19 @@ def test_wrong_password_is_refused(server, page):
     [
         ("emma", ["Training", "My contributions", "Customer signals", "Content library", "Account"]),
         ("boss", ["Customer signals", "Leadership overview", "Account"]),
-        ("root", ["Training", "My contributions", "Customer signals", "Content library", "Participation",
-                  "Leadership overview", "Administration", "Account"]),
+        (
+            "root",
+            [
+                "Training",
+                "My contributions",
+                "Customer signals",
+                "Content library",
+                "Participation",
+                "Leadership overview",
+                "Administration",
+                "Account",
+            ],
+        ),
     ],
 )
 def test_each_role_sees_its_menu(server, page, username, expected):

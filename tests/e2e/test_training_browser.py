@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from lib.access import Actor
-from lib.auth import find_user
-from lib.catalogue import load_modules, sync_catalogue
-from lib.db import make_engine, session_scope
-from lib.models import Assignment, User, utcnow
+from lib.core.db import make_engine, session_scope
+from lib.core.models import Assignment, User, utcnow
+from lib.core.permissions import Actor
+from lib.people.accounts import find_user
+from lib.training.catalogue import load_modules, sync_catalogue
 from tests.e2e.conftest import SCREENSHOTS, open_tab, press, settle, shot, sign_in
 from tests.unit.test_training import pass_module
 
@@ -45,7 +45,9 @@ def answer(page, answers: dict) -> None:
         for o in q["options"]:
             if o["id"] in answers[q["id"]]:
                 key = f"quiz_{q['id']}_en" if q["kind"] == "single" else f"quiz_{q['id']}_{o['id']}"
-                page.locator(f".st-key-{key}").get_by_text(f"({o['id']}) {o['text']['en']}").click()  # in a form
+                page.locator(f".st-key-{key}").get_by_text(
+                    f"({o['id']}) {o['text']['en']}"
+                ).click()  # in a form
     click(page, "Submit my answers")
 
 

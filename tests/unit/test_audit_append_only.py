@@ -2,11 +2,12 @@
 
 import re
 
-from lib.config import ROOT
+from lib.core.config import ROOT
 
 SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").glob("*.py")]
-MUTATION = re.compile(r"(update|delete)\(\s*AuditEvent|audit_events\s+(SET|WHERE)|DELETE\s+FROM\s+audit_events",
-                      re.IGNORECASE)
+MUTATION = re.compile(
+    r"(update|delete)\(\s*AuditEvent|audit_events\s+(SET|WHERE)|DELETE\s+FROM\s+audit_events", re.IGNORECASE
+)
 
 
 def test_no_code_updates_or_deletes_audit_events():

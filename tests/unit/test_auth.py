@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lib import audit, auth
-from lib.access import Actor
-from lib.db import session_scope
-from lib.errors import PermissionDenied, ValidationError
-from lib.models import AuditEvent, User, utcnow
+from lib.core import audit
+from lib.core.db import session_scope
+from lib.core.errors import PermissionDenied, ValidationError
+from lib.core.models import AuditEvent, User, utcnow
+from lib.core.permissions import Actor
+from lib.people import accounts as auth
 from tests.conftest import PASSWORD
 
 
@@ -48,25 +49,56 @@ def test_hash_is_bcrypt_and_verifies():
 
 def test_first_account_must_be_an_admin_and_only_once(engine):
     with session_scope(engine) as session, pytest.raises(ValidationError) as err:
-        auth.create_user(session, None, username="eve", full_name="Eve", email="eve@example.com",
-                         roles=["employee"], password=PASSWORD)
+        auth.create_user(
+            session,
+            None,
+            username="eve",
+            full_name="Eve",
+            email="eve@example.com",
+            roles=["employee"],
+            password=PASSWORD,
+        )
     assert keys(err.value) == ["account.first_must_be_admin"]
     with session_scope(engine) as session:
-        auth.create_user(session, None, username="ada", full_name="Ada", email="ada@example.com",
-                         roles=["admin"], password=PASSWORD)
+        auth.create_user(
+            session,
+            None,
+            username="ada",
+            full_name="Ada",
+            email="ada@example.com",
+            roles=["admin"],
+            password=PASSWORD,
+        )
     with session_scope(engine) as session, pytest.raises(ValidationError) as err:
-        auth.create_user(session, None, username="mallory", full_name="M", email="m@example.com",
-                         roles=["admin"], password=PASSWORD)
+        auth.create_user(
+            session,
+            None,
+            username="mallory",
+            full_name="M",
+            email="m@example.com",
+            roles=["admin"],
+            password=PASSWORD,
+        )
     assert keys(err.value) == ["account.first_admin_exists"]
 
 
 def test_create_user_reports_every_problem_and_writes_nothing(engine, admin):
     with session_scope(engine) as session, pytest.raises(ValidationError) as err:
-        auth.create_user(session, admin, username="Root", full_name=" ", email="not-an-email",
-                         roles=["employee", "wizard"], password="short")
+        auth.create_user(
+            session,
+            admin,
+            username="Root",
+            full_name=" ",
+            email="not-an-email",
+            roles=["employee", "wizard"],
+            password="short",
+        )
     assert keys(err.value) == [
-        "account.username_taken", "account.bad_email", "account.name_required",
-        "account.unknown_role", "password.too_short",
+        "account.username_taken",
+        "account.bad_email",
+        "account.name_required",
+        "account.unknown_role",
+        "password.too_short",
     ]
     with session_scope(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
@@ -74,8 +106,14 @@ def test_create_user_reports_every_problem_and_writes_nothing(engine, admin):
 
 def test_create_user_with_temporary_password_must_change_it(engine, admin):
     with session_scope(engine) as session:
-        user, temporary = auth.create_user(session, admin, username="Jean.Dupont", full_name="Jean Dupont",
-                                           email="jean@example.com", roles=["employee", "hr"])
+        user, temporary = auth.create_user(
+            session,
+            admin,
+            username="Jean.Dupont",
+            full_name="Jean Dupont",
+            email="jean@example.com",
+            roles=["employee", "hr"],
+        )
     assert user.username == "jean.dupont"
     assert len(temporary) >= 16
     with session_scope(engine) as session:
@@ -88,8 +126,9 @@ def test_only_admins_create_accounts(engine, make_user):
     make_user("root", "admin")
     employee = make_user("emma", "employee")
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        auth.create_user(session, employee, username="x1", full_name="X", email="x@example.com",
-                         roles=["admin"])
+        auth.create_user(
+            session, employee, username="x1", full_name="X", email="x@example.com", roles=["admin"]
+        )
 
 
 def test_login_locks_after_repeated_failures_then_unlocks(engine, make_user):

@@ -5,11 +5,11 @@ import threading
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from lib import auth
-from lib.access import Actor
-from lib.backup import BackupError, backup, restore
-from lib.db import make_engine, session_scope
-from lib.models import AuditEvent, Base
+from lib.core.db import make_engine, session_scope
+from lib.core.models import AuditEvent, Base
+from lib.core.permissions import Actor
+from lib.ops.backup import BackupError, backup, restore
+from lib.people import accounts as auth
 from tests.conftest import PASSWORD
 from tests.unit.test_cli import cli
 
@@ -25,8 +25,15 @@ def dump(engine) -> dict:
 def test_backup_while_writing_then_restore_is_identical(sqlite_url, tmp_path):
     engine = make_engine(sqlite_url)
     with session_scope(engine) as session:
-        auth.create_user(session, Actor.command_line(), username="root", full_name="Root",
-                         email="root@example.com", roles=["admin"], password=PASSWORD)
+        auth.create_user(
+            session,
+            Actor.command_line(),
+            username="root",
+            full_name="Root",
+            email="root@example.com",
+            roles=["admin"],
+            password=PASSWORD,
+        )
     stop = threading.Event()
 
     def writer():

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from lib.catalogue import TRAINING_DIR, load_modules, module_errors, policy, _load_yaml
-from lib.vocab import LANGUAGES
+from lib.core.vocab import LANGUAGES
+from lib.training.catalogue import TRAINING_DIR, _load_yaml, load_modules, module_errors, policy
 
 FILES = sorted(TRAINING_DIR.glob("*.yaml"))
 
@@ -62,14 +62,18 @@ def test_validator_catches_too_few_questions_and_duplicate_ids():
 
 MODULES = load_modules()
 SHAPE = {
-    "headings": r"^#{1,6} ", "bullets": r"^\s*[-*] ", "numbered": r"^\s*\d+\. ",
-    "bold": r"\*\*[^*]+\*\*", "links": r"\]\(", "paragraphs": r"\n\s*\n",
+    "headings": r"^#{1,6} ",
+    "bullets": r"^\s*[-*] ",
+    "numbered": r"^\s*\d+\. ",
+    "bold": r"\*\*[^*]+\*\*",
+    "links": r"\]\(",
+    "paragraphs": r"\n\s*\n",
 }
 MULTIPLE_HINT = {"en": "(Select all that apply.)", "fr": "(Plusieurs réponses possibles.)"}
 
 
 def shape(markdown: str) -> dict:
-    return {name: len(re.findall(pattern, markdown.strip(), re.M)) for name, pattern in SHAPE.items()}
+    return {name: len(re.findall(pattern, markdown.strip(), re.MULTILINE)) for name, pattern in SHAPE.items()}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.slug for m in MODULES])

@@ -7,17 +7,22 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from lib.config import ROOT
-from lib.db import make_engine, session_scope
-from lib.models import Contribution, CustomerSignal, User
+from lib.core.config import ROOT
+from lib.core.db import make_engine, session_scope
+from lib.core.models import Contribution, CustomerSignal, User
 from tests.conftest import PASSWORD
 
 
 def cli(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url}
     return subprocess.run(
-        [sys.executable, "-m", "lib.cli", *args], input=stdin, capture_output=True, text=True,
-        cwd=ROOT, env=env, timeout=300,
+        [sys.executable, "-m", "lib.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
     )
 
 
@@ -40,11 +45,34 @@ def test_init_creates_the_database(tmp_path):
 
 
 def test_create_user_then_refusals_change_nothing(sqlite_url):
-    ok = cli(sqlite_url, "create-user", "--username", "ada", "--name", "Ada L", "--email", "ada@example.com",
-             "--role", "admin", "--role", "hr", "--password-stdin", stdin=PASSWORD + "\n")
+    ok = cli(
+        sqlite_url,
+        "create-user",
+        "--username",
+        "ada",
+        "--name",
+        "Ada L",
+        "--email",
+        "ada@example.com",
+        "--role",
+        "admin",
+        "--role",
+        "hr",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert ok.returncode == 0, ok.stderr
     bad = {
-        "unknown role": ["--username", "bob", "--name", "Bob", "--email", "bob@example.com", "--role", "king"],
+        "unknown role": [
+            "--username",
+            "bob",
+            "--name",
+            "Bob",
+            "--email",
+            "bob@example.com",
+            "--role",
+            "king",
+        ],
         "duplicate": ["--username", "ADA", "--name", "Ada", "--email", "other@example.com", "--role", "hr"],
         "email": ["--username", "bob", "--name", "Bob", "--email", "bob-at-example", "--role", "hr"],
     }
@@ -52,8 +80,20 @@ def test_create_user_then_refusals_change_nothing(sqlite_url):
         result = cli(sqlite_url, "create-user", *args, "--password-stdin", stdin=PASSWORD + "\n")
         assert result.returncode == 2, why
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    weak = cli(sqlite_url, "create-user", "--username", "bob", "--name", "Bob", "--email", "bob@example.com",
-               "--role", "hr", "--password-stdin", stdin="password\n")
+    weak = cli(
+        sqlite_url,
+        "create-user",
+        "--username",
+        "bob",
+        "--name",
+        "Bob",
+        "--email",
+        "bob@example.com",
+        "--role",
+        "hr",
+        "--password-stdin",
+        stdin="password\n",
+    )
     assert weak.returncode == 2 and "at least 12 characters" in weak.stderr
     assert count(sqlite_url, User) == 1
 
@@ -61,16 +101,32 @@ def test_create_user_then_refusals_change_nothing(sqlite_url):
 def test_load_demo_is_deterministic_and_refuses_a_second_load(tmp_path):
     urls = [f"sqlite:///{tmp_path / f'demo{i}.db'}" for i in range(2)]
     for url in urls:
-        result = cli(url, "load-demo", "--employees", "40", "--days", "60", "--seed", "7",
-                     "--contributions", "3000", "--password-stdin", stdin=PASSWORD + "\n")
+        result = cli(
+            url,
+            "load-demo",
+            "--employees",
+            "40",
+            "--days",
+            "60",
+            "--seed",
+            "7",
+            "--contributions",
+            "3000",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
         assert result.returncode == 0, result.stderr
         assert "100%" in result.stderr  # the progress bar
     sums = []
     for url in urls:
         with session_scope(make_engine(url), write=False) as session:
-            sums.append(session.execute(
-                select(func.count(), func.sum(Contribution.impressions), func.max(Contribution.occurred_on))
-            ).one())
+            sums.append(
+                session.execute(
+                    select(
+                        func.count(), func.sum(Contribution.impressions), func.max(Contribution.occurred_on)
+                    )
+                ).one()
+            )
     assert sums[0] == sums[1] and sums[0][0] == 3000
     assert count(urls[0], User) == 40 and count(urls[0], CustomerSignal) > 0
     again = cli(urls[0], "load-demo", "--employees", "40", "--days", "60", "--seed", "7")
@@ -80,7 +136,9 @@ def test_load_demo_is_deterministic_and_refuses_a_second_load(tmp_path):
 
 def test_load_demo_without_password_prints_random_ones(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    result = cli(url, "load-demo", "--employees", "20", "--days", "30", "--seed", "1", "--contributions", "100")
+    result = cli(
+        url, "load-demo", "--employees", "20", "--days", "30", "--seed", "1", "--contributions", "100"
+    )
     assert result.returncode == 0, result.stderr
     lines = [line.split() for line in result.stdout.splitlines() if line.startswith("  ")]
     assert {line[0] for line in lines} >= {"hr", "executive", "admin", "employee"}

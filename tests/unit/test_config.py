@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from lib import config
+from lib.core import config
 
 
 @pytest.mark.parametrize("key", ["some_key", "abcdef", "x" * 40, "short-but-random-9f8e7d"])

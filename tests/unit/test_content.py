@@ -5,15 +5,24 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lib import content, contributions
-from lib.db import session_scope
-from lib.errors import NotFound, PermissionDenied, ValidationError
-from lib.models import Campaign, ContentItem, utcnow
+from lib.activity import content_library as content
+from lib.activity import contributions
+from lib.core.db import session_scope
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.models import Campaign, ContentItem, utcnow
 
 TODAY = utcnow().date()
-ITEM = {"title": "We are hiring in Lyon", "text_en": "Join our Lyon team!", "text_fr": "Rejoignez notre équipe !",
-        "url": "https://example.com/jobs/lyon", "platforms": ["linkedin", "x"], "starts_on": TODAY,
-        "ends_on": None, "required": False, "campaign": "Hiring 2026"}
+ITEM = {
+    "title": "We are hiring in Lyon",
+    "text_en": "Join our Lyon team!",
+    "text_fr": "Rejoignez notre équipe !",
+    "url": "https://example.com/jobs/lyon",
+    "platforms": ["linkedin", "x"],
+    "starts_on": TODAY,
+    "ends_on": None,
+    "required": False,
+    "campaign": "Hiring 2026",
+}
 
 
 def save(engine, actor, item_id=None, **values):
@@ -29,7 +38,11 @@ def test_hr_publishes_and_edits_an_item_with_a_new_campaign(engine, make_user):
     with session_scope(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(Campaign)) == 1
         item = session.get(ContentItem, first)
-        assert (item.title, item.campaign_id, item.created_by) == ("We are hiring in Lyon and Lille", None, hugo.id)
+        assert (item.title, item.campaign_id, item.created_by) == (
+            "We are hiring in Lyon and Lille",
+            None,
+            hugo.id,
+        )
         assert content.get_item(session, hugo, first)["platforms"] == ["linkedin", "x"]
 
 
@@ -47,9 +60,22 @@ def test_only_hr_or_admin_publish(engine, make_user):
 def test_every_bad_field_is_reported_and_nothing_is_written(engine, make_user):
     hugo = make_user("hugo", "hr")
     with pytest.raises(ValidationError) as excinfo:
-        save(engine, hugo, title="", text_fr=" ", url="example.com", platforms=[], ends_on=TODAY - timedelta(days=1))
+        save(
+            engine,
+            hugo,
+            title="",
+            text_fr=" ",
+            url="example.com",
+            platforms=[],
+            ends_on=TODAY - timedelta(days=1),
+        )
     assert {p.field for p in excinfo.value.problems} == {
-        "library.title", "library.text_fr", "library.url", "library.platforms", "library.ends_on"}
+        "library.title",
+        "library.text_fr",
+        "library.url",
+        "library.platforms",
+        "library.ends_on",
+    }
     with pytest.raises(ValidationError):
         save(engine, hugo, platforms=["tiktok"])
     with session_scope(engine, write=False) as session:
@@ -71,8 +97,13 @@ def test_employees_see_only_current_items_required_first(engine, make_user):
         assert content.current_items(session, emma, TODAY)["title"].tolist() == ["Required", "Current"]
         assert content.current_items(session, emma, TODAY, "x")["title"].tolist() == ["Current"]
         states = content.all_items(session, hugo, TODAY).set_index("title")["state"].to_dict()
-        assert states == {"Current": "current", "Required": "current", "Scheduled": "scheduled",
-                          "Ended": "ended", "Archived": "archived"}
+        assert states == {
+            "Current": "current",
+            "Required": "current",
+            "Scheduled": "scheduled",
+            "Ended": "ended",
+            "Archived": "archived",
+        }
         with pytest.raises(PermissionDenied):
             content.all_items(session, emma, TODAY)
 
@@ -82,8 +113,13 @@ def test_i_shared_this_prefills_a_contribution_and_is_counted(engine, make_user)
     item = save(engine, hugo)
     with session_scope(engine, write=False) as session:
         prefill = content.share_prefill(session, emma, item, TODAY)
-    assert prefill == {"content_item_id": item, "platform": "linkedin", "url": ITEM["url"], "date": TODAY,
-                       "kind": "share"}
+    assert prefill == {
+        "content_item_id": item,
+        "platform": "linkedin",
+        "url": ITEM["url"],
+        "date": TODAY,
+        "kind": "share",
+    }
     with session_scope(engine) as session:
         contributions.log_contribution(session, emma, **prefill)
         contributions.log_contribution(session, paul, **prefill)
@@ -106,7 +142,9 @@ def test_prefill_refused_for_an_item_no_longer_current_or_without_the_employee_r
 def test_choices_keep_the_item_a_contribution_already_points_to(engine, make_user):
     hugo, emma = make_user("hugo", "hr"), make_user("emma")
     current = save(engine, hugo, title="Current")
-    ended = save(engine, hugo, title="Ended", starts_on=TODAY - timedelta(days=10), ends_on=TODAY - timedelta(days=1))
+    ended = save(
+        engine, hugo, title="Ended", starts_on=TODAY - timedelta(days=10), ends_on=TODAY - timedelta(days=1)
+    )
     with session_scope(engine, write=False) as session:
         assert content.choices(session, emma, TODAY) == {current: "Current"}
         assert content.choices(session, emma, TODAY, keep=ended) == {current: "Current", ended: "Ended"}

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lib import contribution_import as imports
-from lib.db import session_scope
-from lib.errors import PermissionDenied, ValidationError
-from lib.exports import read_csv
-from lib.models import Contribution, utcnow
+from lib.activity import contribution_import as imports
+from lib.core.db import session_scope
+from lib.core.errors import PermissionDenied, ValidationError
+from lib.core.models import Contribution, utcnow
+from lib.core.spreadsheets import read_csv
 
 TODAY = utcnow().date()
 HEADER = "date,platform,kind,url,impressions,reactions,comments,shares,clicks,minutes_spent,note"
@@ -28,7 +28,9 @@ def good_rows(n: int) -> list[str]:
 
 def rows_of(engine, actor) -> int:
     with session_scope(engine, write=False) as session:
-        return session.scalar(select(func.count()).select_from(Contribution).where(Contribution.user_id == actor.id))
+        return session.scalar(
+            select(func.count()).select_from(Contribution).where(Contribution.user_id == actor.id)
+        )
 
 
 def commit(engine, actor, data):

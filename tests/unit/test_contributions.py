@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lib import contributions as contrib
-from lib import options
-from lib.access import Actor
-from lib.db import session_scope
-from lib.errors import NotFound, PermissionDenied, ValidationError
-from lib.models import AuditEvent, Contribution, Department, User, utcnow
+from lib.activity import contributions as contrib
+from lib.core import options
+from lib.core.db import session_scope
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.models import AuditEvent, Contribution, Department, User, utcnow
+from lib.core.permissions import Actor
 
 TODAY = utcnow().date()
 
@@ -32,8 +32,15 @@ def problems(excinfo) -> set[tuple[str, str]]:
 
 def test_log_with_only_some_figures(engine, make_user):
     emma = make_user("emma")
-    cid = log(engine, emma, url="https://www.linkedin.com/posts/1", impressions="1 200", reactions=30,
-              minutes_spent=10, note="  Launch post  ")
+    cid = log(
+        engine,
+        emma,
+        url="https://www.linkedin.com/posts/1",
+        impressions="1 200",
+        reactions=30,
+        minutes_spent=10,
+        note="  Launch post  ",
+    )
     with session_scope(engine, write=False) as session:
         row = session.get(Contribution, cid)
         assert (row.impressions, row.reactions, row.comments, row.shares) == (1200, 30, None, None)
@@ -43,8 +50,18 @@ def test_log_with_only_some_figures(engine, make_user):
 def test_every_bad_field_is_reported_and_nothing_is_written(engine, make_user):
     emma = make_user("emma")
     with pytest.raises(ValidationError) as excinfo:
-        log(engine, emma, date=TODAY + timedelta(days=5), platform="myspace", kind="",
-            url="javascript:alert(1)", impressions=-3, reactions="2.5", clicks=True, minutes_spent=2000)
+        log(
+            engine,
+            emma,
+            date=TODAY + timedelta(days=5),
+            platform="myspace",
+            kind="",
+            url="javascript:alert(1)",
+            impressions=-3,
+            reactions="2.5",
+            clicks=True,
+            minutes_spent=2000,
+        )
     assert problems(excinfo) == {
         ("contrib.date", "activity.future_date"),
         ("contrib.platform", "activity.unknown_value"),
@@ -121,7 +138,10 @@ def test_only_the_author_edits_or_deletes(engine, make_user):
     with pytest.raises(NotFound), session_scope(engine) as session:
         contrib.delete_contribution(session, emma, cid)
     with session_scope(engine, write=False) as session:
-        assert session.scalar(select(AuditEvent.action).where(AuditEvent.target == str(cid))) == "contribution.deleted"
+        assert (
+            session.scalar(select(AuditEvent.action).where(AuditEvent.target == str(cid)))
+            == "contribution.deleted"
+        )
 
 
 def test_a_person_without_the_employee_role_cannot_log(engine, make_user):
@@ -134,7 +154,9 @@ def test_bad_edit_changes_nothing(engine, make_user):
     emma = make_user("emma")
     cid = log(engine, emma, impressions=10)
     with pytest.raises(ValidationError), session_scope(engine) as session:
-        contrib.update_contribution(session, emma, cid, date=TODAY, platform="x", kind="share", impressions=-1)
+        contrib.update_contribution(
+            session, emma, cid, date=TODAY, platform="x", kind="share", impressions=-1
+        )
     with session_scope(engine, write=False) as session:
         row = session.get(Contribution, cid)
         assert (row.platform, row.impressions) == ("linkedin", 10)
@@ -151,9 +173,13 @@ def test_list_shows_only_my_rows_with_filters(engine, make_user):
         df, total = contrib.list_mine(session, emma, last_month)
         assert total == 2 and df["platform"].tolist() == ["x", "linkedin"]
         assert df["engagement"].tolist() == [5, 0]
-        df, total = contrib.list_mine(session, emma, contrib.Filters(TODAY - timedelta(days=90), TODAY, ("x",)))
+        df, total = contrib.list_mine(
+            session, emma, contrib.Filters(TODAY - timedelta(days=90), TODAY, ("x",))
+        )
         assert total == 2 and set(df["kind"]) == {"comment", "share"}
-        df, total = contrib.list_mine(session, emma, contrib.Filters(TODAY - timedelta(days=90), TODAY), limit=1)
+        df, total = contrib.list_mine(
+            session, emma, contrib.Filters(TODAY - timedelta(days=90), TODAY), limit=1
+        )
         assert total == 3 and len(df) == 1
 
 
@@ -176,7 +202,12 @@ def test_figures_of_an_empty_period(engine, make_user):
     emma = make_user("emma")
     with session_scope(engine, write=False) as session:
         figures = contrib.my_figures(session, emma, contrib.Filters(TODAY - timedelta(days=30), TODAY))
-    assert (figures["count"], figures["reach"], figures["engagement"], figures["engagement_rate"]) == (0, None, None, None)
+    assert (figures["count"], figures["reach"], figures["engagement"], figures["engagement_rate"]) == (
+        0,
+        None,
+        None,
+        None,
+    )
     assert figures["weekly_goal"] == 2
 
 
@@ -193,8 +224,21 @@ def test_streak_counts_consecutive_weeks_meeting_the_goal(engine, make_user):
     monday = today - timedelta(days=today.weekday())
     weeks_ago = lambda n, day=0: monday - timedelta(weeks=n) + timedelta(days=day)
     # this week: 1 (goal 2, in progress); last 3 weeks: 2 each; 4 weeks ago: 1; 5 weeks ago: 3
-    _log_days(engine, emma, [today, weeks_ago(1), weeks_ago(1, 6), weeks_ago(2, 2), weeks_ago(2, 2),
-                             weeks_ago(3), weeks_ago(3, 4), weeks_ago(4), *[weeks_ago(5)] * 3])
+    _log_days(
+        engine,
+        emma,
+        [
+            today,
+            weeks_ago(1),
+            weeks_ago(1, 6),
+            weeks_ago(2, 2),
+            weeks_ago(2, 2),
+            weeks_ago(3),
+            weeks_ago(3, 4),
+            weeks_ago(4),
+            *[weeks_ago(5)] * 3,
+        ],
+    )
     with session_scope(engine, write=False) as session:
         assert contrib.streak(session, emma.id, today, goal=2) == (3, 1)
         assert contrib.streak(session, emma.id, today, goal=1) == (6, 1)

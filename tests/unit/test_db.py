@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from lib.db import make_engine, migrate, session_scope
-from lib.models import Base, Department, Setting
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.models import Base, Department, Setting
 
 
 def test_sqlite_pragmas(sqlite_url):
@@ -21,7 +21,7 @@ def test_sqlite_pragmas(sqlite_url):
 
 
 def test_foreign_keys_are_enforced(engine):
-    from lib.models import Team
+    from lib.core.models import Team
 
     with pytest.raises(IntegrityError), session_scope(engine) as session:
         session.add(Team(department_id=999, name="Ghost"))

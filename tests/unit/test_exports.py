@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import exports
-from lib.errors import ValidationError
+from lib.core import spreadsheets as exports
+from lib.core.errors import ValidationError
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "plain"]
 

@@ -2,8 +2,8 @@
 
 import re
 
-from lib.config import ROOT
-from lib.i18n import catalogue, t
+from lib.core.config import ROOT
+from lib.core.i18n import catalogue, t
 
 SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").glob("*.py")]
 LITERAL_KEY = re.compile(r"""\b(?:tr|t)\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
@@ -16,13 +16,19 @@ def test_every_literal_key_used_in_the_code_is_defined():
 
 
 def test_every_string_has_both_languages():
-    incomplete = [k for k, v in catalogue().items() if not (v.get("en") or "").strip() or not (v.get("fr") or "").strip()]
+    incomplete = [
+        k
+        for k, v in catalogue().items()
+        if not (v.get("en") or "").strip() or not (v.get("fr") or "").strip()
+    ]
     assert incomplete == []
 
 
 def test_placeholders_match_between_languages():
     field = re.compile(r"{(\w+)}")
-    mismatched = [k for k, v in catalogue().items() if set(field.findall(v["en"])) != set(field.findall(v["fr"]))]
+    mismatched = [
+        k for k, v in catalogue().items() if set(field.findall(v["en"])) != set(field.findall(v["fr"]))
+    ]
     assert mismatched == []
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from lib.config import ROOT
+from lib.core.config import ROOT
 
 SOURCES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").glob("*.py")])
 RAW_HTML = re.compile(r"unsafe_allow_html\s*=\s*True|\bst\.html\(|components\.v1\.html|components\.html\(")

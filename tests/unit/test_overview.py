@@ -8,12 +8,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import delete, update
 
-from lib import overview
-from lib.access import Actor
-from lib.db import session_scope
-from lib.errors import NotFound, PermissionDenied, ValidationError
-from lib.models import Contribution, CustomerSignal, Department, User
-from lib.periods import Period, View, preset_period
+from lib.core.db import session_scope
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.models import Contribution, CustomerSignal, Department, User
+from lib.core.periods import Period, View, preset_period
+from lib.core.permissions import Actor
+from lib.insight import leadership as overview
 from tests import leadership_org as org
 
 TODAY = date(2026, 3, 31)

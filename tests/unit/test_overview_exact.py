@@ -9,13 +9,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from lib import overview
-from lib.access import Actor
-from lib.catalogue import load_modules, policy
-from lib.db import session_scope
-from lib.figures_activity import TOP
-from lib.figures_signals import FEED
-from lib.models import (
+from lib.core.db import session_scope
+from lib.core.models import (
     Certification,
     Contribution,
     CustomerSignal,
@@ -25,8 +20,13 @@ from lib.models import (
     User,
     UserRole,
 )
-from lib.periods import Period, View
-from lib.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES
+from lib.core.periods import Period, View
+from lib.core.permissions import Actor
+from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES
+from lib.insight import leadership as overview
+from lib.insight.figures_activity import TOP
+from lib.insight.figures_signals import FEED
+from lib.training.catalogue import load_modules, policy
 from tests.leadership_org import certify, pass_modules
 
 TODAY = date(2026, 3, 18)

@@ -6,14 +6,16 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select, update
 
-from lib import kpis, overview, report
-from lib.access import Actor
-from lib.charts import PLATFORM_COLOURS, SIGNAL_COLOURS, latest_table, sections
-from lib.db import session_scope
-from lib.errors import PermissionDenied
-from lib.i18n import label
-from lib.models import AuditEvent, CustomerSignal, Department
-from lib.periods import View, preset_period
+from lib.core.db import session_scope
+from lib.core.errors import PermissionDenied
+from lib.core.i18n import label
+from lib.core.models import AuditEvent, CustomerSignal, Department
+from lib.core.periods import View, preset_period
+from lib.core.permissions import Actor
+from lib.insight import board_report as report
+from lib.insight import kpis
+from lib.insight import leadership as overview
+from lib.insight.charts import PLATFORM_COLOURS, SIGNAL_COLOURS, latest_table, sections
 from tests import leadership_org as org
 
 TODAY = date(2026, 3, 31)

@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import update
 
-from lib import catalogue, exports, participation, training
-from lib import participation_followup as followup
-from lib.db import session_scope
-from lib.errors import NotFound, PermissionDenied, ValidationError
-from lib.models import (
+from lib.core import spreadsheets as exports
+from lib.core.db import session_scope
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.models import (
     Assignment,
     Certification,
     Contribution,
@@ -24,8 +23,11 @@ from lib.models import (
     User,
     utcnow,
 )
-from lib.participation import Scope
-from lib.participation_person import find_people, person_file
+from lib.insight import followup, participation
+from lib.insight.participation import Scope
+from lib.insight.person_file import find_people, person_file
+from lib.training import academy as training
+from lib.training import catalogue
 from tests.unit.test_training import FIRST, MODULES, certify, pass_module, read_all, with_wrong
 
 NOW = utcnow()
@@ -36,15 +38,33 @@ SECOND = MODULES[1]
 def contribute(engine, actor, days_ago: int) -> None:
     with session_scope(engine) as session:
         dept = session.get(User, actor.id).department_id
-        session.add(Contribution(user_id=actor.id, department_id=dept, occurred_on=TODAY - timedelta(days=days_ago),
-                                 platform="linkedin", kind="share", impressions=100, reactions=5))
+        session.add(
+            Contribution(
+                user_id=actor.id,
+                department_id=dept,
+                occurred_on=TODAY - timedelta(days=days_ago),
+                platform="linkedin",
+                kind="share",
+                impressions=100,
+                reactions=5,
+            )
+        )
 
 
 def report_signal(engine, actor, days_ago: int) -> None:
     with session_scope(engine) as session:
         at = NOW - timedelta(days=days_ago)
-        session.add(CustomerSignal(reporter_id=actor.id, signal_type="win", category="lead", customer_name="Durand SA",
-                                   description="Asked for a demo.", reported_at=at, ack_due_at=at + timedelta(hours=24)))
+        session.add(
+            CustomerSignal(
+                reporter_id=actor.id,
+                signal_type="win",
+                category="lead",
+                customer_name="Durand SA",
+                description="Asked for a demo.",
+                reported_at=at,
+                ack_due_at=at + timedelta(hours=24),
+            )
+        )
 
 
 def build_org(engine, make) -> dict:
@@ -65,7 +85,9 @@ def build_org(engine, make) -> dict:
         "s3": make("s3", **in_a),  # certified, last contribution 40 days ago
         "s4": make("s4", **in_a, start_date=TODAY - timedelta(days=20)),  # read a lesson
         "s5": make("s5", **in_a),  # failed a quiz
-        "s6": make("s6", department_id=ids["sales"], team_id=ids["team_b"], start_date=TODAY - timedelta(days=10)),
+        "s6": make(
+            "s6", department_id=ids["sales"], team_id=ids["team_b"], start_date=TODAY - timedelta(days=10)
+        ),
         "o1": make("o1", department_id=ids["ops"]),  # certified, active, signal
         "o2": make("o2", department_id=ids["ops"]),  # read a lesson
         "o3": make("o3", department_id=ids["ops"], start_date=TODAY - timedelta(days=200)),
@@ -121,13 +143,26 @@ def test_company_funnel_counts_each_step_among_the_previous(engine, org):
     assert f.stages["people"].tolist() == [10, 7, 4, 3, 2]
     assert f.stages["share"].round(4).tolist()[1:] == [0.7, round(4 / 7, 4), 0.75, round(2 / 3, 4)]
     groups = f.groups.set_index("group")
-    assert groups.loc["Sales", ["workforce", "started", "certified", "active", "signal"]].tolist() == [6, 5, 3, 2, 1]
+    assert groups.loc["Sales", ["workforce", "started", "certified", "active", "signal"]].tolist() == [
+        6,
+        5,
+        3,
+        2,
+        1,
+    ]
     assert hidden(f.groups) == {"Sales": None, "Ops": "small", "-": "small"}
     assert groups.loc["Ops", ["workforce", "started", "certified"]].isna().all()
 
 
 def test_period_moves_the_active_window_and_the_signals(engine, org):
-    f = read(engine, participation.funnel, org["hr"], Scope(), TODAY - timedelta(days=90), TODAY - timedelta(days=35))
+    f = read(
+        engine,
+        participation.funnel,
+        org["hr"],
+        Scope(),
+        TODAY - timedelta(days=90),
+        TODAY - timedelta(days=35),
+    )
     # Training as it stood 35 days ago: only the four certified 100 days ago had started. Active
     # window: 64 to 35 days ago, so only s3 (40 days ago). s2's signal (60 days ago) is in the
     # period, but s2 was not active then.
@@ -171,12 +206,18 @@ def test_completion_by_module_and_department(engine, org):
 def test_a_module_update_makes_people_renew(engine, org, monkeypatch):
     assert read(engine, followup.follow_up, org["hr"], Scope(), "renew").empty
     with session_scope(engine) as session:
-        session.execute(update(TrainingModule).where(TrainingModule.slug == FIRST.slug)
-                        .values(version=TrainingModule.version + 1))
+        session.execute(
+            update(TrainingModule)
+            .where(TrainingModule.slug == FIRST.slug)
+            .values(version=TrainingModule.version + 1)
+        )
     renew = read(engine, followup.follow_up, org["hr"], Scope(), "renew")
     assert renew[["email", "outdated_modules", "guidelines_changed", "expired"]].values.tolist() == [
-        ["o1@example.com", 1, False, False], ["s1@example.com", 1, False, False],
-        ["s2@example.com", 1, False, False], ["s3@example.com", 1, False, False]]
+        ["o1@example.com", 1, False, False],
+        ["s1@example.com", 1, False, False],
+        ["s2@example.com", 1, False, False],
+        ["s3@example.com", 1, False, False],
+    ]
     assert funnel(engine, org).stages["people"].tolist() == [10, 7, 0, 0, 0]
     c = read(engine, participation.completion, org["hr"], Scope())
     assert c.by_module.set_index("module").loc[FIRST.slug, "passed"] == 0
@@ -189,34 +230,63 @@ def test_a_module_update_makes_people_renew(engine, org, monkeypatch):
 
 def test_expired_certificates_are_to_renew(engine, org):
     with session_scope(engine) as session:
-        session.execute(update(Certification).where(Certification.user_id == org["s3"].id)
-                        .values(expires_at=NOW - timedelta(days=1)))
+        session.execute(
+            update(Certification)
+            .where(Certification.user_id == org["s3"].id)
+            .values(expires_at=NOW - timedelta(days=1))
+        )
     renew = read(engine, followup.follow_up, org["hr"], Scope(), "renew")
     assert renew[["email", "outdated_modules", "expired"]].values.tolist() == [["s3@example.com", 0, True]]
 
 
 def test_overdue_assignments_and_how_late(engine, org):
     with session_scope(engine) as session:
-        session.add_all([
-            Assignment(module_slug=FIRST.slug, scope="department", department_id=org["sales"],
-                       due_on=TODAY - timedelta(days=1)),
-            Assignment(module_slug=FIRST.slug, scope="all", due_on=TODAY + timedelta(days=5)),  # not due yet
-            Assignment(module_slug=SECOND.slug, scope="user", user_id=org["o2"].id, due_on=TODAY - timedelta(days=10)),
-            Assignment(module_slug=SECOND.slug, scope="user", user_id=org["gone"].id, due_on=TODAY - timedelta(days=10)),
-        ])
+        session.add_all(
+            [
+                Assignment(
+                    module_slug=FIRST.slug,
+                    scope="department",
+                    department_id=org["sales"],
+                    due_on=TODAY - timedelta(days=1),
+                ),
+                Assignment(
+                    module_slug=FIRST.slug, scope="all", due_on=TODAY + timedelta(days=5)
+                ),  # not due yet
+                Assignment(
+                    module_slug=SECOND.slug,
+                    scope="user",
+                    user_id=org["o2"].id,
+                    due_on=TODAY - timedelta(days=10),
+                ),
+                Assignment(
+                    module_slug=SECOND.slug,
+                    scope="user",
+                    user_id=org["gone"].id,
+                    due_on=TODAY - timedelta(days=10),
+                ),
+            ]
+        )
     late = read(engine, followup.follow_up, org["hr"], Scope(), "overdue")
     assert late[["email", "module", "days_late"]].values.tolist() == [
         ["o2@example.com", SECOND.slug, 10],
-        ["s4@example.com", FIRST.slug, 1], ["s5@example.com", FIRST.slug, 1], ["s6@example.com", FIRST.slug, 1]]
+        ["s4@example.com", FIRST.slug, 1],
+        ["s5@example.com", FIRST.slug, 1],
+        ["s6@example.com", FIRST.slug, 1],
+    ]
     team_b = read(engine, followup.follow_up, org["hr"], Scope(org["sales"], org["team_b"]), "overdue")
     assert team_b["email"].tolist() == ["s6@example.com"]
     pass_module(engine, org["s4"], FIRST)
-    assert "s4@example.com" not in read(engine, followup.follow_up, org["hr"], Scope(), "overdue")["email"].tolist()
+    assert (
+        "s4@example.com"
+        not in read(engine, followup.follow_up, org["hr"], Scope(), "overdue")["email"].tolist()
+    )
 
 
 def test_inactive_certified_and_new_joiners(engine, org):
     inactive = read(engine, followup.follow_up, org["hr"], Scope(), "inactive")
-    assert inactive[["email", "last_contribution"]].values.tolist() == [["s3@example.com", TODAY - timedelta(days=40)]]
+    assert inactive[["email", "last_contribution"]].values.tolist() == [
+        ["s3@example.com", TODAY - timedelta(days=40)]
+    ]
     joiners = read(engine, followup.follow_up, org["hr"], Scope(), "new_joiners")
     assert joiners[["email", "days_since_start"]].values.tolist() == [["s6@example.com", 10]]
     with session_scope(engine) as session:
@@ -265,7 +335,14 @@ def test_bad_period_scope_and_settings_are_refused(engine, org):
         read(engine, participation.funnel, org["hr"], Scope(), TODAY, TODAY - timedelta(days=1))
     assert [p.key for p in caught.value.problems] == ["leadership.start_after_end"]
     with pytest.raises(ValidationError) as caught:
-        read(engine, participation.funnel, org["hr"], Scope(), TODAY - timedelta(days=2000), TODAY + timedelta(days=1))
+        read(
+            engine,
+            participation.funnel,
+            org["hr"],
+            Scope(),
+            TODAY - timedelta(days=2000),
+            TODAY + timedelta(days=1),
+        )
     assert [p.key for p in caught.value.problems] == ["leadership.end_in_future", "leadership.too_long"]
     with pytest.raises(NotFound):
         read(engine, participation.completion, org["hr"], Scope(999))
@@ -273,7 +350,10 @@ def test_bad_period_scope_and_settings_are_refused(engine, org):
         read(engine, participation.completion, org["hr"], Scope(org["ops"], org["team_b"]))
     with session_scope(engine) as session, pytest.raises(ValidationError) as caught:
         participation.save_settings(session, org["hr"], 1, "90")
-    assert [p.field for p in caught.value.problems] == ["participation.min_group_size", "participation.new_joiner_days"]
+    assert [p.field for p in caught.value.problems] == [
+        "participation.min_group_size",
+        "participation.new_joiner_days",
+    ]
     assert read(engine, participation.settings) == participation.Settings(5, 90)
 
 
@@ -286,11 +366,15 @@ def test_mail_link_puts_addresses_in_blind_copy_and_gives_up_when_too_long():
 
 def test_exports_of_participation_tables_are_neutralised(engine, org):
     with session_scope(engine) as session:
-        session.execute(update(User).where(User.id == org["s3"].id).values(full_name="=HYPERLINK(\"http://x\")"))
+        session.execute(
+            update(User).where(User.id == org["s3"].id).values(full_name='=HYPERLINK("http://x")')
+        )
         session.execute(update(Department).where(Department.id == org["sales"]).values(name="+Sales"))
     inactive = read(engine, followup.follow_up, org["hr"], Scope(), "inactive")
     back = pd.read_csv(io.BytesIO(exports.to_csv(inactive)), encoding="utf-8-sig")
-    assert back["full_name"].tolist() == ["'=HYPERLINK(\"http://x\")"] and back["department"].tolist() == ["'+Sales"]
+    assert back["full_name"].tolist() == ['\'=HYPERLINK("http://x")'] and back["department"].tolist() == [
+        "'+Sales"
+    ]
     groups = funnel(engine, org).groups
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_excel(groups))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))

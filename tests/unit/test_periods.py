@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib.errors import ValidationError
-from lib.periods import (
+from lib.core.errors import ValidationError
+from lib.core.periods import (
     DEFAULT_PRESET,
     MAX_DAYS,
     PRESETS,

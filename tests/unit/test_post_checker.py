@@ -3,46 +3,73 @@ English and in French, the run-time lists, and the guideline each finding cites.
 
 import pytest
 
-from lib import post_checker
-from lib.db import session_scope
-from lib.errors import PermissionDenied, ValidationError
-from lib.post_checker import find_issues, guideline_text, load_rules
+from lib.activity import post_checker
+from lib.activity.post_checker import find_issues, guideline_text, load_rules
+from lib.core.db import session_scope
+from lib.core.errors import PermissionDenied, ValidationError
 
 # rule id -> language -> (a post that passes every rule, a post that breaks this rule)
 EXAMPLES = {
     "disclosure": {
-        "en": ("I work at Acme and I am proud of our new range of bikes.", "Check out our new range of bikes!"),
-        "fr": ("Je travaille chez Acme : découvrez notre nouvelle gamme de vélos.",
-               "Découvrez notre nouvelle gamme de vélos !"),
+        "en": (
+            "I work at Acme and I am proud of our new range of bikes.",
+            "Check out our new range of bikes!",
+        ),
+        "fr": (
+            "Je travaille chez Acme : découvrez notre nouvelle gamme de vélos.",
+            "Découvrez notre nouvelle gamme de vélos !",
+        ),
     },
     "confidential": {
-        "en": ("Our results are published today: here is the official release.",
-               "Sneak peek of a product that is not yet announced."),
-        "fr": ("Nos résultats sont publiés aujourd’hui : voici le communiqué officiel.",
-               "Un aperçu d’un document à usage interne."),
+        "en": (
+            "Our results are published today: here is the official release.",
+            "Sneak peek of a product that is not yet announced.",
+        ),
+        "fr": (
+            "Nos résultats sont publiés aujourd’hui : voici le communiqué officiel.",
+            "Un aperçu d’un document à usage interne.",
+        ),
     },
     "contact_details": {
-        "en": ("Great discussion at the trade fair this week.", "Thanks Jane, reach her at jane.doe@client.com"),
+        "en": (
+            "Great discussion at the trade fair this week.",
+            "Thanks Jane, reach her at jane.doe@client.com",
+        ),
         "fr": ("Belle discussion sur le salon cette semaine.", "Merci Paul, joignable au 06 12 34 56 78."),
     },
     "aggressive_sales": {
-        "en": ("Happy to answer any question about energy audits.", "Last chance: buy now, prices go up Monday."),
-        "fr": ("Je réponds volontiers à vos questions sur les audits énergétiques.",
-               "Dernière chance, profitez-en vite avant lundi."),
+        "en": (
+            "Happy to answer any question about energy audits.",
+            "Last chance: buy now, prices go up Monday.",
+        ),
+        "fr": (
+            "Je réponds volontiers à vos questions sur les audits énergétiques.",
+            "Dernière chance, profitez-en vite avant lundi.",
+        ),
     },
     "length": {
         "en": ("A short thought on remote work.", "A long thought on remote work and its many facets. " * 6),
-        "fr": ("Une courte réflexion sur le télétravail.", "Une longue réflexion sur le télétravail et ses facettes. " * 6),
+        "fr": (
+            "Une courte réflexion sur le télétravail.",
+            "Une longue réflexion sur le télétravail et ses facettes. " * 6,
+        ),
     },
     "hashtags": {
         "en": ("Lovely day at the office #teamwork #spring", "Day out #a #b #c #d #e #f"),
-        "fr": ("Belle journée au bureau #équipe #printemps", "Sortie d’équipe #un #deux #trois #quatre #cinq #six"),
+        "fr": (
+            "Belle journée au bureau #équipe #printemps",
+            "Sortie d’équipe #un #deux #trois #quatre #cinq #six",
+        ),
     },
     "links": {
-        "en": ("The full story: https://example.com/story",
-               "Read https://a.example/1 and https://b.example/2 and www.c.example/3"),
-        "fr": ("L’article complet : https://example.com/article",
-               "Lisez https://a.example/1, https://b.example/2 et www.c.example/3"),
+        "en": (
+            "The full story: https://example.com/story",
+            "Read https://a.example/1 and https://b.example/2 and www.c.example/3",
+        ),
+        "fr": (
+            "L’article complet : https://example.com/article",
+            "Lisez https://a.example/1, https://b.example/2 et www.c.example/3",
+        ),
     },
 }
 PLATFORM = {"length": "x"}  # the platform each rule's examples are written for (LinkedIn otherwise)
@@ -91,12 +118,17 @@ def test_dates_amounts_and_links_are_not_phone_numbers():
 
 
 def test_run_time_lists_extend_the_rules():
-    settings = {"checker.confidential_terms": ["Project Falcon"], "checker.company_names": ["Acme"],
-                "checker.own_domains": ["acme.example"]}
+    settings = {
+        "checker.confidential_terms": ["Project Falcon"],
+        "checker.company_names": ["Acme"],
+        "checker.own_domains": ["acme.example"],
+    }
     assert ids(find_issues("Working hard on project falcon", "linkedin", settings)) == ["confidential"]
     assert ids(find_issues("Acme opens a new plant", "linkedin", settings)) == ["disclosure"]
     assert find_issues("I work at Acme, which opens a new plant", "linkedin", settings) == []
-    assert find_issues("Write to jobs@acme.example", "linkedin", {"checker.own_domains": ["acme.example"]}) == []
+    assert (
+        find_issues("Write to jobs@acme.example", "linkedin", {"checker.own_domains": ["acme.example"]}) == []
+    )
     assert ids(find_issues("Write to jobs@acme.example", "linkedin")) == ["contact_details"]
 
 
@@ -104,7 +136,9 @@ def test_each_finding_cites_its_guideline():
     [finding] = find_issues("Check out our new range of bikes!", "linkedin")
     assert guideline_text(finding.guideline, "en") == (
         "posting guidelines, section 1 “Say that you work for the company” · "
-        "training “What never to post”, lesson “" + post_checker.module("what-never-to-post").lessons[2]["title"]["en"] + "”"
+        "training “What never to post”, lesson “"
+        + post_checker.module("what-never-to-post").lessons[2]["title"]["en"]
+        + "”"
     )
     assert "article 1" in guideline_text(finding.guideline, "fr")
     assert guideline_text({"platform": True}, "en") == "the platform’s own limit"
@@ -129,7 +163,9 @@ def test_settings_are_stored_for_hr_and_used_by_check_post(engine, make_user):
     with pytest.raises(ValidationError), session_scope(engine) as session:
         post_checker.update_settings(session, hugo, {"checker.company_names": ["x" * 101]})
     with session_scope(engine) as session:
-        post_checker.update_settings(session, hugo, {"checker.confidential_terms": [" Falcon ", "", "Falcon"]})
+        post_checker.update_settings(
+            session, hugo, {"checker.confidential_terms": [" Falcon ", "", "Falcon"]}
+        )
     with session_scope(engine, write=False) as session:
         assert post_checker.settings(session, emma)["checker.confidential_terms"] == ["Falcon"]
         assert ids(post_checker.check_post(session, emma, "Falcon is coming", "linkedin")) == ["confidential"]

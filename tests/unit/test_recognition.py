@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lib import recognition
-from lib.db import session_scope
-from lib.errors import PermissionDenied, ValidationError
-from lib.models import Contribution, CustomerSignal, Department, Team, User, utcnow
+from lib.activity import recognition
+from lib.core.db import session_scope
+from lib.core.errors import PermissionDenied, ValidationError
+from lib.core.models import Contribution, CustomerSignal, Department, Team, User, utcnow
 
 TODAY = utcnow().date()
 MONTH = (TODAY - timedelta(days=29), TODAY)
@@ -16,18 +16,29 @@ MONTH = (TODAY - timedelta(days=29), TODAY)
 
 def add(engine, actor, n=1, day=TODAY, kind="share", **figures):
     with session_scope(engine) as session:
-        session.add_all(Contribution(user_id=actor.id, occurred_on=day, platform="linkedin", kind=kind, **figures)
-                        for _ in range(n))
+        session.add_all(
+            Contribution(user_id=actor.id, occurred_on=day, platform="linkedin", kind=kind, **figures)
+            for _ in range(n)
+        )
 
 
 def signal(engine, actor, status="resolved", reported=None, resolved=None):
     reported = reported or utcnow() - timedelta(days=3)
     with session_scope(engine) as session:
-        session.add(CustomerSignal(
-            reporter_id=actor.id, signal_type="win", category="lead", customer_name="Acme", description="d",
-            status=status, resolution="won" if status == "resolved" else None, reported_at=reported,
-            ack_due_at=reported + timedelta(hours=24), resolved_at=(resolved or utcnow()) if status == "resolved" else None,
-        ))
+        session.add(
+            CustomerSignal(
+                reporter_id=actor.id,
+                signal_type="win",
+                category="lead",
+                customer_name="Acme",
+                description="d",
+                status=status,
+                resolution="won" if status == "resolved" else None,
+                reported_at=reported,
+                ack_due_at=reported + timedelta(hours=24),
+                resolved_at=(resolved or utcnow()) if status == "resolved" else None,
+            )
+        )
 
 
 def standings(engine, actor, period=MONTH):
@@ -138,7 +149,10 @@ def test_leaderboard_by_person_and_team_with_opt_out(engine, make_user):
     assert people["name"].fillna("?").tolist() == ["?", "Emma", "Paul"]  # Léa opted out: anonymous to others
     assert people["team"].tolist() == ["SMB", "Key accounts", "Key accounts"]
     assert result.of(emma.id) == (3, 2)
-    assert result.teams[["team", "ambassadors", "points"]].values.tolist() == [["SMB", 1, 8], ["Key accounts", 2, 5]]
+    assert result.teams[["team", "ambassadors", "points"]].values.tolist() == [
+        ["SMB", 1, 8],
+        ["Key accounts", 2, 5],
+    ]
     assert result.for_person(lea.id)["name"].tolist()[0] == "Lea"  # she still sees herself
     with session_scope(engine, write=False) as session:
         assert recognition.opted_out(session, lea) and not recognition.opted_out(session, emma)

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lib import auth, organisation, roster
-from lib.access import Actor
-from lib.db import session_scope
-from lib.errors import NotFound, PermissionDenied, ValidationError
-from lib.models import AuditEvent, Contribution, Department, Team, User, utcnow
+from lib.core.db import session_scope
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.models import AuditEvent, Contribution, Department, Team, User, utcnow
+from lib.core.permissions import Actor
+from lib.people import accounts as auth
+from lib.people import organisation, roster
 
 TODAY = utcnow().date()
 HEADER = "email,full_name,department,team,manager_email,job_title,start_date,status,left_on\n"
@@ -55,7 +56,11 @@ def test_first_import_creates_people_departments_teams_and_managers(engine, hr, 
     checked = run(engine, roster.preview, hr, csv(FIRST_FILE))
     assert not checked.problems
     assert [(c.row.row, c.action) for c in checked.changes] == [
-        (2, "created"), (3, "created"), (4, "created"), (5, "updated")]
+        (2, "created"),
+        (3, "created"),
+        (4, "created"),
+        (5, "updated"),
+    ]
     assert checked.new_departments == ["Sales", "Support"]
     assert checked.new_teams == [("Sales", "Key accounts"), ("Sales", "SMB")]
     assert checked.changes[3].changes == ("full_name", "department", "team")
@@ -66,7 +71,11 @@ def test_first_import_creates_people_departments_teams_and_managers(engine, hr, 
     p = people(engine)
     bruno = p["bruno.costa@corp.example"]
     assert (bruno["department"], bruno["team"], bruno["manager"], bruno["job_title"]) == (
-        "Sales", "Key accounts", "Ana Lima", "Account manager")
+        "Sales",
+        "Key accounts",
+        "Ana Lima",
+        "Account manager",
+    )
     assert bruno["start_date"] == date(2024, 3, 1) and bruno["active"] and bruno["roles"] == "employee"
     assert p["chloe@corp.example"]["team"] is None and p["chloe@corp.example"]["manager"] == "Ana Lima"
     assert (p["emma@example.com"]["full_name"], p["emma@example.com"]["team"]) == ("Emma Durand", "SMB")
@@ -75,7 +84,9 @@ def test_first_import_creates_people_departments_teams_and_managers(engine, hr, 
         assert ana.username == "ana.lima" and ana.password_hash is None
         assert not auth.check_login(session, "ana.lima", "")  # no password: cannot sign in
         assert session.get(User, emma.id).roles == ["employee"]
-        event = session.scalars(select(AuditEvent.details).where(AuditEvent.action == "roster.imported")).one()
+        event = session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "roster.imported")
+        ).one()
     assert event["sha256"] == hashlib.sha256(csv(FIRST_FILE)).hexdigest()
     assert (event["rows"], event["created"], event["updated"]) == (4, 3, 1)
 
@@ -95,8 +106,15 @@ def test_updates_moves_and_leavers(engine, hr):
     run(engine, roster.commit, hr, csv(FIRST_FILE))
     with session_scope(engine) as session:
         bruno = session.scalar(select(User).where(User.email == "Bruno.Costa@corp.example"))
-        session.add(Contribution(user_id=bruno.id, department_id=bruno.department_id, occurred_on=TODAY,
-                                 platform="linkedin", kind="share"))
+        session.add(
+            Contribution(
+                user_id=bruno.id,
+                department_id=bruno.department_id,
+                occurred_on=TODAY,
+                platform="linkedin",
+                kind="share",
+            )
+        )
     second = HEADER + (
         "ana.lima@corp.example,Ana Lima,Sales,Key accounts,,Head of sales,2020-01-06,active,\n"
         "BRUNO.COSTA@CORP.EXAMPLE,Bruno Costa,Sales,Key accounts,ana.lima@corp.example,Account manager,2024-03-01,Left,\n"
@@ -184,7 +202,10 @@ def test_usernames_are_made_unique_and_ascii(engine, hr, make_user):
     run(engine, roster.commit, hr, csv(data))
     with session_scope(engine, write=False) as session:
         names = dict(session.execute(select(User.email, User.username)).all())
-    assert names["Jean.Dupont@a.example"] == "jean.dupont.2" and names["jean.dupont@b.example"] == "jean.dupont.3"
+    assert (
+        names["Jean.Dupont@a.example"] == "jean.dupont.2"
+        and names["jean.dupont@b.example"] == "jean.dupont.3"
+    )
     assert names["élodie+rh@a.example"] == "elodie.rh" and names["x@a.example"] == "userx"
     assert all(auth.USERNAME_RE.match(n) for n in names.values())
 
@@ -239,20 +260,36 @@ def test_departments_and_teams_are_created_and_renamed(engine, hr, make_user):
     make_user("lea", department_id=sales)
     with session_scope(engine, write=False) as session:
         tree = organisation.organisation(session, hr)
-    assert tree[["department", "team", "people"]].astype(object).where(tree.notna(), None).values.tolist() == [
-        ["Ops", None, 0], ["Ops", "Key accounts", 0],
-        ["Sales & partners", None, 2], ["Sales & partners", "key accounts", 1], ["Sales & partners", "SMB", 0]]
+    assert tree[["department", "team", "people"]].astype(object).where(
+        tree.notna(), None
+    ).values.tolist() == [
+        ["Ops", None, 0],
+        ["Ops", "Key accounts", 0],
+        ["Sales & partners", None, 2],
+        ["Sales & partners", "key accounts", 1],
+        ["Sales & partners", "SMB", 0],
+    ]
 
 
 def test_roster_table_filters(engine, hr):
     run(engine, roster.commit, hr, csv(FIRST_FILE))
-    run(engine, roster.commit, hr, csv(HEADER + "chloe@corp.example,Chloé Martin,Support,,,,,left,2025-01-31\n"))
+    run(
+        engine,
+        roster.commit,
+        hr,
+        csv(HEADER + "chloe@corp.example,Chloé Martin,Support,,,,,left,2025-01-31\n"),
+    )
     with session_scope(engine, write=False) as session:
         sales = session.scalar(select(Department.id).where(Department.name == "Sales"))
         everyone = organisation.roster(session, hr)
         assert "chloe@corp.example" not in everyone["email"].tolist()
         left = organisation.roster(session, hr, include_left=True, search="CHLO")
-        assert left[["full_name", "active", "left_on"]].values.tolist() == [["Chloé Martin", False, date(2025, 1, 31)]]
+        assert left[["full_name", "active", "left_on"]].values.tolist() == [
+            ["Chloé Martin", False, date(2025, 1, 31)]
+        ]
         assert organisation.roster(session, hr, department_id=sales)["email"].tolist() == [
-            "ana.lima@corp.example", "Bruno.Costa@corp.example", "emma@example.com"]
+            "ana.lima@corp.example",
+            "Bruno.Costa@corp.example",
+            "emma@example.com",
+        ]
         assert organisation.roster(session, hr, search="%").empty

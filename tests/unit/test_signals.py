@@ -6,15 +6,22 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
-from lib import signals
-from lib.access import Actor
-from lib.db import session_scope
-from lib.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from lib.models import CustomerSignal, Department, SignalEvent, utcnow
+from lib.activity import signals
+from lib.core.db import session_scope
+from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lib.core.models import CustomerSignal, Department, SignalEvent, utcnow
+from lib.core.permissions import Actor
 
-WIN = {"signal_type": "win", "category": "lead", "customer_name": "Acme SA", "description": "Asked for a demo.",
-       "platform": "linkedin", "url": "https://www.linkedin.com/posts/acme", "estimated_value": "12 000,50",
-       "currency": "EUR"}
+WIN = {
+    "signal_type": "win",
+    "category": "lead",
+    "customer_name": "Acme SA",
+    "description": "Asked for a demo.",
+    "platform": "linkedin",
+    "url": "https://www.linkedin.com/posts/acme",
+    "estimated_value": "12 000,50",
+    "currency": "EUR",
+}
 
 
 def report(engine, actor, **values):
@@ -62,7 +69,12 @@ def test_report_a_win(engine, people):
     sid = report(engine, people["emma"])
     with session_scope(engine, write=False) as session:
         s = session.get(CustomerSignal, sid)
-        assert (s.status, s.estimated_value, s.currency, s.department_id) == ("new", Decimal("12000.50"), "EUR", people["dept"])
+        assert (s.status, s.estimated_value, s.currency, s.department_id) == (
+            "new",
+            Decimal("12000.50"),
+            "EUR",
+            people["dept"],
+        )
         assert s.ack_due_at - s.reported_at == timedelta(hours=24)
         [event] = session.scalars(select(SignalEvent).where(SignalEvent.signal_id == sid)).all()
         assert (event.actor_id, event.from_status, event.to_status) == (people["emma"].id, None, "new")
@@ -70,10 +82,27 @@ def test_report_a_win(engine, people):
 
 def test_every_bad_field_is_reported_and_nothing_is_written(engine, people):
     with pytest.raises(ValidationError) as excinfo:
-        report(engine, people["emma"], signal_type="win", category="complaint", customer_name=" ", description="",
-               url="mailto:a@b.c", estimated_value="-5", platform="myspace", owner_team="Nobody")
-    assert fields(excinfo) == {"signals.category", "signals.customer_name", "signals.description", "signals.url",
-                               "signals.estimated_value", "signals.platform", "signals.owner_team"}
+        report(
+            engine,
+            people["emma"],
+            signal_type="win",
+            category="complaint",
+            customer_name=" ",
+            description="",
+            url="mailto:a@b.c",
+            estimated_value="-5",
+            platform="myspace",
+            owner_team="Nobody",
+        )
+    assert fields(excinfo) == {
+        "signals.category",
+        "signals.customer_name",
+        "signals.description",
+        "signals.url",
+        "signals.estimated_value",
+        "signals.platform",
+        "signals.owner_team",
+    }
     with pytest.raises(ValidationError) as excinfo:
         report(engine, people["emma"], estimated_value="100", currency=None)
     assert fields(excinfo) == {"signals.currency"}
@@ -109,10 +138,16 @@ def test_full_workflow_keeps_every_change_with_who_and_when(engine, people):
     with session_scope(engine, write=False) as session:
         detail = signals.signal_detail(session, emma, sid)
     assert (detail["status"], detail["resolution"], detail["owner"], detail["owner_team"]) == (
-        "resolved", "won", "Paul", "Sales")
+        "resolved",
+        "won",
+        "Paul",
+        "Sales",
+    )
     assert detail["acknowledged_at"] <= detail["resolved_at"]
     assert [(e["by"], e["from_status"], e["to_status"]) for e in detail["events"]] == [
-        ("Emma", None, "new"), ("Paul", "new", "acknowledged"), ("Paul", "acknowledged", "in_progress"),
+        ("Emma", None, "new"),
+        ("Paul", "new", "acknowledged"),
+        ("Paul", "acknowledged", "in_progress"),
         ("Hugo", "in_progress", "resolved"),
     ]
     assert detail["events"][1]["comment"] == "Calling them tomorrow."
@@ -190,8 +225,11 @@ def test_a_change_made_meanwhile_is_refused_not_overwritten(engine, people):
     with pytest.raises(Conflict), session_scope(engine) as session:
         session.get(CustomerSignal, sid)  # read at version 1 ...
         # ... someone else changes it before we write:
-        session.execute(update(CustomerSignal.__table__).where(CustomerSignal.id == sid)
-                        .values(status="acknowledged", version=2))
+        session.execute(
+            update(CustomerSignal.__table__)
+            .where(CustomerSignal.id == sid)
+            .values(status="acknowledged", version=2)
+        )
         signals.move(session, people["hugo"], sid, version=1, to_status="acknowledged")
     with session_scope(engine, write=False) as session:
         assert session.get(CustomerSignal, sid).status == "new"
@@ -230,9 +268,13 @@ def test_views_and_overdue_acknowledgements(engine, people):
         assert assigned["customer_name"].tolist() == ["Other Co"] and assigned["owner"].tolist() == ["Emma"]
         _, total, overdue = signals.list_signals(session, hugo, signals.SignalFilters("all"))
         assert (total, overdue) == (3, 1)
-        only_late, total, _ = signals.list_signals(session, hugo, signals.SignalFilters("all", overdue_only=True))
+        only_late, total, _ = signals.list_signals(
+            session, hugo, signals.SignalFilters("all", overdue_only=True)
+        )
         assert only_late["customer_name"].tolist() == ["Late Ltd"]
-        losses, total, _ = signals.list_signals(session, hugo, signals.SignalFilters("all", signal_type="loss"))
+        losses, total, _ = signals.list_signals(
+            session, hugo, signals.SignalFilters("all", signal_type="loss")
+        )
         assert losses["customer_name"].tolist() == ["Fresh SA"]
         with pytest.raises(PermissionDenied):
             signals.list_signals(session, emma, signals.SignalFilters("all"))

@@ -2,7 +2,7 @@
 
 import tomllib
 
-from lib.config import ROOT
+from lib.core.config import ROOT
 
 
 def test_streamlit_settings_are_safe():

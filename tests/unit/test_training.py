@@ -5,12 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from lib import catalogue, training
-from lib.catalogue import load_modules
-from lib.certificate import add_months, certificate_html, set_certification_months
-from lib.db import session_scope
-from lib.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from lib.models import (
+from lib.core.db import session_scope
+from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lib.core.models import (
     Certification,
     ModuleCompletion,
     PolicyAcknowledgement,
@@ -19,6 +16,10 @@ from lib.models import (
     User,
     utcnow,
 )
+from lib.training import academy as training
+from lib.training import catalogue
+from lib.training.catalogue import load_modules
+from lib.training.certificates import add_months, certificate_html, set_certification_months
 
 MODULES = load_modules()
 FIRST = MODULES[0]
@@ -96,10 +97,14 @@ def test_answer_problems_lists_every_problem():
     answers[single["id"]] = [o["id"] for o in single["options"][:2]]
     answers["nope"] = ["a"]
     keys = [p.key for p in training.answer_problems(FIRST, answers)]
-    assert keys == ["training.error.unanswered", "training.error.one_answer",
-                    "training.error.unknown_question"]
+    assert keys == [
+        "training.error.unanswered",
+        "training.error.one_answer",
+        "training.error.unknown_question",
+    ]
     assert training.answer_problems(FIRST, {**right(FIRST), single["id"]: ["zz"]})[0].params == {
-        "n": FIRST.quiz.index(single) + 1}
+        "n": FIRST.quiz.index(single) + 1
+    }
     assert training.answer_problems(FIRST, right(FIRST)) == []
 
 
@@ -116,8 +121,9 @@ def test_answer_problems_lists_every_problem():
     ],
 )
 def test_module_status(passed, passed_before, started, due_on, expected):
-    status = training.module_status(passed=passed, passed_before=passed_before, started=started,
-                                    due_on=due_on, today=date(2026, 3, 2))
+    status = training.module_status(
+        passed=passed, passed_before=passed_before, started=started, due_on=due_on, today=date(2026, 3, 2)
+    )
     assert status == expected
 
 
@@ -183,9 +189,11 @@ def test_someone_else_cannot_read_my_attempt(engine, make_user):
 def test_roles_without_training_are_refused(engine, make_user):
     boss = make_user("boss", "executive")
     with session_scope(engine) as session:
-        for call in (lambda: training.overview(session, boss),
-                     lambda: training.mark_lesson_read(session, boss, FIRST.slug, FIRST.lessons[0]["id"]),
-                     lambda: training.acknowledge_policy(session, boss, 1, True)):
+        for call in (
+            lambda: training.overview(session, boss),
+            lambda: training.mark_lesson_read(session, boss, FIRST.slug, FIRST.lessons[0]["id"]),
+            lambda: training.acknowledge_policy(session, boss, 1, True),
+        ):
             with pytest.raises(PermissionDenied):
                 call()
 
@@ -241,8 +249,11 @@ def test_module_version_bump_marks_outdated_and_recertification_issues_a_new_cer
     emma = make_user("emma")
     certify(engine, emma)
     with session_scope(engine) as session:
-        session.execute(update(TrainingModule).where(TrainingModule.slug == FIRST.slug)
-                        .values(version=TrainingModule.version + 1))
+        session.execute(
+            update(TrainingModule)
+            .where(TrainingModule.slug == FIRST.slug)
+            .values(version=TrainingModule.version + 1)
+        )
     me = overview(engine, emma)
     assert me.state(FIRST.slug).status == "outdated" and me.state(FIRST.slug).lessons_read == 0
     assert not me.certified and me.certificate is not None

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from lib import assignments, catalogue, training
-from lib.db import session_scope
-from lib.errors import NotFound, PermissionDenied, ValidationError
-from lib.models import Assignment, Department, TrainingModule, utcnow
+from lib.core.db import session_scope
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.models import Assignment, Department, TrainingModule, utcnow
+from lib.training import academy as training
+from lib.training import assignments, catalogue
 from tests.unit.test_training import FIRST, MODULES, certify, pass_module
 
 TODAY = utcnow().date()
@@ -23,7 +24,8 @@ def org(engine, make_user):
         session.flush()
         ids = sales.id, ops.id
     return {
-        "sales": ids[0], "ops": ids[1],
+        "sales": ids[0],
+        "ops": ids[1],
         "hr": make_user("hilda", "hr", "employee"),
         "emma": make_user("emma", department_id=ids[0]),
         "hugo": make_user("hugo", department_id=ids[0]),
@@ -55,8 +57,9 @@ def backdate_assignments(engine, days: int):
 
 def test_bad_assignment_lists_every_problem_and_writes_nothing(engine, org):
     with session_scope(engine) as session, pytest.raises(ValidationError) as caught:
-        assignments.create_assignments(session, org["hr"], modules=[], scope="user", person="nobody",
-                                       due_on=TODAY - timedelta(days=1))
+        assignments.create_assignments(
+            session, org["hr"], modules=[], scope="user", person="nobody", due_on=TODAY - timedelta(days=1)
+        )
     assert [(p.key, p.field) for p in caught.value.problems] == [
         ("training.error.no_module", "training_modules"),
         ("training.error.due_past", "training_due_on"),
@@ -65,10 +68,14 @@ def test_bad_assignment_lists_every_problem_and_writes_nothing(engine, org):
     with session_scope(engine) as session, pytest.raises(ValidationError) as caught:
         assignments.create_assignments(session, org["hr"], modules=["nope"], scope="department", due_on=None)
     assert [p.key for p in caught.value.problems] == [
-        "training.error.unknown_module", "training.error.due_missing", "training.error.department"]
+        "training.error.unknown_module",
+        "training.error.due_missing",
+        "training.error.department",
+    ]
     with session_scope(engine) as session, pytest.raises(ValidationError):  # executives do not train
-        assignments.create_assignments(session, org["hr"], modules=[FIRST.slug], scope="user", person="boss",
-                                       due_on=TODAY)
+        assignments.create_assignments(
+            session, org["hr"], modules=[FIRST.slug], scope="user", person="boss", due_on=TODAY
+        )
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 0
 
@@ -76,8 +83,9 @@ def test_bad_assignment_lists_every_problem_and_writes_nothing(engine, org):
 def test_employees_cannot_use_hr_functions(engine, org):
     with session_scope(engine) as session:
         for call in (
-            lambda: assignments.create_assignments(session, org["emma"], modules=[FIRST.slug], scope="all",
-                                                   due_on=TODAY),
+            lambda: assignments.create_assignments(
+                session, org["emma"], modules=[FIRST.slug], scope="all", due_on=TODAY
+            ),
             lambda: assignments.cancel_assignment(session, org["emma"], 1),
             lambda: assignments.hr_view(session, org["emma"]),
         ):
@@ -86,8 +94,16 @@ def test_employees_cannot_use_hr_functions(engine, org):
 
 
 def test_scopes_reach_the_right_people_and_overdue_shows_everywhere(engine, org):
-    assert assign(engine, org["hr"], scope="department", department_id=org["sales"],
-                  modules=[m.slug for m in MODULES[:2]]) == 2
+    assert (
+        assign(
+            engine,
+            org["hr"],
+            scope="department",
+            department_id=org["sales"],
+            modules=[m.slug for m in MODULES[:2]],
+        )
+        == 2
+    )
     assign(engine, org["hr"], scope="user", person="LEA@example.com")
     hr = view(engine, org["hr"])
     assert hr.assignments[["module", "scope", "target", "people", "passed", "late"]].values.tolist() == [
@@ -101,7 +117,9 @@ def test_scopes_reach_the_right_people_and_overdue_shows_everywhere(engine, org)
     hr = view(engine, org["hr"])
     assert hr.assignments["passed"].tolist() == [1, 0, 0] and hr.assignments["late"].tolist() == [1, 2, 1]
     assert set(map(tuple, hr.overdue[["username", "module", "days_late"]].values.tolist())) == {
-        ("emma", MODULES[1].slug, 3), ("hugo", MODULES[0].slug, 3), ("hugo", MODULES[1].slug, 3),
+        ("emma", MODULES[1].slug, 3),
+        ("hugo", MODULES[0].slug, 3),
+        ("hugo", MODULES[1].slug, 3),
         ("lea", FIRST.slug, 3),
     }
     with session_scope(engine, write=False) as session:
@@ -129,14 +147,15 @@ def test_who_must_recertify(engine, org, monkeypatch):
     pass_module(engine, org["lea"], FIRST)  # never certified, one module passed
     hr = view(engine, org["hr"])
     assert hr.certified == 1
-    assert recertify(hr) == [
-        ["hugo", 0, False, True]]
+    assert recertify(hr) == [["hugo", 0, False, True]]
     with session_scope(engine) as session:
-        session.execute(update(TrainingModule).where(TrainingModule.slug == FIRST.slug)
-                        .values(version=TrainingModule.version + 1))
+        session.execute(
+            update(TrainingModule)
+            .where(TrainingModule.slug == FIRST.slug)
+            .values(version=TrainingModule.version + 1)
+        )
     bumped = {**catalogue.policy(), "version": catalogue.policy()["version"] + 1}
     monkeypatch.setattr(catalogue, "policy", lambda: bumped)
     hr = view(engine, org["hr"])
     assert hr.certified == 0
-    assert recertify(hr) == [
-        ["emma", 1, True, False], ["hugo", 1, True, True], ["lea", 1, False, False]]
+    assert recertify(hr) == [["emma", 1, True, False], ["hugo", 1, True, True], ["lea", 1, False, False]]

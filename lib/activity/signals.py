@@ -1,0 +1,364 @@
+"""Customer signals: the wins and losses ambassadors surface, followed up to a resolution.
+
+A signal moves new → acknowledged → in progress → resolved (won, lost or closed without outcome)
+along `TRANSITIONS` only. Its owner (a person) or HR/admin move it; every change and comment is
+kept in `signal_events`. An edit based on a stale read is refused (optimistic `version`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select, true
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from lib.core import audit, options
+from lib.core.errors import Conflict, NotFound, PermissionDenied, invalid
+from lib.core.fields import Checker
+from lib.core.models import CustomerSignal, SignalEvent, User, utcnow
+from lib.core.permissions import Actor, require_role
+from lib.core.screens import BY_SLUG
+from lib.core.vocab import (
+    CURRENCIES,
+    LOSS_CATEGORIES,
+    PLATFORMS,
+    SIGNAL_RESOLUTIONS,
+    SIGNAL_TYPES,
+    WIN_CATEGORIES,
+)
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("acknowledged",),
+    "acknowledged": ("in_progress", "resolved"),
+    "in_progress": ("resolved",),
+    "resolved": (),
+}
+CATEGORIES = {"win": WIN_CATEGORIES, "loss": LOSS_CATEGORIES}
+REPORTERS = BY_SLUG["customer_signals"].roles
+HANDLERS = ("hr", "admin")  # may move and assign any signal
+READERS = ("hr", "executive", "admin")  # see every signal
+VIEWS = ("mine", "assigned", "all")
+ACK_HOURS = 24  # default of option signals.ack_hours
+TEAMS = ["Sales", "Support", "HR", "Marketing", "Communications"]  # default of option signals.teams
+MAX_TEXT = 4000
+LIST_LIMIT = 500
+
+
+def ack_hours(session: Session, actor: Actor | None = None) -> int:
+    """The target time to acknowledge a new signal, in hours (option signals.ack_hours)."""
+    return int(options.get(session, "signals.ack_hours", ACK_HOURS))
+
+
+def teams(session: Session, actor: Actor | None = None) -> list[str]:
+    """The teams a signal can be handed to (option signals.teams)."""
+    return list(options.get(session, "signals.teams", TEAMS))
+
+
+def report_signal(session: Session, actor: Actor, **values) -> CustomerSignal:
+    """Record a win or a loss; it is due for acknowledgement within `signals.ack_hours`."""
+    require_role(actor, *REPORTERS)
+    ck = Checker()
+    signal_type = ck.choice("signals.signal_type", values.get("signal_type"), SIGNAL_TYPES)
+    category = values.get("category")
+    if signal_type and category not in CATEGORIES[signal_type]:
+        ck.fail("signals.bad_category", "signals.category")
+    value = ck.amount("signals.estimated_value", values.get("estimated_value"))
+    currency = values.get("currency") or None
+    if currency is not None and currency not in CURRENCIES:
+        ck.fail("activity.unknown_value", "signals.currency", value=currency)
+    elif value is not None and currency is None:
+        ck.fail("signals.currency_needed", "signals.currency")
+    platform = values.get("platform") or None
+    if platform is not None and platform not in PLATFORMS:
+        ck.fail("activity.unknown_value", "signals.platform", value=platform)
+    owner_team = values.get("owner_team") or None
+    if owner_team is not None and owner_team not in teams(session):
+        ck.fail("activity.unknown_value", "signals.owner_team", value=owner_team)
+    signal = CustomerSignal(
+        reporter_id=actor.id,
+        signal_type=signal_type,
+        category=category,
+        customer_name=ck.required_text("signals.customer_name", values.get("customer_name"), 200),
+        platform=platform,
+        url=ck.url("signals.url", values.get("url")),
+        estimated_value=value,
+        currency=currency if value is not None else None,
+        description=ck.required_text("signals.description", values.get("description"), MAX_TEXT),
+        owner_team=owner_team,
+    )
+    ck.raise_if_any()
+    now = utcnow()
+    reporter = session.get(User, actor.id)
+    signal.department_id = reporter.department_id
+    signal.status, signal.reported_at = "new", now
+    signal.ack_due_at = now + timedelta(hours=ack_hours(session))
+    session.add(signal)
+    session.flush()
+    session.add(SignalEvent(signal_id=signal.id, actor_id=actor.id, to_status="new", at=now))
+    audit.record(
+        session, actor, "signal.reported", str(signal.id), signal_type=signal_type, category=category
+    )
+    return signal
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _get(session: Session, signal_id: int) -> CustomerSignal:
+    signal = session.get(CustomerSignal, signal_id)
+    if signal is None:
+        raise NotFound("signals.not_found")
+    return signal
+
+
+def _may_see(actor: Actor, signal: CustomerSignal) -> bool:
+    return actor.id in (signal.reporter_id, signal.owner_id) or actor.has(*READERS)
+
+
+def _may_move(actor: Actor, signal: CustomerSignal) -> bool:
+    return actor.id == signal.owner_id or actor.has(*HANDLERS)
+
+
+def _visible(session: Session, actor: Actor, signal_id: int) -> CustomerSignal:
+    signal = _get(session, signal_id)
+    if not _may_see(actor, signal):
+        raise PermissionDenied("signals.not_visible")
+    return signal
+
+
+def overdue_condition(now):
+    """SQL: not yet acknowledged although the target time has passed."""
+    return and_(CustomerSignal.status == "new", CustomerSignal.ack_due_at < now)
+
+
+@dataclass(frozen=True)
+class SignalFilters:
+    view: str = "mine"
+    signal_type: str | None = None
+    statuses: tuple[str, ...] = ()
+    overdue_only: bool = False
+
+
+def _view_condition(actor: Actor, view: str):
+    s = CustomerSignal
+    if view == "mine":
+        return s.reporter_id == actor.id
+    if view == "assigned":
+        return s.owner_id == actor.id
+    if view == "all":
+        require_role(actor, *READERS)
+        return true()
+    raise invalid("activity.unknown_value", "signals.view", value=view)
+
+
+def list_signals(
+    session: Session, actor: Actor, f: SignalFilters, limit: int = LIST_LIMIT
+) -> tuple[pd.DataFrame, int, int]:
+    """Signals of a view, newest first (at most `limit`); how many match; how many are overdue."""
+    require_role(actor, *REPORTERS)
+    s = CustomerSignal
+    now = utcnow()
+    conditions = [_view_condition(actor, f.view)]
+    if f.signal_type:
+        conditions.append(s.signal_type == f.signal_type)
+    if f.statuses:
+        conditions.append(s.status.in_(f.statuses))
+    if f.overdue_only:
+        conditions.append(overdue_condition(now))
+    total, overdue = session.execute(
+        select(func.count(), func.count(case((overdue_condition(now), 1)))).select_from(s).where(*conditions)
+    ).one()
+    reporter, owner = aliased(User), aliased(User)
+    query = (
+        select(
+            s.id,
+            s.reported_at,
+            s.signal_type,
+            s.category,
+            s.customer_name,
+            s.status,
+            s.resolution,
+            func.coalesce(owner.full_name, s.owner_team).label("owner"),
+            reporter.full_name.label("reporter"),
+            s.ack_due_at,
+            case((overdue_condition(now), True), else_=False).label("overdue"),
+            s.estimated_value,
+            s.currency,
+        )
+        .join(reporter, reporter.id == s.reporter_id)
+        .outerjoin(owner, owner.id == s.owner_id)
+        .where(*conditions)
+        .order_by(s.reported_at.desc(), s.id.desc())
+        .limit(limit)
+    )
+    df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    df["estimated_value"] = df["estimated_value"].astype("Float64")
+    return df, total, overdue
+
+
+def signal_detail(session: Session, actor: Actor, signal_id: int) -> dict:
+    """A signal, its thread (oldest first) and what the actor may do with it."""
+    signal = _visible(session, actor, signal_id)
+    events = session.execute(
+        select(
+            SignalEvent.at,
+            User.full_name.label("by"),
+            SignalEvent.from_status,
+            SignalEvent.to_status,
+            SignalEvent.comment,
+        )
+        .outerjoin(User, User.id == SignalEvent.actor_id)
+        .where(SignalEvent.signal_id == signal_id)
+        .order_by(SignalEvent.at, SignalEvent.id)
+    ).all()
+    name = lambda user_id: session.get(User, user_id).full_name if user_id else None
+    may_move = _may_move(actor, signal)
+    return {
+        **{c.key: getattr(signal, c.key) for c in CustomerSignal.__table__.columns},
+        "reporter": name(signal.reporter_id),
+        "owner": name(signal.owner_id),
+        "overdue": signal.status == "new" and signal.ack_due_at < utcnow(),
+        "events": [e._asdict() for e in events],
+        "next_statuses": list(TRANSITIONS[signal.status]) if may_move else [],
+        "may_assign": may_move,
+    }
+
+
+def owner_candidates(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the people who can sign in and so can own a signal."""
+    require_role(actor, *REPORTERS)
+    return [
+        tuple(r)
+        for r in session.execute(
+            select(User.id, User.full_name)
+            .where(User.is_active, User.password_hash.is_not(None))
+            .order_by(User.full_name)
+        )
+    ]
+
+
+# --- changing ---------------------------------------------------------------------------
+
+
+def _current(session: Session, actor: Actor, signal_id: int, version: int) -> CustomerSignal:
+    """The signal to change, refused if the actor may not move it or read a stale version."""
+    signal = _get(session, signal_id)
+    if not _may_move(actor, signal):
+        raise PermissionDenied("signals.cannot_move")
+    if signal.version != version:
+        raise Conflict("signals.conflict")
+    return signal
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("signals.conflict") from None
+
+
+def move(
+    session: Session,
+    actor: Actor,
+    signal_id: int,
+    version: int,
+    to_status: str,
+    resolution: str | None = None,
+    comment: str | None = None,
+) -> CustomerSignal:
+    """Move a signal to its next status (with a resolution when resolving) and record it."""
+    signal = _current(session, actor, signal_id, version)
+    ck = Checker()
+    if to_status not in TRANSITIONS[signal.status]:
+        ck.fail("signals.bad_transition", "signals.status")
+    if to_status == "resolved" and resolution not in SIGNAL_RESOLUTIONS:
+        ck.fail("signals.resolution_needed", "signals.resolution")
+    comment = ck.optional_text("signals.comment", comment, MAX_TEXT)
+    ck.raise_if_any()
+    now = utcnow()
+    before = signal.status
+    signal.status = to_status
+    if to_status == "acknowledged":
+        signal.acknowledged_at = now
+    if to_status == "resolved":
+        signal.resolution, signal.resolved_at = resolution, now
+    _flush(session)
+    session.add(
+        SignalEvent(
+            signal_id=signal.id,
+            actor_id=actor.id,
+            from_status=before,
+            to_status=to_status,
+            comment=comment,
+            at=now,
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "signal.moved",
+        str(signal.id),
+        before=before,
+        after=to_status,
+        resolution=signal.resolution,
+    )
+    return signal
+
+
+def assign(
+    session: Session,
+    actor: Actor,
+    signal_id: int,
+    version: int,
+    owner_id: int | None = None,
+    owner_team: str | None = None,
+) -> CustomerSignal:
+    """Give the signal an owner: a person, a team, or both (HR/admin, or the current owner)."""
+    signal = _current(session, actor, signal_id, version)
+    ck = Checker()
+    if owner_id is None and not owner_team:
+        ck.fail("signals.owner_needed", "signals.owner")
+    if owner_id is not None and not session.scalar(
+        select(func.count()).where(User.id == owner_id, User.is_active, User.password_hash.is_not(None))
+    ):
+        ck.fail("signals.bad_owner", "signals.owner")
+    if owner_team and owner_team not in teams(session):
+        ck.fail("activity.unknown_value", "signals.owner_team", value=owner_team)
+    ck.raise_if_any()
+    before = (signal.owner_id, signal.owner_team)
+    signal.owner_id, signal.owner_team = owner_id, owner_team or None
+    _flush(session)
+    audit.record(
+        session, actor, "signal.assigned", str(signal.id), before=list(before), after=[owner_id, owner_team]
+    )
+    return signal
+
+
+def add_comment(session: Session, actor: Actor, signal_id: int, text: str) -> None:
+    """A comment on the thread, by anyone who can see the signal."""
+    signal = _visible(session, actor, signal_id)
+    ck = Checker()
+    text = ck.required_text("signals.comment", text, MAX_TEXT)
+    ck.raise_if_any()
+    session.add(SignalEvent(signal_id=signal.id, actor_id=actor.id, comment=text, at=utcnow()))
+
+
+def update_settings(session: Session, actor: Actor, ack_hours_value, team_names: list[str]) -> None:
+    """HR/admin: the target time to acknowledge (1 to 720 hours) and the teams signals go to."""
+    require_role(actor, *HANDLERS)
+    ck = Checker()
+    hours = ck.count("signals.ack_hours", ack_hours_value, 720)
+    if hours is not None and hours < 1:
+        ck.fail("signals.ack_hours_min", "signals.ack_hours")
+    names = [n.strip() for n in team_names if n and n.strip()]
+    if not names:
+        ck.fail("activity.required", "signals.teams")
+    for name in names:
+        if len(name) > 64:
+            ck.fail("activity.too_long", "signals.teams", n=64)
+    ck.raise_if_any()
+    options.put(session, actor, "signals.ack_hours", hours)
+    options.put(session, actor, "signals.teams", list(dict.fromkeys(names)))

@@ -1,0 +1,58 @@
+"""French and English interface strings, from `data/i18n/*.yaml` (key: {en: ..., fr: ...})."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+
+from lib.core.config import DATA_DIR
+from lib.core.vocab import LANGUAGES
+
+I18N_DIR = DATA_DIR / "i18n"
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every string, merged from all locale files; a key defined twice is an error."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(I18N_DIR.glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: key {key!r} is defined twice")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
+    """The text for `key` in `lang`, formatted with `params`; the key itself if unknown."""
+    texts = catalogue().get(key)
+    if texts is None:
+        return key
+    text = texts.get(lang if lang in LANGUAGES else DEFAULT_LANGUAGE) or texts[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text
+
+
+def label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The display label of a vocabulary code (platform, role, category...)."""
+    return t(f"vocab.{code}", lang)
+
+
+def problem_text(problem, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One validation problem as a sentence, prefixed by its row and field when known."""
+    text = t(problem.key, lang, **problem.params)
+    where = []
+    if problem.row is not None:
+        where.append(t("error.row", lang, row=problem.row))
+    if problem.field:
+        where.append(t(f"field.{problem.field}", lang))
+    return t("error.where", lang, where=" · ".join(where), text=text) if where else text
+
+
+def number(value, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """1,234.5 in English, 1 234,5 in French; "—" when unknown."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text

@@ -1,0 +1,142 @@
+"""Reporting periods (presets and custom ranges) and their round trip through URL query parameters.
+
+Query parameters: `period` (a preset), `from` and `to` (ISO dates, custom periods only) and
+`department` (an id; absent for the whole company).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from lib.core.errors import Problem, ValidationError
+
+PRESETS = ("last_7", "last_30", "last_90", "quarter", "year", "last_12_months", "custom")
+DEFAULT_PRESET = "last_30"
+MAX_DAYS = 3 * 366  # custom periods: at most about three years
+DAILY_UP_TO = 31  # periods this short are charted by day, longer ones by week
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days from `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def bucket(self) -> str:
+        return "day" if self.days <= DAILY_UP_TO else "week"
+
+    @property
+    def starts_at(self) -> datetime:
+        """The first instant of the period (midnight, UTC)."""
+        return datetime.combine(self.start, time())
+
+    @property
+    def ends_at(self) -> datetime:
+        """The midnight that closes the period (excluded)."""
+        return datetime.combine(self.end + timedelta(days=1), time())
+
+    def as_of(self, now: datetime) -> datetime:
+        """The instant states (training, certification) are read at for this period: its end, or now."""
+        return min(now, self.ends_at)
+
+
+@dataclass(frozen=True)
+class View:
+    """What the overview shows: a preset (or "custom"), its period, and a department or the company."""
+
+    preset: str
+    period: Period
+    department_id: int | None = None
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def preset_period(preset: str, today: date) -> Period:
+    """The period a preset stands for, ending today."""
+    if preset.startswith("last_") and preset[5:].isdigit():
+        return Period(today - timedelta(days=int(preset[5:]) - 1), today)
+    if preset == "quarter":
+        return Period(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    if preset == "year":
+        return Period(date(today.year, 1, 1), today)
+    if preset == "last_12_months":
+        return Period(_year_before(today) + timedelta(days=1), today)
+    raise ValueError(preset)
+
+
+def custom_period(start: date, end: date, today: date) -> Period:
+    """A custom period, refused (with every reason) when reversed, in the future or too long."""
+    problems = []
+    if start > end:
+        problems.append(Problem("leadership.start_after_end"))
+    if end > today:
+        problems.append(Problem("leadership.end_in_future"))
+    if (end - start).days + 1 > MAX_DAYS:
+        problems.append(Problem("leadership.too_long", params={"years": MAX_DAYS // 366}))
+    if problems:
+        raise ValidationError(problems)
+    return Period(start, end)
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def from_query(
+    params: Mapping[str, str], today: date, departments: Mapping[int, str]
+) -> tuple[View, list[Problem]]:
+    """The view a URL asks for, and what was wrong with it (those parts fall back to the default)."""
+    problems: list[Problem] = []
+    preset = params.get("period", DEFAULT_PRESET)
+    if preset not in PRESETS:
+        problems.append(Problem("leadership.bad_period"))
+        preset = DEFAULT_PRESET
+    period = None
+    if preset == "custom":
+        start, end = _iso(params.get("from")), _iso(params.get("to"))
+        try:
+            period = custom_period(start, end, today) if start and end else None
+            if period is None:
+                problems.append(Problem("leadership.bad_date"))
+        except ValidationError as exc:
+            problems += exc.problems
+        preset = "custom" if period else DEFAULT_PRESET
+    period = period or preset_period(preset, today)
+    department_id = None
+    if "department" in params:
+        raw = params["department"]
+        if raw.isdigit() and int(raw) in departments:
+            department_id = int(raw)
+        else:
+            problems.append(Problem("leadership.unknown_department"))
+    return View(preset, period, department_id), problems
+
+
+def to_query(view: View) -> dict[str, str]:
+    """Query parameters that reproduce `view` (dates only for custom periods)."""
+    params = {"period": view.preset}
+    if view.preset == "custom":
+        params |= {"from": view.period.start.isoformat(), "to": view.period.end.isoformat()}
+    if view.department_id is not None:
+        params["department"] = str(view.department_id)
+    return params

@@ -1,0 +1,287 @@
+"""The overview's charts: pure functions from small data frames to plotly figures, with one
+colour per platform everywhere, and the localised table behind each chart (for CSV exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.core.i18n import label, t
+from lib.core.vocab import PLATFORMS
+from lib.insight.kpis import number, percent
+from lib.insight.leadership import Overview
+
+# Colour-blind-safe (Okabe-Ito), one per platform, the same in every chart.
+PLATFORM_COLOURS = {
+    "linkedin": "#0072B2",
+    "x": "#3A3A3A",
+    "facebook": "#56B4E9",
+    "instagram": "#CC79A7",
+    "youtube": "#D55E00",
+    "blog": "#009E73",
+    "other": "#B0B0B0",
+}
+SIGNAL_COLOURS = {"win": "#009E73", "loss": "#D55E00"}
+ACCENT, MUTED = "#0072B2", "#A9C6DE"
+HEIGHT = 340
+
+
+@dataclass(frozen=True)
+class Section:
+    """One chart of the page: its title, figure (None when there is nothing to draw, with the
+    reason in `empty`) and the table behind it, with localised headings."""
+
+    key: str
+    title: str
+    figure: go.Figure | None
+    table: pd.DataFrame
+    empty: str = ""
+
+
+# Dates on axes and in tooltips, in the reader's conventions (plotly has no French month names).
+DATES = {"en": ("%b %d", "%a %b %d, %Y"), "fr": ("%d/%m", "%a %d/%m/%Y")}
+
+
+def _layout(fig: go.Figure, lang: str, **extra) -> go.Figure:
+    """Sober common layout, with the language's number separators. No template here: the page
+    themes charts itself (and a template costs milliseconds per figure on every refresh); the
+    board report sets one."""
+    fig.update_layout(
+        **{
+            "height": HEIGHT,
+            "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+            "separators": ", " if lang == "fr" else ".,",
+            "font": {"size": 13},
+            "legend": {"orientation": "h", "y": 1.12, "x": 0, "title": None, "traceorder": "normal"},
+            "bargap": 0.15,
+            "hoverlabel": {"namelength": -1},
+            **extra,
+        }
+    )
+    return fig
+
+
+def _over_time(fig: go.Figure, lang: str, counts: pd.Series, **where) -> None:
+    """Date axis in the reader's conventions; whole numbers on the count axis."""
+    tick, hover = DATES["fr" if lang == "fr" else "en"]
+    fig.update_xaxes(tickformat=tick, hoverformat=hover)
+    fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if counts.max() <= 5 else {}), **where)
+
+
+def _columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return df.rename(columns={c: t(f"leadership.col.{c}", lang) for c in df.columns})
+
+
+def activity_figure(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Contributions per bucket (day or week), stacked by platform."""
+    fig = go.Figure()
+    for platform in PLATFORMS:
+        rows = df[df["platform"] == platform]
+        if len(rows):
+            fig.add_bar(
+                x=rows["bucket"],
+                y=rows["contributions"],
+                name=label(platform, lang),
+                marker_color=PLATFORM_COLOURS[platform],
+            )
+    _over_time(fig, lang, df.groupby("bucket")["contributions"].sum())
+    return _layout(fig, lang, barmode="stack", yaxis_title=t("leadership.col.contributions", lang))
+
+
+def signals_figure(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Wins and losses per bucket: counts above, estimated values in euros below."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    for signal_type, colour in SIGNAL_COLOURS.items():
+        rows = df[df["signal_type"] == signal_type]
+        name = label(signal_type, lang)
+        fig.add_bar(
+            x=rows["bucket"],
+            y=rows["signals"],
+            name=name,
+            marker_color=colour,
+            legendgroup=signal_type,
+            row=1,
+            col=1,
+        )
+        fig.add_bar(
+            x=rows["bucket"],
+            y=rows["value_eur"],
+            name=name,
+            marker_color=colour,
+            legendgroup=signal_type,
+            showlegend=False,
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title_text=t("leadership.col.signals", lang), row=1, col=1)
+    fig.update_yaxes(title_text=t("leadership.col.value_eur", lang), row=2, col=1)
+    _over_time(fig, lang, df["signals"], row=1, col=1)
+    return _layout(fig, lang, barmode="group", height=HEIGHT + 80)
+
+
+def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None) -> go.Figure:
+    """Per department: active ambassadors as a share of headcount, and contributions per head."""
+    df = df.sort_values("per_head")
+    colours = [ACCENT if highlight in (None, d) else MUTED for d in df["department_id"]]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=(t("leadership.chart.active_share", lang), t("leadership.chart.per_head", lang)),
+    )
+    fig.add_bar(
+        y=df["department"],
+        x=df["active_share"] * 100,
+        orientation="h",
+        marker_color=colours,
+        text=[percent(v, lang, 0) for v in df["active_share"]],
+        textposition="auto",
+        row=1,
+        col=1,
+    )
+    fig.add_bar(
+        y=df["department"],
+        x=df["per_head"],
+        orientation="h",
+        marker_color=colours,
+        text=[number(v, lang, 1) for v in df["per_head"]],
+        textposition="auto",
+        row=1,
+        col=2,
+    )
+    fig.update_annotations(font_size=13)
+    return _layout(fig, lang, showlegend=False, height=max(HEIGHT, 60 + 34 * len(df)))
+
+
+def funnel_figure(df: pd.DataFrame, lang: str) -> go.Figure:
+    fig = go.Figure(
+        go.Funnel(y=df["stage"], x=df["people"], textinfo="value+percent initial", marker_color=ACCENT)
+    )
+    return _layout(fig, lang)
+
+
+def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:
+    """A horizontal bar per row, the first at the top."""
+    fig = go.Figure(
+        go.Bar(
+            x=values[::-1],
+            y=names[::-1],
+            orientation="h",
+            marker_color=ACCENT,
+            text=values[::-1],
+            textposition="auto",
+        )
+    )
+    return _layout(fig, lang, xaxis_title=t("leadership.col.contributions", lang))
+
+
+def _ranked(names: pd.Series) -> pd.Series:
+    return pd.Series([f"{i}. {n}" for i, n in enumerate(names, start=1)], dtype=object)
+
+
+def sections(overview: Overview, lang: str) -> list[Section]:
+    """Every chart of the overview, in page order."""
+    bucket = overview.view.period.bucket
+    by = t(f"leadership.bucket.{bucket}", lang)
+    out = []
+
+    activity = overview.activity.assign(platform=overview.activity["platform"].map(lambda p: label(p, lang)))
+    out.append(
+        Section(
+            "activity",
+            t("leadership.chart.activity", lang, bucket=by),
+            activity_figure(overview.activity, lang) if len(activity) else None,
+            _columns(activity.rename(columns={"bucket": bucket}), lang),
+            t("leadership.no_activity", lang),
+        )
+    )
+
+    signals = overview.signals.assign(
+        signal_type=overview.signals["signal_type"].map(lambda s: label(s, lang))
+    )
+    out.append(
+        Section(
+            "signals",
+            t("leadership.chart.signals", lang, bucket=by),
+            signals_figure(overview.signals, lang) if len(signals) else None,
+            _columns(signals.rename(columns={"bucket": bucket}), lang),
+            t("leadership.no_signals", lang),
+        )
+    )
+
+    departments = overview.departments.assign(
+        department=overview.departments["department"].fillna(t("leadership.no_department", lang)),
+    )
+    staffed = departments[departments["workforce"] > 0].assign(
+        active_share=lambda d: d["active_ambassadors"] / d["workforce"],
+        per_head=lambda d: d["contributions"] / d["workforce"],
+    )
+    out.append(
+        Section(
+            "departments",
+            t("leadership.chart.departments", lang),
+            departments_figure(staffed, lang, overview.view.department_id) if len(staffed) else None,
+            _columns(staffed.drop(columns=["department_id"]).round({"active_share": 4, "per_head": 2}), lang),
+            t("leadership.no_workforce", lang),
+        )
+    )
+
+    funnel = overview.funnel.assign(
+        stage=overview.funnel["stage"].map(lambda s: t(f"leadership.stage.{s}", lang))
+    )
+    out.append(
+        Section(
+            "funnel",
+            t("leadership.chart.funnel", lang),
+            funnel_figure(funnel, lang) if overview.funnel["people"].iloc[0] else None,
+            _columns(funnel, lang),
+            t("leadership.no_workforce", lang),
+        )
+    )
+
+    people = overview.top_people.assign(
+        name=overview.top_people["name"].fillna(t("leadership.anonymous", lang))
+    )
+    out.append(
+        Section(
+            "top_people",
+            t("leadership.chart.top_people", lang),
+            ranking_figure(_ranked(people["name"]), people["contributions"], lang) if len(people) else None,
+            _columns(people.assign(department=people["department"].fillna("—")), lang),
+            t("leadership.no_ranking", lang),
+        )
+    )
+
+    teams = overview.top_teams
+    out.append(
+        Section(
+            "top_teams",
+            t("leadership.chart.top_teams", lang),
+            ranking_figure(_ranked(teams["team"] + " · " + teams["department"]), teams["contributions"], lang)
+            if len(teams)
+            else None,
+            _columns(teams, lang),
+            t("leadership.no_ranking", lang),
+        )
+    )
+    return out
+
+
+def latest_table(overview: Overview, lang: str) -> pd.DataFrame:
+    """The latest signals of the period, localised, newest first."""
+    df = overview.latest_signals
+    return _columns(
+        df.assign(
+            reported_at=pd.to_datetime(df["reported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            signal_type=df["signal_type"].map(lambda v: label(v, lang)),
+            category=df["category"].map(lambda v: label(v, lang)),
+            status=df["status"].map(lambda v: label(v, lang)),
+            department=df["department"].fillna("—"),
+            value_eur=df["value_eur"].round(0).astype("Int64"),
+        ),
+        lang,
+    )

@@ -1,0 +1,250 @@
+"""Leadership figures from the contribution rollups (migration 0006): active ambassadors,
+activity totals and series, departments, and the top people and teams. Plain SQL, both databases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, distinct, exists, func, literal_column, select, union_all
+from sqlalchemy.orm import Session
+
+from lib.core.models import ActivityDaily, AmbassadorDay, AmbassadorMonth, Department, Team, User, UserRole
+from lib.core.periods import Period, View
+
+TOP = 10  # people and teams in the rankings
+
+
+def workforce():
+    """Active people with the employee role."""
+    return and_(User.is_active, exists().where(UserRole.user_id == User.id, UserRole.role == "employee"))
+
+
+def _person_rows(period: Period):
+    """(user_id, department_key, contributions) rows covering `period` exactly: whole months
+    from the month rollup, the days at either end from the day rollup."""
+    first_month = (
+        period.start
+        if period.start.day == 1
+        else (period.start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    )
+    after_months = (period.end + timedelta(days=1)).replace(day=1)
+    D, M = AmbassadorDay, AmbassadorMonth
+    days = lambda lo, hi: select(D.user_id, D.department_key, D.contributions).where(D.day >= lo, D.day <= hi)
+    if first_month >= after_months:
+        return days(period.start, period.end).subquery()
+    return union_all(
+        select(M.user_id, M.department_key, M.contributions).where(
+            M.month >= first_month, M.month < after_months
+        ),
+        days(period.start, first_month - timedelta(days=1)),
+        days(after_months, period.end),
+    ).subquery()
+
+
+def _pairs(period: Period):
+    """(user_id, department_key, n): each person's contributions in the period, per department."""
+    rows = _person_rows(period)
+    return select(rows.c.user_id, rows.c.department_key, func.sum(rows.c.contributions).label("n")).group_by(
+        rows.c.user_id, rows.c.department_key
+    )
+
+
+def _member_department():
+    """A person's department today (0: none), rendered identically wherever it is grouped by."""
+    return func.coalesce(User.department_id, literal_column("0"))
+
+
+def people(session: Session, view: View) -> dict:
+    """From one pass over the per-person rollups of the current period: active ambassadors
+    (company-wide and per department of the contributions), contributions per department, active
+    members of today's workforce per current department, and the top people and teams in scope."""
+    pairs = _pairs(view.period).cte("pairs")
+    scoped = (
+        select(pairs).where(pairs.c.department_key == view.department_id)
+        if view.department_id
+        else select(pairs)
+    )
+    scoped = scoped.subquery()
+    kind = lambda name: literal_column(f"'{name}'").label("kind")
+    total = lambda column: func.coalesce(func.sum(column), 0).label("n")
+    ranked = lambda query, order: query.order_by(total(scoped.c.n).desc(), order).limit(TOP).subquery()
+    people = ranked(
+        select(
+            kind("person"),
+            scoped.c.user_id.label("key"),
+            literal_column("1").label("people"),
+            total(scoped.c.n),
+        ).group_by(scoped.c.user_id),
+        scoped.c.user_id,
+    )
+    teams = ranked(
+        select(
+            kind("team"),
+            User.team_id.label("key"),
+            func.count(distinct(scoped.c.user_id)).label("people"),
+            total(scoped.c.n),
+        )
+        .join(User, User.id == scoped.c.user_id)
+        .where(User.team_id.is_not(None))
+        .group_by(User.team_id),
+        User.team_id,
+    )
+    query = union_all(
+        select(kind("department"), pairs.c.department_key, func.count(), total(pairs.c.n)).group_by(
+            pairs.c.department_key
+        ),
+        select(kind("company"), literal_column("0"), func.count(distinct(pairs.c.user_id)), total(pairs.c.n)),
+        select(
+            kind("member"), _member_department(), func.count(distinct(pairs.c.user_id)), literal_column("0")
+        )
+        .join(User, User.id == pairs.c.user_id)
+        .where(workforce())
+        .group_by(_member_department()),
+        select(people),
+        select(teams),
+    )
+    out: dict = {"department": {}, "member": {}, "person": [], "team": []}
+    for k, key, count, contributions in session.execute(query):
+        if k == "company":
+            out["company"] = int(count)
+        elif k in ("department", "member"):
+            out[k][key] = (int(count), int(contributions))
+        else:
+            out[k].append((key, int(count), int(contributions)))
+    return out
+
+
+def active_counts(people: dict, department_id: int | None) -> dict:
+    """Active ambassadors in scope, and how many of them are in today's workforce."""
+    if department_id:
+        active = people["department"].get(department_id, (0, 0))[0]
+        members = people["member"].get(department_id, (0, 0))[0]
+    else:
+        active, members = people.get("company", 0), sum(count for count, _ in people["member"].values())
+    return {"active_ambassadors": active, "active_workforce": members}
+
+
+def previous_active_counts(session: Session, period: Period, department_id: int | None) -> dict:
+    pairs = _pairs(period).subquery()
+    active = select(func.count(distinct(pairs.c.user_id)))
+    members = (
+        select(func.count(distinct(pairs.c.user_id)))
+        .join(User, User.id == pairs.c.user_id)
+        .where(workforce())
+    )
+    if department_id:
+        active = active.where(pairs.c.department_key == department_id)
+        members = members.where(User.department_id == department_id)
+    return {"active_ambassadors": session.scalar(active), "active_workforce": session.scalar(members)}
+
+
+def activity_totals(session: Session, view: View, previous: Period) -> dict[int, dict]:
+    A = ActivityDaily
+    current = case((A.day >= view.period.start, 1), else_=0)
+    columns = (
+        "contributions",
+        "impressions",
+        "impressions_known",
+        "engagement_known",
+        "reactions",
+        "comments",
+        "shares",
+        "clicks",
+    )
+    query = select(current, *(func.sum(getattr(A, c)) for c in columns)).where(
+        A.day.between(previous.start, view.period.end)
+    )
+    if view.department_id:
+        query = query.where(A.department_key == view.department_id)
+    return {row[0]: dict(zip(columns, map(int, row[1:]))) for row in session.execute(query.group_by(current))}
+
+
+def activity_series(session: Session, view: View) -> pd.DataFrame:
+    A = ActivityDaily
+    bucket = A.day if view.period.bucket == "day" else A.week
+    query = (
+        select(
+            bucket.label("bucket"),
+            A.platform,
+            func.sum(A.contributions).label("contributions"),
+            func.sum(A.impressions).label("impressions"),
+            func.sum(A.reactions + A.comments + A.shares).label("engagement"),
+        )
+        .where(A.day.between(view.period.start, view.period.end))
+        .group_by(bucket, A.platform)
+        .order_by(bucket, A.platform)
+    )
+    if view.department_id:
+        query = query.where(A.department_key == view.department_id)
+    return frame(session, query, ints=("contributions", "impressions", "engagement"))
+
+
+def frame(session: Session, query, ints=(), floats=()) -> pd.DataFrame:
+    result = session.execute(query)
+    df = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for column in ints:
+        df[column] = df[column].astype("int64")
+    for column in floats:
+        df[column] = df[column].astype("float64")
+    return df
+
+
+def departments(session: Session, people: dict) -> pd.DataFrame:
+    """Every department (key 0: none) with its workforce, how many of them contributed in the
+    period, and the contributions recorded in it."""
+    key = _member_department()
+    heads = dict(session.execute(select(key, func.count()).where(workforce()).group_by(key)).all())
+    names = dict(session.execute(select(Department.id, Department.name)).all())
+    keys = sorted(
+        set(heads) | set(people["department"]) | set(names), key=lambda k: (k == 0, names.get(k, ""))
+    )
+    rows = []
+    for k in keys:
+        contributions = people["department"].get(k, (0, 0))[1]
+        if heads.get(k, 0) or contributions:
+            rows.append(
+                (k or None, names.get(k), heads.get(k, 0), people["member"].get(k, (0, 0))[0], contributions)
+            )
+    return pd.DataFrame(
+        rows, columns=["department_id", "department", "workforce", "active_ambassadors", "contributions"]
+    )
+
+
+def top_people(session: Session, people: dict) -> pd.DataFrame:
+    ranked = people["person"]
+    found = {
+        uid: (None if opted_out else name, dept)
+        for uid, name, opted_out, dept in session.execute(
+            select(User.id, User.full_name, User.leaderboard_opt_out, Department.name)
+            .outerjoin(Department, Department.id == User.department_id)
+            .where(User.id.in_([r[0] for r in ranked]))
+        )
+    }
+    return pd.DataFrame(
+        [(*found[uid], n) for uid, _, n in ranked], columns=["name", "department", "contributions"]
+    ).astype({"contributions": "int64"})
+
+
+def top_teams(session: Session, people: dict) -> pd.DataFrame:
+    ranked = people["team"]
+    ids = [r[0] for r in ranked]
+    names = {
+        tid: (team, dept)
+        for tid, team, dept in session.execute(
+            select(Team.id, Team.name, Department.name)
+            .join(Department, Department.id == Team.department_id)
+            .where(Team.id.in_(ids))
+        )
+    }
+    heads = dict(
+        session.execute(
+            select(User.team_id, func.count())
+            .where(workforce(), User.team_id.in_(ids))
+            .group_by(User.team_id)
+        ).all()
+    )
+    return pd.DataFrame(
+        [(*names[tid], heads.get(tid, 0), active, n) for tid, active, n in ranked],
+        columns=["team", "department", "headcount", "active_ambassadors", "contributions"],
+    ).astype({"headcount": "int64", "active_ambassadors": "int64", "contributions": "int64"})

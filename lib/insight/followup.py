@@ -1,0 +1,193 @@
+"""HR's follow-up lists: who must renew a certification, who is late on an assignment, certified
+ambassadors gone quiet, new joiners not enrolled; and reminder e-mails to them.
+
+Each list is one SQL query over the workforce of a scope (lib.insight.participation), as of today.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import pandas as pd
+from sqlalchemy import func, not_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lib.core.models import (
+    Assignment,
+    Certification,
+    Contribution,
+    Department,
+    ModuleCompletion,
+    Team,
+    TrainingModule,
+    User,
+    utcnow,
+)
+from lib.core.permissions import Actor, require_role
+from lib.insight.participation import (
+    VIEWERS,
+    Scope,
+    active_on,
+    check_scope,
+    settings,
+    started_training,
+    workforce,
+)
+from lib.training import catalogue
+from lib.training.assignments import applies_to, passed_current
+from lib.training.certification import certified_condition
+
+MAX_MAILTO = 1800  # characters: longer mail links are cut by some mail programs
+
+
+def _person_columns():
+    return (
+        User.id.label("user_id"),
+        User.full_name,
+        User.email,
+        Department.name.label("department"),
+        Team.name.label("team"),
+    )
+
+
+def _people(query, scope: Scope):
+    """`query` restricted to the workforce of `scope`, with each person's department and team."""
+    return (
+        query.outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(workforce(), scope.condition())
+    )
+
+
+def _frame(session: Session, query) -> pd.DataFrame:
+    result = session.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def overdue(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
+    """One row per person and assigned module past its due date and not passed at its current
+    version, with how many days late."""
+    today = now.date()
+    due = func.min(Assignment.due_on).label("due_on")
+    query = (
+        _people(
+            select(*_person_columns(), Assignment.module_slug.label("module"), due)
+            .select_from(Assignment)
+            .join(User, applies_to(User.id, User.department_id))
+            .join(TrainingModule, TrainingModule.slug == Assignment.module_slug),
+            scope,
+        )
+        .where(Assignment.due_on < today, ~passed_current(User.id, Assignment.module_slug))
+        .group_by(User.id, User.full_name, User.email, Department.name, Team.name, Assignment.module_slug)
+        .order_by(due, User.full_name, Assignment.module_slug)
+    )
+    df = _frame(session, query)
+    df["days_late"] = pd.Series([(today - d).days for d in df["due_on"]], dtype="int64")
+    return df
+
+
+def to_renew(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
+    """People to recertify: a required module passed only at an older version, or a certificate
+    that expired or was issued for older guidelines (and no valid one since)."""
+    current = aliased(ModuleCompletion)
+    outdated = (
+        select(ModuleCompletion.user_id, func.count(func.distinct(ModuleCompletion.module_slug)).label("n"))
+        .join(TrainingModule, TrainingModule.slug == ModuleCompletion.module_slug)
+        .where(
+            TrainingModule.required,
+            ModuleCompletion.module_version < TrainingModule.version,
+            ~passed_current(ModuleCompletion.user_id, ModuleCompletion.module_slug, current),
+        )
+        .group_by(ModuleCompletion.user_id)
+        .subquery()
+    )
+    policy_version = catalogue.policy()["version"]
+    last = (
+        select(
+            Certification.user_id,
+            func.max(Certification.expires_at).label("expires_at"),
+            func.max(Certification.policy_version).label("policy_version"),
+        )
+        .group_by(Certification.user_id)
+        .subquery()
+    )
+    expired = last.c.expires_at <= now
+    old_policy = last.c.policy_version < policy_version
+    query = (
+        _people(
+            select(
+                *_person_columns(),
+                func.coalesce(outdated.c.n, 0).label("outdated_modules"),
+                last.c.expires_at.label("certificate_expires"),
+                old_policy.label("guidelines_changed"),
+            )
+            .select_from(User)
+            .outerjoin(outdated, outdated.c.user_id == User.id)
+            .outerjoin(last, last.c.user_id == User.id),
+            scope,
+        )
+        .where(or_(outdated.c.n > 0, expired, old_policy))
+        .order_by(User.full_name, User.id)
+    )
+    df = _frame(session, query)
+    df["guidelines_changed"] = df["guidelines_changed"].fillna(False).astype(bool)
+    df["expired"] = [pd.notna(e) and e <= now for e in df["certificate_expires"]]
+    return df
+
+
+def inactive_certified(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
+    """Certified ambassadors without a contribution in the last ACTIVE_DAYS days, and when they
+    last contributed (empty when never)."""
+    last = (
+        select(func.max(Contribution.occurred_on))
+        .where(Contribution.user_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+        .label("last_contribution")
+    )
+    query = (
+        _people(select(*_person_columns(), last).select_from(User), scope)
+        .where(certified_condition(User.id, now), not_(active_on(now.date())))
+        .order_by(last.desc().nulls_last(), User.full_name)
+    )
+    return _frame(session, query)
+
+
+def new_joiners(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
+    """People who started within the last `participation.new_joiner_days` days and have not opened
+    the training yet."""
+    today, days = now.date(), settings(session).new_joiner_days
+    query = (
+        _people(select(*_person_columns(), User.start_date).select_from(User), scope)
+        .where(
+            User.start_date >= today - timedelta(days=days),
+            User.start_date <= today,
+            not_(started_training(now)),
+        )
+        .order_by(User.start_date.desc(), User.full_name)
+    )
+    df = _frame(session, query)
+    df["days_since_start"] = pd.Series([(today - d).days for d in df["start_date"]], dtype="int64")
+    return df
+
+
+LISTS = {"overdue": overdue, "renew": to_renew, "inactive": inactive_certified, "new_joiners": new_joiners}
+
+
+def follow_up(
+    session: Session, actor: Actor, scope: Scope, which: str, now: datetime | None = None
+) -> pd.DataFrame:
+    """One of the follow-up LISTS for `scope`, as of now (HR or admin)."""
+    require_role(actor, *VIEWERS)
+    check_scope(session, scope)
+    return LISTS[which](session, scope, now or utcnow())
+
+
+def mailto(addresses, subject: str, body: str) -> str | None:
+    """A mail link with the addresses in blind copy, or None when too long for mail programs."""
+    unique = sorted({a for a in addresses if a})
+    if not unique:
+        return None
+    link = f"mailto:?bcc={quote(','.join(unique), safe='@,')}&subject={quote(subject)}&body={quote(body)}"
+    return link if len(link) <= MAX_MAILTO else None

@@ -1,0 +1,137 @@
+"""The overview's key figures as display-ready cards (value, change, explanation), in either
+language; shared by the page and the board report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.core.i18n import number, t
+from lib.insight.leadership import Figures, Overview
+
+# (card, kind, a rise is good?) per group, in display order.
+GROUPS = {
+    "reach": [
+        ("active_ambassadors", "count", True),
+        ("active_share", "share", True),
+        ("contributions", "count", True),
+        ("impressions", "count", True),
+    ],
+    "engagement": [
+        ("engagement", "count", True),
+        ("engagement_rate", "share", True),
+        ("clicks", "count", True),
+        ("emv", "money", True),
+    ],
+    "customers": [
+        ("wins", "count", True),
+        ("win_value", "money", True),
+        ("median_ack_hours", "hours", False),
+        ("losses", "count", False),
+        ("loss_value", "money", False),
+        ("open_losses", "count", False),
+    ],
+    "training": [("training_completion", "share", True), ("certified_share", "share", True)],
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    label: str
+    value: str
+    previous: str
+    delta: str | None  # signed change against the previous period; None when it cannot be computed
+    delta_color: str  # "normal", "inverse" (a rise is bad) or "off" (no change)
+    help: str
+
+
+def percent(share, lang: str, decimals: int = 1) -> str:
+    if share is None:
+        return "—"
+    return number(share * 100, lang, decimals) + ("\u202f%" if lang == "fr" else "%")
+
+
+def euros(value, lang: str) -> str:
+    """An amount in euros, shortened to thousands or millions when large."""
+    if value is None:
+        return "—"
+    for above, unit, suffix in ((1e6, 1e6, "leadership.millions"), (1e4, 1e3, "leadership.thousands")):
+        if abs(value) >= above:
+            amount = number(value / unit, lang, 1) + "\u202f" + t(suffix, lang)
+            break
+    else:
+        amount = number(value, lang, 0)
+    return _with_symbol(amount, lang)
+
+
+def hours(value, lang: str) -> str:
+    return "—" if value is None else f"{number(value, lang, 1)}\u202fh"
+
+
+def value_of(figures: Figures, key: str, overview: Overview):
+    return figures.emv(overview.rates) if key == "emv" else getattr(figures, key)
+
+
+def formatted(value, kind: str, lang: str) -> str:
+    return {"count": number, "share": percent, "money": euros, "hours": hours}[kind](value, lang)
+
+
+def _delta(current, previous, kind: str, lang: str) -> str | None:
+    if current is None or previous is None:
+        return None
+    diff = current - previous
+    sign = "-" if diff < 0 else "+"
+    if kind == "share":
+        return f"{sign}{number(abs(diff) * 100, lang, 1)}\u202f" + t("leadership.points", lang)
+    text = sign + formatted(abs(diff), "hours" if kind == "hours" else kind, lang)
+    if kind != "hours" and previous:
+        text += f" ({sign}{percent(abs(diff) / previous, lang)})"
+    return text
+
+
+def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
+    """Every key figure of the current period, with its change against the previous one."""
+    cur, prev = overview.current, overview.prior
+    params = {
+        "workforce": number(cur.workforce, lang),
+        "known": number(cur.impressions_known, lang),
+        "contributions": number(cur.contributions, lang),
+        "formula": emv_formula(overview, lang),
+    }
+    out = {}
+    for group, items in GROUPS.items():
+        out[group] = []
+        for key, kind, rise_is_good in items:
+            now, before = value_of(cur, key, overview), value_of(prev, key, overview)
+            delta = _delta(now, before, kind, lang)
+            color = "off" if delta is None or now == before else ("normal" if rise_is_good else "inverse")
+            previous = formatted(before, kind, lang)
+            out[group].append(
+                Card(
+                    key,
+                    t(f"leadership.kpi.{key}", lang),
+                    formatted(now, kind, lang),
+                    previous,
+                    delta,
+                    color,
+                    t(f"leadership.kpi.{key}.help", lang, **params)
+                    + " "
+                    + t("leadership.previous_value", lang, value=previous),
+                )
+            )
+    return out
+
+
+def emv_formula(overview: Overview, lang: str) -> str:
+    """The earned-media formula with the rates in force, as shown under the figures."""
+    rates = overview.rates
+    return t(
+        "leadership.emv_formula",
+        lang,
+        cpm=_with_symbol(number(rates.cpm, lang, 2), lang),
+        cpc=_with_symbol(number(rates.cpc, lang, 2), lang),
+    )
+
+
+def _with_symbol(amount: str, lang: str) -> str:
+    return f"{amount}\u202f€" if lang == "fr" else f"€{amount}"

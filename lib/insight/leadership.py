@@ -1,0 +1,228 @@
+"""The leadership overview: every figure and chart series of a view, computed in SQL by the
+lib.insight.figures_* modules (contributions and signals from the rollups the database keeps exact,
+migration 0006; training from its own tables). Results are cached per database,
+view, data version and hour, so nothing is recomputed while nothing changed; the hour only
+refreshes what time alone changes (certificates expiring).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from lib.core import options
+from lib.core.errors import NotFound, Problem, ValidationError
+from lib.core.models import ActivityDaily, CustomerSignal, DataVersion, Department, utcnow
+from lib.core.periods import Period, View
+from lib.core.permissions import Actor, require_role
+from lib.core.vocab import CURRENCIES
+from lib.insight import figures_activity as activity
+from lib.insight import figures_signals as signals
+from lib.insight import figures_training as training
+
+VIEWERS = ("executive", "admin")
+CPM_KEY, CPC_KEY, EUR_RATES_KEY = "leadership.cpm_eur", "leadership.cpc_eur", "leadership.eur_rates"
+DEFAULT_CPM, DEFAULT_CPC = 8.0, 1.2
+DEFAULT_EUR_RATES = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "CHF": 1.06, "CAD": 0.66}
+MAX_RATE = 1000.0
+CACHE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Earned-media rates (€ per 1,000 impressions, € per click) and euro conversion of values."""
+
+    cpm: float = DEFAULT_CPM
+    cpc: float = DEFAULT_CPC
+    eur: tuple[tuple[str, float], ...] = tuple(DEFAULT_EUR_RATES.items())
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of one period and scope. Sums count known values only."""
+
+    workforce: int = 0  # active people with the employee role, today
+    active_ambassadors: int = 0  # people with a contribution in the period (leavers included)
+    active_workforce: int = 0  # people of today's workforce with a contribution in the period
+    contributions: int = 0
+    impressions: int = 0
+    impressions_known: int = 0  # contributions whose reach is known
+    engagement_known: int = 0  # reactions + comments + shares of those contributions
+    reactions: int = 0
+    comments: int = 0
+    shares: int = 0
+    clicks: int = 0
+    wins: int = 0
+    win_value: float = 0.0  # euros
+    losses: int = 0
+    loss_value: float = 0.0
+    open_losses: int = 0  # losses reported in the period and not resolved yet
+    median_ack_hours: float | None = None
+    modules_passed: int = 0  # required modules passed at their current version by the workforce
+    modules_expected: int = 0  # workforce × required modules
+    certified: int = 0
+
+    @staticmethod
+    def _share(part, whole) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def active_share(self) -> float | None:
+        return self._share(self.active_workforce, self.workforce)
+
+    @property
+    def engagement(self) -> int:
+        return self.reactions + self.comments + self.shares
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """Engagement per impression, over the contributions whose reach is known."""
+        return self._share(self.engagement_known, self.impressions)
+
+    @property
+    def training_completion(self) -> float | None:
+        return self._share(self.modules_passed, self.modules_expected)
+
+    @property
+    def certified_share(self) -> float | None:
+        return self._share(self.certified, self.workforce)
+
+    def emv(self, rates: Rates) -> float:
+        """Earned-media value: impressions / 1000 × CPM + clicks × CPC."""
+        return self.impressions / 1000 * rates.cpm + self.clicks * rates.cpc
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the page and the board report show. The data frames are shared: do not modify."""
+
+    view: View
+    previous: Period
+    current: Figures
+    prior: Figures
+    activity: pd.DataFrame  # bucket, platform, contributions, impressions, engagement
+    signals: pd.DataFrame  # bucket, signal_type, signals, value_eur
+    departments: pd.DataFrame  # department_id, department, workforce, active_ambassadors, contributions
+    funnel: pd.DataFrame  # stage, people
+    top_people: pd.DataFrame  # name (None when the person opted out), department, contributions
+    top_teams: pd.DataFrame  # team, department, headcount, active_ambassadors, contributions
+    latest_signals: (
+        pd.DataFrame
+    )  # reported_at, signal_type, category, customer, department, status, value_eur
+    rates: Rates
+    has_data: bool  # any contribution or signal at all, in any period
+    version: int
+    computed_at: datetime
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+def rates(session: Session) -> Rates:
+    eur = {**DEFAULT_EUR_RATES, **options.get(session, EUR_RATES_KEY, {})}
+    return Rates(
+        float(options.get(session, CPM_KEY, DEFAULT_CPM)),
+        float(options.get(session, CPC_KEY, DEFAULT_CPC)),
+        tuple((c, float(eur[c])) for c in CURRENCIES),
+    )
+
+
+def rate_settings(session: Session, actor: Actor) -> Rates:
+    """The rates in force, for the administrators who may change them."""
+    require_role(actor, "admin")
+    return rates(session)
+
+
+def set_rates(session: Session, actor: Actor, cpm, cpc) -> None:
+    """Change the earned-media rates (administrators); every bad value is reported, none saved."""
+    require_role(actor, "admin")
+    problems, values = [], {}
+    for key, raw in ((CPM_KEY, cpm), (CPC_KEY, cpc)):
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            value = -1.0
+        if not 0 <= value <= MAX_RATE:
+            problems.append(Problem(f"{key}_invalid", params={"max": int(MAX_RATE)}))
+        values[key] = value
+    if problems:
+        raise ValidationError(problems)
+    for key, value in values.items():
+        options.put(session, actor, key, value)
+
+
+# --- the cache ----------------------------------------------------------------------------
+
+_cache: OrderedDict[tuple, Overview] = OrderedDict()
+_lock = threading.Lock()
+
+
+def data_version(session: Session) -> int:
+    """Changes with every committed change to what the overview reads (kept by triggers)."""
+    return session.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0
+
+
+def overview(session: Session, actor: Actor, view: View, *, now: datetime | None = None) -> Overview:
+    """The overview of `view` (executives and administrators), from the cache when nothing changed."""
+    require_role(actor, *VIEWERS)
+    if view.department_id is not None and session.get(Department, view.department_id) is None:
+        raise NotFound("leadership.department_gone")
+    now = now or utcnow()
+    version, current_rates = data_version(session), rates(session)
+    key = (
+        session.get_bind().url.render_as_string(),
+        view,
+        version,
+        now.replace(minute=0, second=0, microsecond=0),
+        current_rates,
+    )
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    result = compute(session, view, now, current_rates, version)
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def compute(session: Session, view: View, now: datetime, current_rates: Rates, version: int = 0) -> Overview:
+    """Compute the overview without the cache (the benchmark's cold figure)."""
+    previous, eur = view.period.previous(), dict(current_rates.eur)
+    people = activity.people(session, view)
+    totals = activity.activity_totals(session, view, previous)
+    outcomes = signals.signal_totals(session, view, previous, eur)
+    trained = training.training(session, view, (view.period.as_of(now), previous.as_of(now)))
+    active = {
+        1: activity.active_counts(people, view.department_id),
+        0: activity.previous_active_counts(session, previous, view.department_id),
+    }
+    figures = {f: Figures(**active[f], **totals.get(f, {}), **outcomes[f], **trained[f]) for f in (0, 1)}
+    has_data = session.scalar(
+        select(or_(exists(select(ActivityDaily.day)), exists(select(CustomerSignal.id))))
+    )
+    return Overview(
+        view=view,
+        previous=previous,
+        current=figures[1],
+        prior=figures[0],
+        activity=activity.activity_series(session, view),
+        signals=signals.signal_series(session, view, eur),
+        departments=activity.departments(session, people),
+        funnel=trained["funnel"],
+        top_people=activity.top_people(session, people),
+        top_teams=activity.top_teams(session, people),
+        latest_signals=signals.latest_signals(session, view, eur),
+        rates=current_rates,
+        has_data=bool(has_data),
+        version=version,
+        computed_at=now,
+    )

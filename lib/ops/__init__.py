@@ -1,0 +1,1 @@
+"""Operations: the demo organisation, backup and restore."""

@@ -1,0 +1,349 @@
+"""Accounts: password policy, bcrypt hashing, sign-in with stored throttling, account administration."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from datetime import timedelta
+
+import bcrypt
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lib.core import audit
+from lib.core.errors import NotFound, Problem, ValidationError, invalid
+from lib.core.models import User, UserRole, utcnow
+from lib.core.permissions import Actor, require_role, require_self_or_role
+from lib.core.vocab import LANGUAGES, ROLES
+
+MIN_PASSWORD_CHARS = 12
+MAX_PASSWORD_CHARS = 128
+BCRYPT_MAX_BYTES = 72
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+# bcrypt work factor; only the test suite lowers it (to bcrypt's minimum, 4) for speed.
+BCRYPT_ROUNDS = max(4, int(os.environ.get("PORTE_VOIX_BCRYPT_ROUNDS", "12")))
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Hash of a random password, checked when the username is unknown so that timing gives nothing away.
+_DUMMY_HASH = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+
+
+# --- passwords ------------------------------------------------------------------------------
+
+
+def password_problems(password: str, *, username: str = "", email: str = "") -> list[Problem]:
+    """Why `password` is refused (empty list if it is fine). Length only: no composition rules."""
+    problems = []
+    if password != password.strip():
+        problems.append(Problem("password.spaces", "password"))
+    if len(password) < MIN_PASSWORD_CHARS:
+        problems.append(Problem("password.too_short", "password", params={"n": MIN_PASSWORD_CHARS}))
+    elif len(password) > MAX_PASSWORD_CHARS:
+        problems.append(Problem("password.too_long", "password", params={"n": MAX_PASSWORD_CHARS}))
+    elif len(password.encode()) > BCRYPT_MAX_BYTES:
+        problems.append(Problem("password.too_many_bytes", "password", params={"n": BCRYPT_MAX_BYTES}))
+    lowered = password.lower()
+    if username and lowered in (username.lower(), email.lower()):
+        problems.append(Problem("password.is_username", "password"))
+    return problems
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    encoded = password.encode()
+    if hashed is None or len(encoded) > BCRYPT_MAX_BYTES:
+        bcrypt.checkpw(b"x", _DUMMY_HASH.encode())
+        return False
+    return bcrypt.checkpw(encoded, hashed.encode())
+
+
+def temporary_password() -> str:
+    """A one-time password (about 96 bits) that must be changed at first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("error.user_not_found")
+    return user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def current_actor(session: Session, user_id: int) -> Actor | None:
+    """The person as the database has them now, or None if they no longer may act."""
+    user = session.get(User, user_id)
+    return Actor.of(user) if user is not None and user.is_active else None
+
+
+def has_accounts(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(User)) > 0
+
+
+def credentials(session: Session) -> dict:
+    """The streamlit-authenticator credentials dict for every active account."""
+    rows = session.execute(
+        select(User.id, User.username, User.email, User.full_name, User.password_hash).where(
+            User.is_active, User.password_hash.is_not(None)
+        )
+    ).all()
+    roles: dict[int, list[str]] = {}
+    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
+        roles.setdefault(user_id, []).append(role)
+    return {
+        "usernames": {
+            r.username: {
+                "email": r.email,
+                "first_name": r.full_name,
+                "last_name": "",
+                "password": r.password_hash,
+                "roles": sorted(roles.get(r.id, [])),
+            }
+            for r in rows
+        }
+    }
+
+
+# --- sign-in --------------------------------------------------------------------------------
+
+
+def check_login(session: Session, username: str, password: str) -> bool:
+    """Verify a sign-in attempt, counting failures in the database and locking for a while.
+
+    A locked, inactive or unknown account is refused exactly like a wrong password.
+    """
+    user = find_user(session, username or "")
+    now = utcnow()
+    if user is None or not user.is_active:
+        verify_password(password or "", None)
+        audit.record(session, None, "login.failed", username[:64] if username else None)
+        return False
+    locked = user.locked_until is not None and user.locked_until > now
+    ok = verify_password(password or "", user.password_hash) and not locked
+    if ok:
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(session, Actor.of(user), "login.success", subject=user.id)
+    else:
+        user.failed_logins = User.failed_logins + 1
+        session.flush()
+        session.refresh(user, ["failed_logins"])
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        audit.record(session, None, "login.failed", subject=user.id)
+    return ok
+
+
+def cookie_still_valid(session: Session, username: str, issued_at) -> bool:
+    """Whether a sign-in cookie issued at `issued_at` (naive UTC) may still be honoured."""
+    user = find_user(session, username)
+    return bool(user and user.is_active and issued_at >= user.sessions_valid_after)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every cookie issued to `user` so far."""
+    user.sessions_valid_after = utcnow()
+
+
+# --- account administration ------------------------------------------------------------------
+
+
+def _check_identity(session: Session, username: str, email: str, full_name: str) -> list[Problem]:
+    problems = []
+    if not USERNAME_RE.match(username):
+        problems.append(Problem("account.bad_username", "username"))
+    elif find_user(session, username):
+        problems.append(Problem("account.username_taken", "username", params={"username": username}))
+    if not EMAIL_RE.match(email):
+        problems.append(Problem("account.bad_email", "email"))
+    elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        problems.append(Problem("account.email_taken", "email"))
+    if not full_name.strip():
+        problems.append(Problem("account.name_required", "full_name"))
+    return problems
+
+
+def _check_roles(roles) -> list[Problem]:
+    roles = list(roles)
+    if not roles:
+        return [Problem("account.role_required", "roles")]
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        return [Problem("account.unknown_role", "roles", params={"role": ", ".join(unknown)})]
+    return []
+
+
+def create_user(
+    session: Session,
+    actor: Actor | None,
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    roles,
+    password: str | None = None,
+    language: str = "en",
+    **profile,
+) -> tuple[User, str | None]:
+    """Create an account. Without `password`, a temporary one is generated and returned.
+
+    `actor` None is only accepted for the very first account (which must be an admin).
+    """
+    if actor is None:
+        if has_accounts(session):
+            raise invalid("account.first_admin_exists")
+        if "admin" not in roles:
+            raise invalid("account.first_must_be_admin", "roles")
+    else:
+        require_role(actor, "admin")
+    username, email = username.strip().lower(), email.strip()
+    problems = _check_identity(session, username, email, full_name) + _check_roles(roles)
+    if language not in LANGUAGES:
+        problems.append(Problem("account.bad_language", "language"))
+    temporary = None
+    if password is None:
+        password = temporary = temporary_password()
+    else:
+        problems += password_problems(password, username=username, email=email)
+    if problems:
+        raise ValidationError(problems)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        email=email,
+        language=language,
+        password_hash=hash_password(password),
+        must_change_password=temporary is not None,
+        role_rows=[UserRole(role=r) for r in sorted(set(roles))],
+        **profile,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor or Actor.of(user), "account.created", subject=user.id, roles=sorted(set(roles))
+    )
+    return user, temporary
+
+
+def change_password(session: Session, actor: Actor, *, current: str, new: str) -> None:
+    """A person changes their own password; every other session of theirs ends."""
+    user = get_user(session, actor.id)
+    if not verify_password(current, user.password_hash):
+        raise invalid("password.current_wrong", "current_password")
+    if current == new:
+        raise invalid("password.same_as_before", "password")
+    problems = password_problems(new, username=user.username, email=user.email)
+    if problems:
+        raise ValidationError(problems)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(session, user)
+    audit.record(session, actor, "account.password_changed", subject=user.id)
+
+
+def reset_password(session: Session, actor: Actor, user_id: int) -> str:
+    """An admin gives someone a new temporary password; their sessions end."""
+    require_role(actor, "admin")
+    user = get_user(session, user_id)
+    temporary = temporary_password()
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(session, user)
+    audit.record(session, actor, "account.password_reset", subject=user.id)
+    return temporary
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(
+        select(func.count()).select_from(User).join(UserRole).where(User.is_active, UserRole.role == "admin")
+    )
+
+
+def set_roles(session: Session, actor: Actor, user_id: int, roles) -> None:
+    require_role(actor, "admin")
+    problems = _check_roles(roles)
+    if problems:
+        raise ValidationError(problems)
+    user = get_user(session, user_id)
+    roles = sorted(set(roles))
+    if "admin" in user.roles and "admin" not in roles and user.is_active and _active_admins(session) <= 1:
+        raise invalid("account.last_admin", "roles")
+    before = user.roles
+    user.role_rows = [UserRole(role=r) for r in roles]
+    audit.record(session, actor, "account.roles_changed", subject=user.id, before=before, after=roles)
+
+
+def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
+    """Deactivate (never delete) or reactivate an account. Deactivation ends its sessions."""
+    require_role(actor, "admin")
+    user = get_user(session, user_id)
+    if not active:
+        if user.id == actor.id:
+            raise invalid("account.cannot_deactivate_self")
+        if "admin" in user.roles and user.is_active and _active_admins(session) <= 1:
+            raise invalid("account.last_admin")
+        end_sessions(session, user)
+    user.is_active = active
+    audit.record(session, actor, "account.reactivated" if active else "account.deactivated", subject=user.id)
+
+
+def set_language(session: Session, actor: Actor, user_id: int, language: str) -> None:
+    require_self_or_role(actor, user_id, "admin")
+    if language not in LANGUAGES:
+        raise invalid("account.bad_language", "language")
+    get_user(session, user_id).language = language
+
+
+def list_users(session: Session, actor: Actor) -> list[dict]:
+    """Every account with its roles and state, for the administration page."""
+    require_role(actor, "admin")
+    users = session.scalars(select(User).order_by(User.username)).all()
+    return [
+        {
+            "id": u.id,
+            "username": u.username,
+            "full_name": u.full_name,
+            "email": u.email,
+            "roles": u.roles,
+            "department": u.department.name if u.department else None,
+            "active": u.is_active,
+            "must_change_password": u.must_change_password,
+            "locked": bool(u.locked_until and u.locked_until > utcnow()),
+            "created_at": u.created_at,
+        }
+        for u in users
+    ]
+
+
+def sign_out(session: Session, actor: Actor) -> None:
+    """End every session of the person signing out (their cookies stop being honoured)."""
+    end_sessions(session, get_user(session, actor.id))
+    audit.record(session, actor, "logout", subject=actor.id)
+
+
+def profile(session: Session, actor: Actor) -> dict:
+    """The signed-in person's own account details."""
+    user = get_user(session, actor.id)
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "roles": user.roles,
+        "language": user.language,
+        "department": user.department.name if user.department else None,
+        "team": user.team.name if user.team else None,
+    }

@@ -1,0 +1,1 @@
+"""Training: the catalogue (data/training), the learner's academy, certification and assignments."""

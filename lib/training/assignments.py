@@ -1,0 +1,310 @@
+"""HR's side of training: assignments with due dates, who is overdue, who must recertify.
+
+An assignment asks everyone, a department or one person to pass a module by a date. Every list
+here is one SQL query (joins and GROUP BY in the database), whatever the number of people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lib.core import audit
+from lib.core.errors import NotFound, Problem, ValidationError
+from lib.core.models import (
+    Assignment,
+    Certification,
+    Department,
+    ModuleCompletion,
+    TrainingModule,
+    User,
+    UserRole,
+    utcnow,
+)
+from lib.core.permissions import Actor, require_role
+from lib.training import catalogue
+from lib.training.certificates import LEARNER_ROLES, certification_months
+from lib.training.certification import certified_condition
+
+SCOPES = ("all", "department", "user")
+
+
+def is_learner(user_id_column):
+    """SQL: the person holds a role that trains (employee or HR)."""
+    return exists().where(UserRole.user_id == user_id_column, UserRole.role.in_(LEARNER_ROLES))
+
+
+def applies_to(user_id, department_id):
+    """SQL: the assignment concerns the person with `user_id` in `department_id` (columns or values)."""
+    return or_(
+        Assignment.scope == "all",
+        and_(Assignment.scope == "department", Assignment.department_id == department_id),
+        and_(Assignment.scope == "user", Assignment.user_id == user_id),
+    )
+
+
+def passed_current(user_id_column, slug_column, completion=ModuleCompletion):
+    """SQL: the person passed the module at its current version (TrainingModule in the outer query)."""
+    return exists().where(
+        completion.user_id == user_id_column,
+        completion.module_slug == slug_column,
+        completion.module_version == TrainingModule.version,
+    )
+
+
+def _find_person(session: Session, text: str) -> User | None:
+    key = text.strip().lower()
+    return session.scalars(
+        select(User).where(
+            or_(func.lower(User.username) == key, func.lower(User.email) == key),
+            User.is_active,
+            is_learner(User.id),
+        )
+    ).first()
+
+
+def create_assignments(
+    session: Session,
+    actor: Actor,
+    *,
+    modules: list[str],
+    scope: str,
+    due_on: date | None,
+    department_id: int | None = None,
+    person: str = "",
+    today: date | None = None,
+) -> int:
+    """Assign each of `modules` to a scope, due on `due_on` (HR). Returns how many were created."""
+    require_role(actor, "hr")
+    today = today or utcnow().date()
+    known = {m.slug for m in catalogue.load_modules()}
+    problems = []
+    if not modules:
+        problems.append(Problem("training.error.no_module", "training_modules"))
+    elif unknown := [m for m in modules if m not in known]:
+        problems.append(
+            Problem(
+                "training.error.unknown_module", "training_modules", params={"module": ", ".join(unknown)}
+            )
+        )
+    if scope not in SCOPES:
+        problems.append(Problem("training.error.scope", "training_scope"))
+    if due_on is None:
+        problems.append(Problem("training.error.due_missing", "training_due_on"))
+    elif due_on < today:
+        problems.append(Problem("training.error.due_past", "training_due_on"))
+    user = None
+    if scope == "department" and (department_id is None or session.get(Department, department_id) is None):
+        problems.append(Problem("training.error.department", "department"))
+    if scope == "user" and (user := _find_person(session, person or "")) is None:
+        problems.append(
+            Problem("training.error.person", "training_person", params={"person": (person or "").strip()})
+        )
+    if problems:
+        raise ValidationError(problems)
+    for slug in modules:
+        session.add(
+            Assignment(
+                module_slug=slug,
+                scope=scope,
+                due_on=due_on,
+                created_by=actor.id,
+                department_id=department_id if scope == "department" else None,
+                user_id=user.id if user else None,
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        "training.assigned",
+        scope,
+        modules=list(modules),
+        due_on=due_on.isoformat(),
+        department_id=department_id if scope == "department" else None,
+        user_id=user.id if user else None,
+    )
+    return len(modules)
+
+
+def cancel_assignment(session: Session, actor: Actor, assignment_id: int) -> None:
+    """Withdraw an assignment (HR); passes already recorded stay."""
+    require_role(actor, "hr")
+    row = session.get(Assignment, assignment_id)
+    if row is None:
+        raise NotFound("training.error.assignment_not_found")
+    audit.record(
+        session,
+        actor,
+        "training.assignment_cancelled",
+        f"assignment:{row.id}",
+        module=row.module_slug,
+        scope=row.scope,
+        due_on=row.due_on.isoformat(),
+    )
+    session.delete(row)
+
+
+def _learners():
+    return and_(User.is_active, is_learner(User.id))
+
+
+def _assignments(session: Session, today: date) -> pd.DataFrame:
+    target_dept, target_user = aliased(Department), aliased(User)
+    concerned = aliased(User)
+    done = aliased(ModuleCompletion)
+    query = (
+        select(
+            Assignment.id,
+            Assignment.module_slug.label("module"),
+            Assignment.scope,
+            func.coalesce(target_dept.name, target_user.full_name).label("target"),
+            Assignment.due_on,
+            func.count(concerned.id).label("people"),
+            func.count(done.user_id).label("passed"),
+        )
+        .join(TrainingModule, TrainingModule.slug == Assignment.module_slug)
+        .outerjoin(target_dept, target_dept.id == Assignment.department_id)
+        .outerjoin(target_user, target_user.id == Assignment.user_id)
+        .outerjoin(
+            concerned,
+            and_(
+                applies_to(concerned.id, concerned.department_id),
+                concerned.is_active,
+                is_learner(concerned.id),
+            ),
+        )
+        .outerjoin(
+            done,
+            and_(
+                done.user_id == concerned.id,
+                done.module_slug == Assignment.module_slug,
+                done.module_version == TrainingModule.version,
+            ),
+        )
+        .group_by(
+            Assignment.id,
+            Assignment.module_slug,
+            Assignment.scope,
+            target_dept.name,
+            target_user.full_name,
+            Assignment.due_on,
+        )
+        .order_by(Assignment.due_on, Assignment.id)
+    )
+    df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    df["late"] = df["people"] - df["passed"]
+    df.loc[df["due_on"] >= today, "late"] = 0
+    return df
+
+
+def _overdue(session: Session, today: date) -> pd.DataFrame:
+    """One row per person and module assigned, past due and not passed at the current version."""
+    due = func.min(Assignment.due_on).label("due_on")
+    query = (
+        select(
+            User.full_name,
+            User.username,
+            Department.name.label("department"),
+            Assignment.module_slug.label("module"),
+            due,
+        )
+        .select_from(Assignment)
+        .join(User, applies_to(User.id, User.department_id))
+        .join(TrainingModule, TrainingModule.slug == Assignment.module_slug)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(_learners(), Assignment.due_on < today, ~passed_current(User.id, Assignment.module_slug))
+        .group_by(User.id, User.full_name, User.username, Department.name, Assignment.module_slug)
+        .order_by(due, User.full_name, Assignment.module_slug)
+    )
+    df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    df["days_late"] = [(today - d).days for d in df["due_on"]]
+    return df
+
+
+def _must_recertify(session: Session, now: datetime, policy_version: int) -> pd.DataFrame:
+    """People with a module passed only at an older version, or a certificate no longer valid."""
+    current = aliased(ModuleCompletion)
+    outdated = (
+        select(ModuleCompletion.user_id, func.count(func.distinct(ModuleCompletion.module_slug)).label("n"))
+        .join(TrainingModule, TrainingModule.slug == ModuleCompletion.module_slug)
+        .where(
+            ModuleCompletion.module_version < TrainingModule.version,
+            ~passed_current(ModuleCompletion.user_id, ModuleCompletion.module_slug, current),
+        )
+        .group_by(ModuleCompletion.user_id)
+        .subquery()
+    )
+    last = (
+        select(
+            Certification.user_id,
+            func.max(Certification.expires_at).label("expires_at"),
+            func.max(Certification.policy_version).label("policy_version"),
+        )
+        .group_by(Certification.user_id)
+        .subquery()
+    )
+    query = (
+        select(
+            User.full_name,
+            User.username,
+            Department.name.label("department"),
+            func.coalesce(outdated.c.n, 0).label("outdated_modules"),
+            (last.c.policy_version < policy_version).label("guidelines_changed"),
+            last.c.expires_at,
+        )
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(outdated, outdated.c.user_id == User.id)
+        .outerjoin(last, last.c.user_id == User.id)
+        .where(
+            _learners(),
+            or_(
+                outdated.c.n > 0,
+                and_(
+                    last.c.user_id.is_not(None),
+                    ~certified_condition(User.id, now, policy_version=policy_version),
+                ),
+            ),
+        )
+        .order_by(User.full_name, User.username)
+    )
+    df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    df["guidelines_changed"] = df["guidelines_changed"].fillna(False).astype(bool)
+    df["expired"] = [e is not None and not pd.isna(e) and e <= now for e in df["expires_at"]]
+    return df
+
+
+@dataclass(frozen=True)
+class HrView:
+    learners: int
+    certified: int
+    months: int
+    assignments: pd.DataFrame
+    overdue: pd.DataFrame
+    recertify: pd.DataFrame
+
+
+def hr_view(session: Session, actor: Actor, now: datetime | None = None) -> HrView:
+    """Everything the HR section shows (HR only)."""
+    require_role(actor, "hr")
+    now = now or utcnow()
+    version = catalogue.policy()["version"]
+    learners, certified = session.execute(
+        select(
+            func.count(User.id),
+            func.coalesce(
+                func.sum(case((certified_condition(User.id, now, policy_version=version), 1), else_=0)), 0
+            ),
+        ).where(_learners())
+    ).one()
+    return HrView(
+        learners=learners,
+        certified=int(certified),
+        months=certification_months(session),
+        assignments=_assignments(session, now.date()),
+        overdue=_overdue(session, now.date()),
+        recertify=_must_recertify(session, now, version),
+    )

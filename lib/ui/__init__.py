@@ -1,0 +1,278 @@
+"""The one lib module that imports streamlit: cached engine, language, guards and shared widgets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from lib.activity import post_checker, recognition
+from lib.core import audit
+from lib.core.config import ConfigError, Settings, load_settings
+from lib.core.db import make_engine, migrate, session_scope
+from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lib.core.i18n import DEFAULT_LANGUAGE, label, problem_text, t
+from lib.core.i18n import number as format_number
+from lib.core.permissions import Actor
+from lib.core.screens import BY_SLUG, allowed
+from lib.core.spreadsheets import to_csv, to_excel
+from lib.core.vocab import PLATFORMS
+from lib.people.accounts import change_password, current_actor, set_language
+from lib.people.accounts import sign_out as sign_out_everywhere
+from lib.training.catalogue import sync_catalogue
+
+
+def settings() -> Settings:
+    """The settings (re-read on each call: cheap), or a clear message and a stop when unsafe."""
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        st.error(f"Porte-voix cannot start: {exc}")
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str):
+    engine = make_engine(url)
+    migrate(engine)
+    with session_scope(engine) as session:
+        sync_catalogue(session)
+    return engine
+
+
+def engine():
+    return _engine(settings().database_url)
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def tr(key: str, **params) -> str:
+    """Translate `key` into the current interface language."""
+    return t(key, lang(), **params)
+
+
+def actor() -> Actor | None:
+    return st.session_state.get("actor")
+
+
+def _through_the_shell() -> None:
+    """Make sure app.py (sign-in, menu) runs around every page.
+
+    Because the layout has a `pages/` folder, Streamlit starts each process in its legacy
+    multipage mode, which runs a directly linked page without app.py (and lists every file in
+    the sidebar) until `st.navigation` has been called once. Leave that mode and run again.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def guard(slug: str) -> Actor:
+    """Stop the page with a clear refusal unless the signed-in person may open screen `slug`.
+
+    Roles and the active flag are re-read from the database, so a change applies at once.
+    """
+    _through_the_shell()
+    who = actor()
+    if who is not None:
+        with session_scope(engine(), write=False) as session:
+            who = current_actor(session, who.id)
+        if who is None:  # deactivated meanwhile
+            sign_out()
+        else:
+            st.session_state["actor"] = who
+    if who is None or not allowed(slug, who.roles):
+        st.title(tr(BY_SLUG[slug].title_key))
+        st.error(tr("error.page_forbidden"), icon=":material/block:")
+        st.stop()
+    return who
+
+
+def show_error(exc: Exception) -> None:
+    """Render a domain error in the interface language."""
+    if isinstance(exc, ValidationError):
+        lines = [problem_text(p, lang()) for p in exc.problems]
+        st.error("\n".join(f"- {line}" for line in lines) if len(lines) > 1 else lines[0])
+    elif isinstance(exc, (PermissionDenied, NotFound, Conflict)):
+        st.error(tr(exc.key, **exc.params))
+    else:
+        raise exc
+
+
+def write(fn: Callable, *args, **kwargs):
+    """Run a service function in a write transaction as the signed-in person.
+
+    Returns (True, result) on success; on a domain error shows it, changes nothing, returns (False, None).
+    """
+    try:
+        with session_scope(engine()) as session:
+            return True, fn(session, actor(), *args, **kwargs)
+    except (ValidationError, PermissionDenied, NotFound, Conflict) as exc:
+        show_error(exc)
+        return False, None
+
+
+def read(fn: Callable, *args, **kwargs):
+    """Run a read-only service function as the signed-in person."""
+    with session_scope(engine(), write=False) as session:
+        return fn(session, actor(), *args, **kwargs)
+
+
+def flash(message: str) -> None:
+    """Show `message` as a toast on the next run (survives st.rerun)."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def sign_out() -> None:
+    """Log out: revoke this person's cookies, delete ours, and clear the whole session."""
+    who = st.session_state.get("actor")
+    if who is not None:
+        with session_scope(engine()) as session:
+            sign_out_everywhere(session, who)
+    authn = st.session_state.get("authenticator")
+    if authn is not None and st.session_state.get("authentication_status"):
+        authn.logout(location="unrendered")
+    keep_lang = lang()
+    st.session_state.clear()
+    st.session_state["lang"] = keep_lang
+    st.session_state["requested_page"] = ""
+
+
+def choose_language(key: str) -> None:
+    """Widget callback: adopt the language picked in widget `key` and save it to the account."""
+    choice = st.session_state.get(key) or lang()
+    st.session_state["lang"] = choice
+    if actor() is not None:
+        write(set_language, actor().id, choice)
+
+
+def _record_export(what: str, scope: str, fmt: str, rows: int) -> None:
+    with session_scope(engine()) as session:
+        audit.record(session, actor(), "export", what, scope=scope, format=fmt, rows=rows)
+
+
+def download_buttons(
+    df, filename: str, what: str, scope: str = "", key: str | None = None, deferred: bool = False
+) -> None:
+    """CSV and Excel downloads of `df` (formulas neutralised); each download is audited.
+
+    `deferred`: make the files only when clicked (for pages that rerun often, e.g. live ones).
+    """
+    key = key or filename
+    csv, excel = (partial(to_csv, df), partial(to_excel, df)) if deferred else (to_csv(df), to_excel(df))
+    left, right = st.columns(2)
+    left.download_button(
+        tr("export.csv"),
+        csv,
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"{key}_csv",
+        on_click=_record_export,
+        args=(what, scope, "csv", len(df)),
+    )
+    right.download_button(
+        tr("export.excel"),
+        excel,
+        file_name=f"{filename}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=f"{key}_xlsx",
+        on_click=_record_export,
+        args=(what, scope, "xlsx", len(df)),
+    )
+
+
+def number(value, decimals: int = 0) -> str:
+    """`value` written for the interface language (1,234.5 / 1 234,5); "—" when unknown."""
+    return format_number(value, lang(), decimals)
+
+
+def plain(text) -> str:
+    """Stored text (a name, a title) made safe to embed in markdown: its markup characters are escaped."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
+
+
+def is_web_link(url) -> bool:
+    """Whether a stored URL may be offered as a link (http or https only, whatever was stored)."""
+    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+
+
+def post_checker_panel(key: str, platform: str = "linkedin") -> None:
+    """A draft post and its platform, checked against the posting rules on demand: each finding
+    with the guideline it comes from, or a plain "no issue found"."""
+    with st.form(f"{key}_form"):
+        text = st.text_area(
+            tr("checker.draft"), placeholder=tr("checker.placeholder"), height=140, key=f"{key}_text"
+        )
+        chosen = st.selectbox(
+            tr("checker.platform"),
+            PLATFORMS,
+            index=PLATFORMS.index(platform),
+            format_func=lambda p: label(p, lang()),
+            key=f"{key}_platform_{lang()}",
+        )
+        submitted = st.form_submit_button(tr("checker.check"), icon=":material/fact_check:")
+    if not submitted:
+        return
+    if not text.strip():
+        st.info(tr("checker.empty"), icon=":material/info:")
+        return
+    limit = post_checker.platform_limit(chosen)
+    st.caption(
+        tr("checker.length", n=number(len(text)))
+        if limit is None
+        else tr("checker.length_limit", n=number(len(text)), limit=number(limit))
+    )
+    findings = read(post_checker.check_post, text, chosen)
+    if not findings:
+        st.success(tr("checker.ok"), icon=":material/check_circle:")
+    for finding in findings:
+        params = {k: plain(v) if isinstance(v, str) else v for k, v in finding.params.items()}
+        st.warning(
+            f"{tr(finding.message, **params)}  \n"
+            f"{tr('checker.guideline', ref=post_checker.guideline_text(finding.guideline, lang()))}",
+            icon=":material/warning:",
+        )
+
+
+def password_change_form(key: str, current_label: str) -> None:
+    """The change-password form (current, new, confirmation); on success flashes and reruns."""
+    with st.form(key, clear_on_submit=True):
+        st.subheader(tr("account.change_password"))
+        current = st.text_input(tr(current_label), type="password")
+        new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
+        confirm = st.text_input(tr("field.password_confirm"), type="password")
+        if st.form_submit_button(tr("account.change_password"), type="primary"):
+            if new != confirm:
+                st.error(tr("password.mismatch"))
+            elif write(change_password, current=current, new=new)[0]:
+                flash(tr("account.password_changed"))
+                st.rerun()
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def _standings(database: str, start, end, _reader) -> recognition.Standings:
+    with session_scope(engine(), write=False) as session:
+        return recognition.standings(session, _reader, start, end)
+
+
+def standings(start, end) -> recognition.Standings:
+    """Everyone's points for a period (lib.activity.recognition): the same for every reader, so computed once
+    for all of them per database and kept two minutes at most (`forget_standings` after a change)."""
+    return _standings(str(engine().url), start, end, actor())
+
+
+def forget_standings() -> None:
+    _standings.clear()
