@@ -83,8 +83,10 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     _sqlite_only()
-    restore(_engine(), Path(args.source))
+    kept = restore(_engine(), Path(args.source))
     print(f"Database restored from {args.source}")
+    if kept is not None:
+        print(f"The replaced database is kept at {kept}")
     return 0
 
 
