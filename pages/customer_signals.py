@@ -189,10 +189,11 @@ def detail_panel(signal_id: int) -> None:
             clicked = st.button(tr("signals.assign_submit"), key=f"signal_assign_{signal_id}")
             if clicked and write(signals.assign, signal_id, version, person, team)[0]:
                 done("signals.assigned")
-    with st.form(f"signal_comment_{signal_id}", clear_on_submit=True):
+    with st.form(f"signal_comment_{signal_id}"):  # cleared once saved, kept when the save fails
         text = st.text_area(tr("signals.comment_label"), key=f"signal_comment_text_{signal_id}")
         clicked = st.form_submit_button(tr("signals.comment_submit"))
         if clicked and write(signals.add_comment, signal_id, text)[0]:
+            del st.session_state[f"signal_comment_text_{signal_id}"]
             done("signals.commented")
 
 

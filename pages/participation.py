@@ -824,7 +824,7 @@ def name_form(
     key: str, fn, name_label: str, submit: str, choices: dict | None = None, pick_label: str = ""
 ) -> None:
     """A form that names something new, or renames (or adds a team to) one of `choices`."""
-    with st.form(key, clear_on_submit=True):
+    with st.form(key):  # cleared once saved, kept when the save fails
         picked = None
         if choices is not None:
             picked = st.selectbox(
@@ -840,6 +840,8 @@ def name_form(
             if choices is not None and picked is None:
                 st.error(tr("participation.org_pick_first"))
             elif write(fn, *([] if choices is None else [picked]), name)[0]:
+                for widget in (f"{key}_pick", f"{key}_name"):
+                    st.session_state.pop(widget, None)
                 flash(tr("participation.org_saved"))
                 st.rerun()
 

@@ -7,6 +7,7 @@ transaction handling is switched off so that write sessions start with `BEGIN IM
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,11 +15,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lib.core.config import ROOT
 
-BUSY_TIMEOUT_MS = 30_000
+# How long a write waits for another writer's lock before giving up ("the database is busy").
+BUSY_TIMEOUT_MS = int(os.environ.get("PORTE_VOIX_BUSY_TIMEOUT_MS", "30000"))
+# PostgreSQL error codes for a lock not obtained in time and a statement cut off by a timeout.
+_PG_BUSY_CODES = {"55P03", "57014", "40P01"}
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -28,7 +33,13 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(url: str) -> Engine:
     """Create an engine for `url` with the project's SQLite pragmas where relevant."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=10,
+            connect_args={"options": f"-c lock_timeout={BUSY_TIMEOUT_MS}"},
+        )
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -47,6 +58,16 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` means the database was too busy (a lock held too long), not a fault of ours:
+    the transaction was rolled back and the same request may simply be tried again."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)  # psycopg
+    message = str(exc.orig).lower()
+    return code in _PG_BUSY_CODES or "database is locked" in message or "database table is locked" in message
 
 
 @contextmanager

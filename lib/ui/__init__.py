@@ -7,12 +7,13 @@ from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 from streamlit.runtime.pages_manager import PagesManager
 
 from lib.activity import post_checker, recognition
 from lib.core import audit
 from lib.core.config import ConfigError, Settings, load_settings
-from lib.core.db import make_engine, migrate, session_scope
+from lib.core.db import is_busy, make_engine, migrate, session_scope
 from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lib.core.i18n import DEFAULT_LANGUAGE, label, problem_text, t
 from lib.core.i18n import number as format_number
@@ -108,6 +109,8 @@ def write(fn: Callable, *args, **kwargs):
     """Run a service function in a write transaction as the signed-in person.
 
     Returns (True, result) on success; on a domain error shows it, changes nothing, returns (False, None).
+    When the database is busy (another writer held its lock too long), nothing was saved: says so and
+    asks to try again; the caller keeps the form as it was (no rerun), so nothing typed is lost.
     """
     try:
         with session_scope(engine()) as session:
@@ -115,6 +118,15 @@ def write(fn: Callable, *args, **kwargs):
     except (ValidationError, PermissionDenied, NotFound, Conflict) as exc:
         show_error(exc)
         return False, None
+    except DBAPIError as exc:
+        if not is_busy(exc):
+            raise
+        show_busy()
+        return False, None
+
+
+def show_busy() -> None:
+    st.warning(tr("error.busy"), icon=":material/hourglass_top:")
 
 
 def read(fn: Callable, *args, **kwargs):

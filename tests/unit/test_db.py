@@ -68,3 +68,32 @@ def test_concurrent_read_then_write_updates_lose_nothing(engine):
         t.join()
     with session_scope(engine, write=False) as session:
         assert session.get(Setting, "counter").value == 1600
+
+
+def test_a_lock_held_too_long_is_recognised_as_busy(engine, monkeypatch):
+    """Both databases give up after the busy timeout with an error `is_busy` recognises (issue 10,
+    item 2), so the interface can say "busy, try again" instead of crashing."""
+    from sqlalchemy.exc import DBAPIError
+
+    from lib.core import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    url = engine.url.render_as_string(hide_password=False)
+    short = db.make_engine(url)
+    if db.is_sqlite(engine):  # the write lock, taken at BEGIN IMMEDIATE
+        holder = engine.execution_options(sqlite_immediate=True).connect()
+        holder.begin()
+    else:
+        holder = engine.connect()
+        holder.begin()
+        holder.execute(text("LOCK TABLE departments IN EXCLUSIVE MODE"))
+    try:
+        with pytest.raises(DBAPIError) as caught, session_scope(short) as session:
+            session.add(Department(name="waiting"))
+            session.flush()
+        assert db.is_busy(caught.value)
+    finally:
+        holder.rollback()
+        holder.close()
+        short.dispose()
+    assert not db.is_busy(ValueError("database is locked"))
