@@ -24,7 +24,8 @@ from lib.core.fields import Checker
 from lib.core.i18n import label
 from lib.core.models import Contribution, User, utcnow
 from lib.core.permissions import Actor, require_role
-from lib.core.spreadsheets import read_csv, to_csv
+from lib.core.formatting import to_csv
+from lib.core.spreadsheets import read_csv
 from lib.core.vocab import CONTRIBUTION_KINDS, LANGUAGES, PLATFORMS
 
 REQUIRED = ("date", "platform", "kind")

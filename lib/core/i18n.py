@@ -48,11 +48,3 @@ def problem_text(problem, lang: str = DEFAULT_LANGUAGE) -> str:
     if problem.field:
         where.append(t(f"field.{problem.field}", lang))
     return t("error.where", lang, where=" · ".join(where), text=text) if where else text
-
-
-def number(value, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
-    """1,234.5 in English, 1 234,5 in French; "—" when unknown."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text

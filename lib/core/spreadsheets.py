@@ -1,4 +1,5 @@
-"""CSV and Excel in and out: safe exports (no live formulas) and careful reading of uploads."""
+"""CSV and Excel: formula neutralisation for exports (written by lib.core.formatting, per language)
+and careful reading of uploads."""
 
 from __future__ import annotations
 
@@ -27,18 +28,6 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
             )
     return out
-
-
-def to_csv(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so that Excel opens accents correctly."""
-    return neutralise(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
-
-
-def to_excel(df: pd.DataFrame, sheet: str = "Data") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralise(df).to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
 
 
 def decode_upload(data: bytes) -> str:

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lib.core.formatting import number, percent, plotly_separators
 from lib.core.i18n import label, t
 from lib.core.vocab import PLATFORMS
-from lib.insight.kpis import number, percent
 from lib.insight.leadership import Overview
 
 # Colour-blind-safe (Okabe-Ito), one per platform, the same in every chart.
@@ -53,7 +53,7 @@ def _layout(fig: go.Figure, lang: str, **extra) -> go.Figure:
         **{
             "height": HEIGHT,
             "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
-            "separators": ", " if lang == "fr" else ".,",
+            "separators": plotly_separators(lang),
             "font": {"size": 13},
             "legend": {"orientation": "h", "y": 1.12, "x": 0, "title": None, "traceorder": "normal"},
             "bargap": 0.15,
@@ -158,9 +158,9 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
 
 
 def funnel_figure(df: pd.DataFrame, lang: str) -> go.Figure:
-    fig = go.Figure(
-        go.Funnel(y=df["stage"], x=df["people"], textinfo="value+percent initial", marker_color=ACCENT)
-    )
+    first = df["people"].iloc[0] or None
+    text = [f"{number(v, lang)} · {percent(v / first if first else None, lang, 0)}" for v in df["people"]]
+    fig = go.Figure(go.Funnel(y=df["stage"], x=df["people"], text=text, textinfo="text", marker_color=ACCENT))
     return _layout(fig, lang)
 
 
@@ -172,7 +172,7 @@ def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:
             y=names[::-1],
             orientation="h",
             marker_color=ACCENT,
-            text=values[::-1],
+            text=[number(v, lang) for v in values[::-1]],
             textposition="auto",
         )
     )

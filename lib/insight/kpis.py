@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lib.core.i18n import number, t
+from lib.core.formatting import hours, money, money_short, number, percent, points
+from lib.core.i18n import t
 from lib.insight.leadership import Figures, Overview
 
 # (card, kind, a rise is good?) per group, in display order.
@@ -45,35 +46,12 @@ class Card:
     help: str
 
 
-def percent(share, lang: str, decimals: int = 1) -> str:
-    if share is None:
-        return "—"
-    return number(share * 100, lang, decimals) + ("\u202f%" if lang == "fr" else "%")
-
-
-def euros(value, lang: str) -> str:
-    """An amount in euros, shortened to thousands or millions when large."""
-    if value is None:
-        return "—"
-    for above, unit, suffix in ((1e6, 1e6, "leadership.millions"), (1e4, 1e3, "leadership.thousands")):
-        if abs(value) >= above:
-            amount = number(value / unit, lang, 1) + "\u202f" + t(suffix, lang)
-            break
-    else:
-        amount = number(value, lang, 0)
-    return _with_symbol(amount, lang)
-
-
-def hours(value, lang: str) -> str:
-    return "—" if value is None else f"{number(value, lang, 1)}\u202fh"
-
-
 def value_of(figures: Figures, key: str, overview: Overview):
     return figures.emv(overview.rates) if key == "emv" else getattr(figures, key)
 
 
 def formatted(value, kind: str, lang: str) -> str:
-    return {"count": number, "share": percent, "money": euros, "hours": hours}[kind](value, lang)
+    return {"count": number, "share": percent, "money": money_short, "hours": hours}[kind](value, lang)
 
 
 def _delta(current, previous, kind: str, lang: str) -> str | None:
@@ -82,7 +60,7 @@ def _delta(current, previous, kind: str, lang: str) -> str | None:
     diff = current - previous
     sign = "-" if diff < 0 else "+"
     if kind == "share":
-        return f"{sign}{number(abs(diff) * 100, lang, 1)}\u202f" + t("leadership.points", lang)
+        return points(diff, lang)
     text = sign + formatted(abs(diff), "hours" if kind == "hours" else kind, lang)
     if kind != "hours" and previous:
         text += f" ({sign}{percent(abs(diff) / previous, lang)})"
@@ -128,10 +106,6 @@ def emv_formula(overview: Overview, lang: str) -> str:
     return t(
         "leadership.emv_formula",
         lang,
-        cpm=_with_symbol(number(rates.cpm, lang, 2), lang),
-        cpc=_with_symbol(number(rates.cpc, lang, 2), lang),
+        cpm=money(rates.cpm, lang, decimals=2),
+        cpc=money(rates.cpc, lang, decimals=2),
     )
-
-
-def _with_symbol(amount: str, lang: str) -> str:
-    return f"{amount}\u202f€" if lang == "fr" else f"€{amount}"

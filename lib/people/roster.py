@@ -25,7 +25,8 @@ from lib.core.errors import Conflict, Problem, ValidationError
 from lib.core.fields import Checker
 from lib.core.models import Department, Team, User, UserRole, utcnow
 from lib.core.permissions import Actor, require_role
-from lib.core.spreadsheets import read_csv, to_csv
+from lib.core.formatting import to_csv
+from lib.core.spreadsheets import read_csv
 from lib.people.accounts import EMAIL_RE
 from lib.people.organisation import EDITORS, MAX_NAME
 

@@ -11,15 +11,14 @@ from sqlalchemy.exc import DBAPIError
 from streamlit.runtime.pages_manager import PagesManager
 
 from lib.activity import post_checker, recognition
-from lib.core import audit
+from lib.core import audit, formatting
 from lib.core.config import ConfigError, Settings, load_settings
 from lib.core.db import is_busy, make_engine, migrate, session_scope
 from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from lib.core.formatting import to_csv, to_excel
 from lib.core.i18n import DEFAULT_LANGUAGE, label, problem_text, t
-from lib.core.i18n import number as format_number
 from lib.core.permissions import Actor
 from lib.core.screens import BY_SLUG, allowed
-from lib.core.spreadsheets import to_csv, to_excel
 from lib.core.vocab import PLATFORMS
 from lib.people.accounts import change_password, current_actor, set_language
 from lib.people.accounts import sign_out as sign_out_everywhere
@@ -177,12 +176,18 @@ def _record_export(what: str, scope: str, fmt: str, rows: int) -> None:
 def download_buttons(
     df, filename: str, what: str, scope: str = "", key: str | None = None, deferred: bool = False
 ) -> None:
-    """CSV and Excel downloads of `df` (formulas neutralised); each download is audited.
+    """CSV and Excel downloads of `df` for the reader's language (French CSV: `;` and decimal comma;
+    Excel typed), formulas neutralised; each download is audited.
 
     `deferred`: make the files only when clicked (for pages that rerun often, e.g. live ones).
     """
     key = key or filename
-    csv, excel = (partial(to_csv, df), partial(to_excel, df)) if deferred else (to_csv(df), to_excel(df))
+    language = lang()
+    csv, excel = (
+        (partial(to_csv, df, language), partial(to_excel, df, language))
+        if deferred
+        else (to_csv(df, language), to_excel(df, language))
+    )
     left, right = st.columns(2)
     left.download_button(
         tr("export.csv"),
@@ -208,7 +213,27 @@ def download_buttons(
 
 def number(value, decimals: int = 0) -> str:
     """`value` written for the interface language (1,234.5 / 1 234,5); "—" when unknown."""
-    return format_number(value, lang(), decimals)
+    return formatting.number(value, lang(), decimals)
+
+
+def zone() -> str:
+    """The viewer's time zone: the browser's (Streamlit's context), UTC when it is not known."""
+    return formatting.zone_name(st.context.timezone)
+
+
+def day(value) -> str:
+    """A date for the interface language: «1 déc. 2026» / "1 Dec 2026"."""
+    return formatting.day(value, lang())
+
+
+def when(moment) -> str:
+    """A date-time in the viewer's zone, zone named: «1 déc. 2026, 14:05 (Europe/Paris)»."""
+    return formatting.date_time(moment, lang(), zone())
+
+
+def date_format() -> str:
+    """`st.date_input`'s `format` for the interface language (DD/MM/YYYY in French)."""
+    return formatting.DATE_INPUT_FORMAT.get(lang(), "YYYY-MM-DD")
 
 
 def plain(text) -> str:

@@ -6,6 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from lib.core import formatting
 from lib.core import spreadsheets as exports
 from lib.core.errors import ValidationError
 
@@ -14,7 +15,7 @@ DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "plain"]
 
 def test_csv_export_neutralises_formulas_and_keeps_numbers():
     df = pd.DataFrame({"text": DANGEROUS, "n": [-5, 1, 2, 3, 4, 5, 6]})
-    back = pd.read_csv(io.BytesIO(exports.to_csv(df)), encoding="utf-8-sig", keep_default_na=False)
+    back = pd.read_csv(io.BytesIO(formatting.to_csv(df)), encoding="utf-8-sig", keep_default_na=False)
     assert back["text"].tolist()[:4] == ["'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd"]
     assert back["text"].tolist()[-1] == "plain"
     assert back["n"].tolist()[0] == -5
@@ -22,7 +23,7 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers():
 
 def test_excel_export_has_no_formula_cells():
     df = pd.DataFrame({"text": DANGEROUS, "n": range(7)})
-    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_excel(df))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(formatting.to_excel(df))).active
     values = [row[0].value for row in sheet.iter_rows(min_row=2)]
     types = [row[0].data_type for row in sheet.iter_rows(min_row=2)]
     assert "f" not in types

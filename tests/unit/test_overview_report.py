@@ -48,12 +48,12 @@ def test_numbers(value, lang, text):
 
 
 def test_units_in_both_languages():
-    assert kpis.percent(0.4567, "en") == "45.7%"
-    assert kpis.percent(0.4567, "fr") == "45,7\u202f%"
-    assert kpis.euros(58, "en") == "€58" and kpis.euros(58, "fr") == "58\u202f€"
-    assert kpis.euros(1_460_000, "en") == "€1.5\u202fM"
-    assert kpis.euros(25_000, "fr") == "25,0\u202fk\u202f€"
-    assert kpis.hours(5, "fr") == "5,0\u202fh"
+    assert kpis.formatted(0.4567, "share", "en") == "45.7%"
+    assert kpis.formatted(0.4567, "share", "fr") == "45,7\u202f%"
+    assert kpis.formatted(58, "money", "en") == "€58" and kpis.formatted(58, "money", "fr") == "58\u202f€"
+    assert kpis.formatted(1_460_000, "money", "en") == "€1.5M"
+    assert kpis.formatted(25_000, "money", "fr") == "25,0\u202fk€"
+    assert kpis.formatted(5, "hours", "fr") == "5,0\u202fh"
 
 
 def test_cards_show_value_change_and_direction(ov):

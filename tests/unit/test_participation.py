@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import update
 
+from lib.core import formatting
 from lib.core import spreadsheets as exports
 from lib.core.db import session_scope
 from lib.core.errors import NotFound, PermissionDenied, ValidationError
@@ -371,12 +372,12 @@ def test_exports_of_participation_tables_are_neutralised(engine, org):
         )
         session.execute(update(Department).where(Department.id == org["sales"]).values(name="+Sales"))
     inactive = read(engine, followup.follow_up, org["hr"], Scope(), "inactive")
-    back = pd.read_csv(io.BytesIO(exports.to_csv(inactive)), encoding="utf-8-sig")
+    back = pd.read_csv(io.BytesIO(formatting.to_csv(inactive)), encoding="utf-8-sig")
     assert back["full_name"].tolist() == ['\'=HYPERLINK("http://x")'] and back["department"].tolist() == [
         "'+Sales"
     ]
     groups = funnel(engine, org).groups
-    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_excel(groups))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(formatting.to_excel(groups))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     header = [c.value for c in sheet[1]]
     sales = next(r for r in rows if r[header.index("group")] == "'+Sales")
