@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import yaml
 from sqlalchemy import Engine, bindparam, func, select, update
 
+from lib.core.config import DATA_DIR
 from lib.core.db import session_scope
 from lib.core.i18n import problem_text
 from lib.core.models import (
@@ -25,6 +27,7 @@ from lib.core.models import (
     Contribution,
     CustomerSignal,
     Department,
+    LessonProgress,
     ModuleCompletion,
     PolicyAcknowledgement,
     QuizAttempt,
@@ -33,7 +36,7 @@ from lib.core.models import (
     UserRole,
     utcnow,
 )
-from lib.core.vocab import LOSS_CATEGORIES, WIN_CATEGORIES
+from lib.core.vocab import LOSS_CATEGORIES, SIGNAL_OUTCOMES, WIN_CATEGORIES
 from lib.people import accounts as auth
 from lib.training.catalogue import load_modules, policy, sync_catalogue
 
@@ -140,6 +143,8 @@ REACH = {
     "other": 150,
 }
 PASSWORDED = {"hr": 2, "executive": 2, "employee": 5}
+# The content library's demo items: title, English and French texts.
+CONTENT_FILE = DATA_DIR / "demo" / "content.yaml"
 
 
 @dataclass
@@ -231,20 +236,28 @@ def load_demo(
         campaign = Campaign(name="Employer brand 2026", description="Showcase our teams and open roles.")
         session.add(campaign)
         session.flush()
-        for k in range(8):
+        content = yaml.safe_load(CONTENT_FILE.read_text(encoding="utf-8"))
+        for k, text in enumerate(content):
+            starts = today - timedelta(days=days - k * days // len(content))
             session.add(
                 ContentItem(
                     campaign_id=campaign.id,
-                    title=f"Story #{k + 1}: life at the company",
-                    text_en="Proud of what our teams built this month. #LifeAtWork",
-                    text_fr="Fiers de ce que nos équipes ont construit ce mois-ci. #VieAuTravail",
+                    title=text["title"],
+                    text_en=text["text_en"],
+                    text_fr=text["text_fr"],
                     url=f"https://example.com/stories/{k + 1}",
-                    platforms=["linkedin", "x"],
-                    starts_on=today - timedelta(days=days - k * days // 8),
-                    ends_on=None,
+                    platforms=["linkedin", "x"] if k % 2 else ["linkedin", "facebook", "instagram"],
+                    starts_on=starts,
+                    # The older half ran for a few weeks; the newer half is still published.
+                    ends_on=starts + timedelta(days=max(days // 6, 7)) if k < len(content) // 2 else None,
                     required=k % 3 == 0,
                 )
             )
+        session.flush()
+        items = [
+            (i.id, i.starts_on, i.ends_on)
+            for i in session.scalars(select(ContentItem).order_by(ContentItem.starts_on))
+        ]
     progress("people", 0.05)
 
     people = _people(rng, employees, teams, days, today)
@@ -286,7 +299,9 @@ def load_demo(
     progress("training", 0.15)
     _load_training(engine, rng, user_ids, days, now)
     progress("contributions", 0.25)
-    report.contributions = _load_contributions(engine, rng, user_ids, dept_of, total, days, today, progress)
+    report.contributions = _load_contributions(
+        engine, rng, user_ids, dept_of, total, days, today, progress, items
+    )
     report.signals = _load_signals(engine, rng, user_ids, dept_of, max(total // 40, 20), days, now)
     progress("done", 1.0)
     return report
@@ -303,7 +318,11 @@ def _assign_roles_and_accounts(engine, rng, user_ids, people, ids, password, rep
     with session_scope(engine) as session:
         for uid, role in login.items():
             secret = password or auth.temporary_password()
-            session.get(User, uid).password_hash = auth.hash_password(secret)
+            user = session.get(User, uid)
+            user.password_hash = auth.hash_password(secret)
+            # A generated password is a one-time one: its owner chooses their own at first sign-in.
+            # A password the operator chose (--password-stdin) is theirs to keep.
+            user.must_change_password = password is None
             report.accounts.append((names[uid], role, None if password else secret))
     # Managers: the first person of each team manages the rest of it.
     first_of_team: dict[int, int] = {}
@@ -313,13 +332,16 @@ def _assign_roles_and_accounts(engine, rng, user_ids, people, ids, password, rep
             manager = first_of_team.setdefault(person[4], uid)
             if manager != uid:
                 pairs.append({"m": manager, "u": uid})
-        conn.execute(update(User).where(User.id == bindparam("u")).values(manager_id=bindparam("m")), pairs)
+        if pairs:  # none when there are fewer people than teams
+            conn.execute(
+                update(User).where(User.id == bindparam("u")).values(manager_id=bindparam("m")), pairs
+            )
 
 
 def _load_training(engine, rng, user_ids, days, now) -> None:
     modules = load_modules()
     pol = policy()
-    attempts, completions, acks, certs = [], [], [], []
+    attempts, completions, acks, certs, lessons = [], [], [], [], []
     attempt_id = 0
     for uid in user_ids:
         engagement = rng.random()
@@ -345,6 +367,10 @@ def _load_training(engine, rng, user_ids, days, now) -> None:
             attempt_id += 1
             attempts.append((attempt_id, uid, m.slug, m.version, rng.choice((83, 100)), True, "{}", when))
             completions.append((uid, m.slug, m.version, attempt_id, when))
+            # A passed module was read first: every lesson, in the hours before the quiz.
+            for n, lesson in enumerate(m.lessons):
+                read_at = when - timedelta(hours=2) + timedelta(minutes=5 * n)
+                lessons.append((uid, m.slug, m.version, lesson["id"], read_at))
             passed[m.slug] = (m.version, when)
         if passed and rng.random() < 0.8:
             ack_at = max(w for _, w in passed.values())
@@ -367,6 +393,12 @@ def _load_training(engine, rng, user_ids, days, now) -> None:
     )
     _bulk_insert(
         engine,
+        LessonProgress.__table__,
+        ["user_id", "module_slug", "module_version", "lesson_id", "completed_at"],
+        lessons,
+    )
+    _bulk_insert(
+        engine,
         ModuleCompletion.__table__,
         ["user_id", "module_slug", "module_version", "attempt_id", "passed_at"],
         completions,
@@ -386,7 +418,13 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, progress) -> int:
+def _item_on(rng: random.Random, items: list[tuple[int, date, date | None]], day: date) -> int | None:
+    """A content item published on `day`, picked at random, or None when there is none."""
+    current = [i for i, start, end in items if start <= day and (end is None or day <= end)]
+    return rng.choice(current) if current else None
+
+
+def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, progress, items) -> int:
     # A few very active ambassadors, many occasional ones, a third who never post.
     activity = [0.0 if rng.random() < 0.35 else rng.paretovariate(1.3) for _ in user_ids]
     platforms = list(PLATFORM_WEIGHTS)
@@ -404,6 +442,7 @@ def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, prog
         "shares",
         "clicks",
         "minutes_spent",
+        "content_item_id",
         "created_at",
         "updated_at",
     ]
@@ -428,6 +467,8 @@ def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, prog
             shr = int(react * rng.uniform(0.0, 0.15)) if known else None
             clk = int(imp * rng.uniform(0.0, 0.02)) if known and rng.random() < 0.7 else None
             created = start - timedelta(days=back) + timedelta(hours=18)
+            # Half of the shares relay an item of the content library published that day.
+            item = _item_on(rng, items, day) if kind == "share" and rng.random() < 0.5 else None
             rows.append(
                 (
                     uid,
@@ -442,6 +483,7 @@ def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, prog
                     shr,
                     clk,
                     rng.randint(2, 30),
+                    item,
                     created,
                     created,
                 )
@@ -473,9 +515,7 @@ def _load_signals(engine, rng, user_ids, dept_of, n, days, now) -> int:
             status = "acknowledged"
             if age_days > 7:
                 status = "resolved"
-                resolution = (
-                    rng.choice(("won", "won", "closed")) if win else rng.choice(("won", "lost", "closed"))
-                )
+                resolution = rng.choice(("won", "won", "lost", "closed") if win else SIGNAL_OUTCOMES["loss"])
                 resolved = min(acked + timedelta(days=rng.uniform(1, 20)), now)
             elif age_days > 2:
                 status = "in_progress"
