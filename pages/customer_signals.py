@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.activity import signals
 from lib.core.i18n import label
-from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_RESOLUTIONS, SIGNAL_STATUSES, SIGNAL_TYPES
+from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES, SIGNAL_TYPES
 from lib.ui import flash, guard, is_web_link, lang, number, plain, read, show_flash, tr, write
 
 who = guard("customer_signals")
@@ -158,7 +158,7 @@ def detail_panel(signal_id: int) -> None:
             if to_status == "resolved":
                 resolution = c2.selectbox(
                     tr("field.signals.resolution"),
-                    SIGNAL_RESOLUTIONS,
+                    s["outcomes"],
                     format_func=vocab,
                     key=f"signal_resolution_{signal_id}_{lang()}",
                 )

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lib.core import audit, options
 from lib.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from lib.core.fields import Checker
+from lib.core.i18n import t
 from lib.core.models import CustomerSignal, SignalEvent, User, utcnow
 from lib.core.permissions import Actor, require_role
 from lib.core.screens import BY_SLUG
@@ -25,7 +26,7 @@ from lib.core.vocab import (
     CURRENCIES,
     LOSS_CATEGORIES,
     PLATFORMS,
-    SIGNAL_RESOLUTIONS,
+    SIGNAL_OUTCOMES,
     SIGNAL_TYPES,
     WIN_CATEGORIES,
 )
@@ -44,7 +45,7 @@ VIEWS = ("mine", "assigned", "all")
 ACK_HOURS = 24  # default of option signals.ack_hours
 TEAMS = ["Sales", "Support", "HR", "Marketing", "Communications"]  # default of option signals.teams
 MAX_TEXT = 4000
-LIST_LIMIT = 500
+PAGE_SIZE = 200  # rows of a queue shown at once; the page says how many match and pages through them
 
 
 def ack_hours(session: Session, actor: Actor | None = None) -> int:
@@ -55,6 +56,28 @@ def ack_hours(session: Session, actor: Actor | None = None) -> int:
 def teams(session: Session, actor: Actor | None = None) -> list[str]:
     """The teams a signal can be handed to (option signals.teams)."""
     return list(options.get(session, "signals.teams", TEAMS))
+
+
+def team_label(name: str | None, lang: str) -> str | None:
+    """A team's name for the interface: the default teams are translated; HR's own names are shown as typed."""
+    if name in TEAMS:
+        return t(f"signals.team.{name}", lang)
+    return name
+
+
+def outcomes(signal_type: str) -> tuple[str, ...]:
+    """The outcomes a signal of this type can be resolved with (a loss cannot be "won")."""
+    return SIGNAL_OUTCOMES[signal_type]
+
+
+def is_late(ack_due_at, acknowledged_at) -> bool:
+    """Acknowledged after its target time."""
+    return acknowledged_at is not None and ack_due_at is not None and acknowledged_at > ack_due_at
+
+
+def _late_condition():
+    s = CustomerSignal
+    return and_(s.acknowledged_at.is_not(None), s.acknowledged_at > s.ack_due_at)
 
 
 def report_signal(session: Session, actor: Actor, **values) -> CustomerSignal:
@@ -140,6 +163,7 @@ class SignalFilters:
     signal_type: str | None = None
     statuses: tuple[str, ...] = ()
     overdue_only: bool = False
+    unassigned_only: bool = False  # neither a person nor a team owns it yet
 
 
 def _view_condition(actor: Actor, view: str):
@@ -154,13 +178,8 @@ def _view_condition(actor: Actor, view: str):
     raise invalid("activity.unknown_value", "signals.view", value=view)
 
 
-def list_signals(
-    session: Session, actor: Actor, f: SignalFilters, limit: int = LIST_LIMIT
-) -> tuple[pd.DataFrame, int, int]:
-    """Signals of a view, newest first (at most `limit`); how many match; how many are overdue."""
-    require_role(actor, *REPORTERS)
+def _conditions(actor: Actor, f: SignalFilters, now) -> list:
     s = CustomerSignal
-    now = utcnow()
     conditions = [_view_condition(actor, f.view)]
     if f.signal_type:
         conditions.append(s.signal_type == f.signal_type)
@@ -168,11 +187,15 @@ def list_signals(
         conditions.append(s.status.in_(f.statuses))
     if f.overdue_only:
         conditions.append(overdue_condition(now))
-    total, overdue = session.execute(
-        select(func.count(), func.count(case((overdue_condition(now), 1)))).select_from(s).where(*conditions)
-    ).one()
+    if f.unassigned_only:
+        conditions.append(and_(s.owner_id.is_(None), s.owner_team.is_(None)))
+    return conditions
+
+
+def _query(conditions: list, now):
+    s = CustomerSignal
     reporter, owner = aliased(User), aliased(User)
-    query = (
+    return (
         select(
             s.id,
             s.reported_at,
@@ -181,10 +204,13 @@ def list_signals(
             s.customer_name,
             s.status,
             s.resolution,
-            func.coalesce(owner.full_name, s.owner_team).label("owner"),
+            owner.full_name.label("owner"),
+            s.owner_team,
             reporter.full_name.label("reporter"),
             s.ack_due_at,
+            s.acknowledged_at,
             case((overdue_condition(now), True), else_=False).label("overdue"),
+            case((_late_condition(), True), else_=False).label("late"),
             s.estimated_value,
             s.currency,
         )
@@ -192,25 +218,67 @@ def list_signals(
         .outerjoin(owner, owner.id == s.owner_id)
         .where(*conditions)
         .order_by(s.reported_at.desc(), s.id.desc())
-        .limit(limit)
     )
+
+
+def _frame(session: Session, query) -> pd.DataFrame:
     df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
     df["estimated_value"] = df["estimated_value"].astype("Float64")
-    return df, total, overdue
+    for flag in ("overdue", "late"):
+        df[flag] = df[flag].astype(bool)
+    return df
+
+
+def list_signals(
+    session: Session, actor: Actor, f: SignalFilters, page: int = 0, page_size: int = PAGE_SIZE
+) -> tuple[pd.DataFrame, int, int]:
+    """One page (0-based) of a view's signals, newest first; how many match; how many are overdue."""
+    require_role(actor, *REPORTERS)
+    now = utcnow()
+    conditions = _conditions(actor, f, now)
+    total, overdue = session.execute(
+        select(func.count(), func.count(case((overdue_condition(now), 1))))
+        .select_from(CustomerSignal)
+        .where(*conditions)
+    ).one()
+    page = max(0, min(int(page), max(total - 1, 0) // page_size))
+    query = _query(conditions, now).limit(page_size).offset(page * page_size)
+    return _frame(session, query), total, overdue
+
+
+def export_signals(session: Session, actor: Actor, f: SignalFilters) -> pd.DataFrame:
+    """Every signal of a view matching the filters (no paging), for the queue's download."""
+    require_role(actor, *REPORTERS)
+    now = utcnow()
+    query = _query(_conditions(actor, f, now), now).add_columns(
+        CustomerSignal.platform, CustomerSignal.url, CustomerSignal.resolved_at
+    )
+    return _frame(session, query)
 
 
 def signal_detail(session: Session, actor: Actor, signal_id: int) -> dict:
     """A signal, its thread (oldest first) and what the actor may do with it."""
     signal = _visible(session, actor, signal_id)
+    by, owner = aliased(User), aliased(User)
     events = session.execute(
         select(
             SignalEvent.at,
-            User.full_name.label("by"),
+            by.full_name.label("by"),
             SignalEvent.from_status,
             SignalEvent.to_status,
             SignalEvent.comment,
+            owner.full_name.label("owner"),
+            SignalEvent.owner_team,
+            case(
+                (
+                    and_(SignalEvent.to_status == "acknowledged", SignalEvent.at > signal.ack_due_at),
+                    True,
+                ),
+                else_=False,
+            ).label("late"),
         )
-        .outerjoin(User, User.id == SignalEvent.actor_id)
+        .outerjoin(by, by.id == SignalEvent.actor_id)
+        .outerjoin(owner, owner.id == SignalEvent.owner_id)
         .where(SignalEvent.signal_id == signal_id)
         .order_by(SignalEvent.at, SignalEvent.id)
     ).all()
@@ -221,8 +289,10 @@ def signal_detail(session: Session, actor: Actor, signal_id: int) -> dict:
         "reporter": name(signal.reporter_id),
         "owner": name(signal.owner_id),
         "overdue": signal.status == "new" and signal.ack_due_at < utcnow(),
-        "events": [e._asdict() for e in events],
+        "late": is_late(signal.ack_due_at, signal.acknowledged_at),
+        "events": [{**e._asdict(), "late": bool(e.late)} for e in events],
         "next_statuses": list(TRANSITIONS[signal.status]) if may_move else [],
+        "outcomes": list(outcomes(signal.signal_type)),
         "may_assign": may_move,
     }
 
@@ -274,8 +344,8 @@ def move(
     ck = Checker()
     if to_status not in TRANSITIONS[signal.status]:
         ck.fail("signals.bad_transition", "signals.status")
-    if to_status == "resolved" and resolution not in SIGNAL_RESOLUTIONS:
-        ck.fail("signals.resolution_needed", "signals.resolution")
+    if to_status == "resolved" and resolution not in outcomes(signal.signal_type):
+        ck.fail(f"signals.resolution_needed_{signal.signal_type}", "signals.resolution")
     comment = ck.optional_text("signals.comment", comment, MAX_TEXT)
     ck.raise_if_any()
     now = utcnow()
@@ -331,6 +401,15 @@ def assign(
     before = (signal.owner_id, signal.owner_team)
     signal.owner_id, signal.owner_team = owner_id, owner_team or None
     _flush(session)
+    session.add(
+        SignalEvent(
+            signal_id=signal.id,
+            actor_id=actor.id,
+            owner_id=signal.owner_id,
+            owner_team=signal.owner_team,
+            at=utcnow(),
+        )
+    )
     audit.record(
         session, actor, "signal.assigned", str(signal.id), before=list(before), after=[owner_id, owner_team]
     )
@@ -353,12 +432,16 @@ def update_settings(session: Session, actor: Actor, ack_hours_value, team_names:
     hours = ck.count("signals.ack_hours", ack_hours_value, 720)
     if hours is not None and hours < 1:
         ck.fail("signals.ack_hours_min", "signals.ack_hours")
-    names = [n.strip() for n in team_names if n and n.strip()]
+    names = [" ".join(n.split()) for n in team_names if n and n.strip()]
     if not names:
         ck.fail("activity.required", "signals.teams")
+    seen: dict[str, str] = {}
     for name in names:
         if len(name) > 64:
             ck.fail("activity.too_long", "signals.teams", n=64)
+        if name.casefold() in seen and seen[name.casefold()] != name:
+            ck.fail("signals.team_twice", "signals.teams", first=seen[name.casefold()], second=name)
+        seen.setdefault(name.casefold(), name)
     ck.raise_if_any()
     options.put(session, actor, "signals.ack_hours", hours)
     options.put(session, actor, "signals.teams", list(dict.fromkeys(names)))

@@ -321,6 +321,9 @@ class SignalEvent(Base):
     actor_id: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
+    # An assignment: the person and / or team the signal was handed to (both None otherwise).
+    owner_id: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")
+    owner_team: Mapped[str | None] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

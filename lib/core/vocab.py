@@ -28,5 +28,7 @@ LOSS_CATEGORIES = (
     "negative_comment",
 )
 SIGNAL_STATUSES = ("new", "acknowledged", "in_progress", "resolved")
-SIGNAL_RESOLUTIONS = ("won", "lost", "closed")
+SIGNAL_RESOLUTIONS = ("won", "lost", "retained", "closed")
+# The outcomes that fit each type: a lead is won or lost; a customer at risk is kept or lost.
+SIGNAL_OUTCOMES = {"win": ("won", "lost", "closed"), "loss": ("retained", "lost", "closed")}
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "CAD")

@@ -109,15 +109,21 @@ def test_hr_sees_overdue_assigns_and_the_owner_resolves(app_engine, add_user):
     assert "Status changed to “Acknowledged”." in texts(at)
     at.selectbox(key="signals_assigned_pick").select(sid).run()
     at.selectbox(key=f"signal_to_{sid}_en").select("resolved").run()
-    at.selectbox(key=f"signal_resolution_{sid}_en").select("won")
+    # a loss is resolved by keeping the customer (or losing them), never "won"
+    assert at.selectbox(key=f"signal_resolution_{sid}_en").options == [
+        "Customer kept",
+        "Lost",
+        "Closed without outcome",
+    ]
+    at.selectbox(key=f"signal_resolution_{sid}_en").select("retained")
     at.text_input(key=f"signal_move_note_{sid}").input("Refund sent, customer thanked us publicly.")
     at.button(key=f"signal_move_{sid}").click().run()
     [s] = rows(app_engine, CustomerSignal)
-    assert (s.status, s.resolution, s.owner_id) == ("resolved", "won", paul.id)
+    assert (s.status, s.resolution, s.owner_id) == ("resolved", "retained", paul.id)
 
     at = open_page("emma", "customer_signals", "My signals")  # the reporter sees what became of it
     at.selectbox(key="signals_mine_pick").select(sid).run()
-    assert "**Status:** Resolved · Won · **Owner:** Paul" in texts(at)
+    assert "**Status:** Resolved · Customer kept · **Owner:** Paul" in texts(at)
 
 
 def test_a_change_made_meanwhile_is_refused_with_a_clear_message(app_engine, add_user):

@@ -144,13 +144,15 @@ def test_full_workflow_keeps_every_change_with_who_and_when(engine, people):
         "Sales",
     )
     assert detail["acknowledged_at"] <= detail["resolved_at"]
-    assert [(e["by"], e["from_status"], e["to_status"]) for e in detail["events"]] == [
-        ("Emma", None, "new"),
-        ("Paul", "new", "acknowledged"),
-        ("Paul", "acknowledged", "in_progress"),
-        ("Hugo", "in_progress", "resolved"),
+    assert [(e["by"], e["from_status"], e["to_status"], e["owner"]) for e in detail["events"]] == [
+        ("Emma", None, "new", None),
+        ("Hugo", None, None, "Paul"),
+        ("Paul", "new", "acknowledged", None),
+        ("Paul", "acknowledged", "in_progress", None),
+        ("Hugo", "in_progress", "resolved", None),
     ]
-    assert detail["events"][1]["comment"] == "Calling them tomorrow."
+    assert detail["events"][1]["owner_team"] == "Sales"
+    assert detail["events"][2]["comment"] == "Calling them tomorrow."
     assert all(e["at"] is not None for e in detail["events"])
     assert detail["next_statuses"] == [] and not detail["may_assign"]
 
@@ -200,7 +202,8 @@ def test_only_the_owner_or_hr_and_admin_can_move_a_signal(engine, people):
     with pytest.raises(PermissionDenied):
         move(engine, paul, sid, "in_progress")
     with session_scope(engine, write=False) as session:
-        assert session.scalar(select(func.count()).select_from(SignalEvent)) == 2
+        # reported, assigned to Paul, acknowledged, handed to Emma: each a line of the history
+        assert session.scalar(select(func.count()).select_from(SignalEvent)) == 4
 
 
 def test_assignment_is_checked(engine, people):
@@ -295,3 +298,99 @@ def test_executives_see_everything_but_cannot_move(engine, people):
 def test_reporting_needs_a_role_with_the_page(engine):
     with pytest.raises(PermissionDenied), session_scope(engine) as session:
         signals.report_signal(session, Actor(id=None, username="nobody", roles=frozenset()), **WIN)
+
+
+def test_an_owner_change_is_a_line_of_the_history(engine, people):
+    emma, paul, hugo = people["emma"], people["paul"], people["hugo"]
+    sid = report(engine, emma)
+    assign(engine, hugo, sid, owner_team="Sales")
+    assign(engine, hugo, sid, owner_id=paul.id)
+    with session_scope(engine, write=False) as session:
+        events = signals.signal_detail(session, emma, sid)["events"]
+    assert [(e["by"], e["owner"], e["owner_team"]) for e in events[1:]] == [
+        ("Hugo", None, "Sales"),
+        ("Hugo", "Paul", None),
+    ]
+
+
+def test_an_acknowledgement_after_its_deadline_is_marked_late(engine, people):
+    emma, hugo = people["emma"], people["hugo"]
+    on_time, late = report(engine, emma, customer_name="On time"), report(engine, emma, customer_name="Late")
+    with session_scope(engine) as session:
+        session.get(CustomerSignal, late).ack_due_at = utcnow() - timedelta(hours=1)
+    move(engine, hugo, on_time, "acknowledged")
+    move(engine, hugo, late, "acknowledged")
+    with session_scope(engine, write=False) as session:
+        for sid, expected in ((on_time, False), (late, True)):
+            detail = signals.signal_detail(session, emma, sid)
+            assert detail["late"] is expected
+            assert [e["late"] for e in detail["events"]] == [False, expected]
+        rows, _, _ = signals.list_signals(session, hugo, signals.SignalFilters("all"))
+    assert rows.set_index("customer_name")["late"].to_dict() == {"On time": False, "Late": True}
+
+
+@pytest.mark.parametrize(
+    "signal_type, category, refused, accepted",
+    [("loss", "complaint", "won", "retained"), ("win", "lead", "retained", "won")],
+)
+def test_outcomes_must_fit_the_type(engine, people, signal_type, category, refused, accepted):
+    hugo = people["hugo"]
+    sid = report(engine, people["emma"], signal_type=signal_type, category=category)
+    move(engine, hugo, sid, "acknowledged")
+    with session_scope(engine, write=False) as session:
+        assert refused not in signals.signal_detail(session, hugo, sid)["outcomes"]
+    before = version_of(engine, sid)
+    with pytest.raises(ValidationError) as excinfo:
+        move(engine, hugo, sid, "resolved", resolution=refused)
+    assert excinfo.value.problems[0].key == f"signals.resolution_needed_{signal_type}"
+    assert version_of(engine, sid) == before
+    move(engine, hugo, sid, "resolved", resolution=accepted)
+
+
+def test_unassigned_filter_paging_and_export(engine, people):
+    emma, paul, hugo = people["emma"], people["paul"], people["hugo"]
+    ids = [report(engine, emma, customer_name=f"Customer {i:02}") for i in range(7)]
+    assign(engine, hugo, ids[0], owner_id=paul.id)
+    assign(engine, hugo, ids[1], owner_team="Sales")
+    with session_scope(engine, write=False) as session:
+        free, total, _ = signals.list_signals(
+            session, hugo, signals.SignalFilters("all", unassigned_only=True)
+        )
+        assert total == 5 and set(free["customer_name"]) == {f"Customer {i:02}" for i in range(2, 7)}
+        pages = [
+            signals.list_signals(session, hugo, signals.SignalFilters("all"), page=p, page_size=3)
+            for p in range(3)
+        ]
+        assert [len(rows) for rows, _, _ in pages] == [3, 3, 1] and {t for _, t, _ in pages} == {7}
+        seen = [n for rows, _, _ in pages for n in rows["customer_name"]]
+        assert sorted(seen) == sorted(f"Customer {i:02}" for i in range(7))
+        # a page past the end shows the last one rather than nothing
+        last, _, _ = signals.list_signals(session, hugo, signals.SignalFilters("all"), page=9, page_size=3)
+        assert last["customer_name"].tolist() == pages[2][0]["customer_name"].tolist()
+        export = signals.export_signals(session, hugo, signals.SignalFilters("all"))
+        assert len(export) == 7 and {"url", "platform", "late", "owner_team"} <= set(export.columns)
+        with pytest.raises(PermissionDenied):
+            signals.export_signals(session, emma, signals.SignalFilters("all"))
+
+
+def test_teams_are_unique_whatever_their_case(engine, people):
+    with session_scope(engine) as session:
+        signals.update_settings(session, people["hugo"], 24, ["Sales", "Support"])
+    with pytest.raises(ValidationError) as excinfo, session_scope(engine) as session:
+        signals.update_settings(session, people["hugo"], 24, ["Sales", "sales ", "Support"])
+    assert excinfo.value.problems[0].key == "signals.team_twice"
+    assert excinfo.value.problems[0].params == {"first": "Sales", "second": "sales"}
+    with session_scope(engine, write=False) as session:
+        assert signals.teams(session) == ["Sales", "Support"]
+
+
+def test_default_team_names_are_translated():
+    assert [signals.team_label(t, "fr") for t in signals.TEAMS] == [
+        "Ventes",
+        "Support",
+        "RH",
+        "Marketing",
+        "Communication",
+    ]
+    assert signals.team_label("Key accounts", "fr") == "Key accounts"  # HR's own names as typed
+    assert signals.team_label("Sales", "en") == "Sales"
