@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import yaml
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from lib.core.config import DATA_DIR
-from lib.core.db import session_scope
+from lib.core.db import is_sqlite
 from lib.core.i18n import problem_text
 from lib.core.models import (
     Campaign,
@@ -163,23 +165,33 @@ def _weighted(rng: random.Random, weights: dict, k: int) -> list:
     return rng.choices(list(weights), weights=list(weights.values()), k=k)
 
 
-def _bulk_insert(engine: Engine, table, columns: list[str], rows: list[tuple]) -> None:
-    """Insert `rows` fast: COPY on PostgreSQL, executemany on SQLite, one transaction."""
+def _bulk_insert(conn: Connection, table, columns: list[str], rows: list[tuple]) -> None:
+    """Insert `rows` fast, in the load's transaction: COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
         return
-    with engine.begin() as conn:
-        raw = conn.connection.driver_connection
-        if engine.dialect.name == "postgresql":
-            with (
-                raw.cursor() as cur,
-                cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cols = ", ".join(columns)
-            marks = ", ".join("?" for _ in columns)
-            raw.executemany(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with (
+            raw.cursor() as cur,
+            cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cols = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        raw.executemany(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
+
+
+@contextmanager
+def _session(conn: Connection) -> Iterator[Session]:
+    """An ORM session inside the load's one transaction (its commit only flushes)."""
+    session = Session(bind=conn, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    finally:
+        session.close()
 
 
 def _people(rng: random.Random, n: int, teams: list[tuple[int, int]], days: int, today: date):
@@ -208,7 +220,11 @@ def load_demo(
     progress: Callable[[str, float], None] = lambda step, fraction: None,
     today: date | None = None,
 ) -> DemoReport:
-    """Load the demo organisation into an empty programme (no departments yet)."""
+    """Load the demo organisation into an empty programme (no departments yet).
+
+    All or nothing: everything is written in one transaction, so a load that fails or is killed
+    leaves the database as it was (empty: the first-administrator form still shows).
+    """
     if employees < 10:
         raise DemoError("--employees must be at least 10")
     if days < 7:
@@ -219,7 +235,15 @@ def load_demo(
     today = today or utcnow().date()
     total = contributions if contributions is not None else employees * days // 20
     report = DemoReport(employees=employees)
-    with session_scope(engine) as session:
+    bind = engine.execution_options(sqlite_immediate=True) if is_sqlite(engine) else engine
+    with bind.begin() as conn:
+        _load(conn, rng, employees, days, total, password, progress, today, report)
+    progress("done", 1.0)
+    return report
+
+
+def _load(conn, rng, employees, days, total, password, progress, today, report) -> None:
+    with _session(conn) as session:
         if session.scalar(select(func.count()).select_from(Department)):
             raise DemoError("this database already holds an organisation; load the demo into an empty one")
         sync_catalogue(session)
@@ -279,7 +303,7 @@ def load_demo(
     ]
     now = utcnow()
     _bulk_insert(
-        engine,
+        conn,
         User.__table__,
         user_cols,
         [
@@ -287,7 +311,7 @@ def load_demo(
             for p in people
         ],
     )
-    with session_scope(engine) as session:
+    with _session(conn) as session:
         ids = dict(
             session.execute(
                 select(User.username, User.id).where(User.email.like("%@demo.porte-voix.example"))
@@ -295,27 +319,26 @@ def load_demo(
         )
     user_ids = [ids[p[0]] for p in people]
     dept_of = {ids[p[0]]: p[3] for p in people}
-    _assign_roles_and_accounts(engine, rng, user_ids, people, ids, password, report)
+    _assign_roles_and_accounts(conn, rng, user_ids, people, ids, password, report)
     progress("training", 0.15)
-    _load_training(engine, rng, user_ids, days, now)
+    _load_training(conn, rng, user_ids, days, now)
     progress("contributions", 0.25)
     report.contributions = _load_contributions(
-        engine, rng, user_ids, dept_of, total, days, today, progress, items
+        conn, rng, user_ids, dept_of, total, days, today, progress, items
     )
-    report.signals = _load_signals(engine, rng, user_ids, dept_of, max(total // 40, 20), days, now)
-    progress("done", 1.0)
-    return report
+    report.signals = _load_signals(conn, rng, user_ids, dept_of, max(total // 40, 20), days, now)
+    progress("saving", 0.97)
 
 
-def _assign_roles_and_accounts(engine, rng, user_ids, people, ids, password, report) -> None:
+def _assign_roles_and_accounts(conn, rng, user_ids, people, ids, password, report) -> None:
     roles = [(uid, "employee") for uid in user_ids]
     special = {"hr": user_ids[1:3], "executive": user_ids[3:5], "admin": user_ids[5:6]}
     roles += [(uid, role) for role, uids in special.items() for uid in uids]
-    _bulk_insert(engine, UserRole.__table__, ["user_id", "role"], roles)
+    _bulk_insert(conn, UserRole.__table__, ["user_id", "role"], roles)
     login = {uid: role for role, uids in special.items() for uid in uids}
     login.update({uid: "employee" for uid in user_ids[6 : 6 + PASSWORDED["employee"]]})
     names = {v: k for k, v in ids.items()}
-    with session_scope(engine) as session:
+    with _session(conn) as session:
         for uid, role in login.items():
             secret = password or auth.temporary_password()
             user = session.get(User, uid)
@@ -326,19 +349,16 @@ def _assign_roles_and_accounts(engine, rng, user_ids, people, ids, password, rep
             report.accounts.append((names[uid], role, None if password else secret))
     # Managers: the first person of each team manages the rest of it.
     first_of_team: dict[int, int] = {}
-    with engine.begin() as conn:
-        pairs = []
-        for person, uid in zip(people, user_ids):
-            manager = first_of_team.setdefault(person[4], uid)
-            if manager != uid:
-                pairs.append({"m": manager, "u": uid})
-        if pairs:  # none when there are fewer people than teams
-            conn.execute(
-                update(User).where(User.id == bindparam("u")).values(manager_id=bindparam("m")), pairs
-            )
+    pairs = []
+    for person, uid in zip(people, user_ids):
+        manager = first_of_team.setdefault(person[4], uid)
+        if manager != uid:
+            pairs.append({"m": manager, "u": uid})
+    if pairs:  # none when there are fewer people than teams
+        conn.execute(update(User).where(User.id == bindparam("u")).values(manager_id=bindparam("m")), pairs)
 
 
-def _load_training(engine, rng, user_ids, days, now) -> None:
+def _load_training(conn, rng, user_ids, days, now) -> None:
     modules = load_modules()
     pol = policy()
     attempts, completions, acks, certs, lessons = [], [], [], [], []
@@ -386,28 +406,28 @@ def _load_training(engine, rng, user_ids, days, now) -> None:
                     )
                 )
     _bulk_insert(
-        engine,
+        conn,
         QuizAttempt.__table__,
         ["id", "user_id", "module_slug", "module_version", "score_pct", "passed", "answers", "submitted_at"],
         attempts,
     )
     _bulk_insert(
-        engine,
+        conn,
         LessonProgress.__table__,
         ["user_id", "module_slug", "module_version", "lesson_id", "completed_at"],
         lessons,
     )
     _bulk_insert(
-        engine,
+        conn,
         ModuleCompletion.__table__,
         ["user_id", "module_slug", "module_version", "attempt_id", "passed_at"],
         completions,
     )
     _bulk_insert(
-        engine, PolicyAcknowledgement.__table__, ["user_id", "policy_version", "acknowledged_at"], acks
+        conn, PolicyAcknowledgement.__table__, ["user_id", "policy_version", "acknowledged_at"], acks
     )
     _bulk_insert(
-        engine,
+        conn,
         Certification.__table__,
         ["user_id", "policy_version", "modules", "issued_at", "expires_at"],
         certs,
@@ -424,7 +444,7 @@ def _item_on(rng: random.Random, items: list[tuple[int, date, date | None]], day
     return rng.choice(current) if current else None
 
 
-def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, progress, items) -> int:
+def _load_contributions(conn, rng, user_ids, dept_of, total, days, today, progress, items) -> int:
     # A few very active ambassadors, many occasional ones, a third who never post.
     activity = [0.0 if rng.random() < 0.35 else rng.paretovariate(1.3) for _ in user_ids]
     platforms = list(PLATFORM_WEIGHTS)
@@ -488,13 +508,13 @@ def _load_contributions(engine, rng, user_ids, dept_of, total, days, today, prog
                     created,
                 )
             )
-        _bulk_insert(engine, Contribution.__table__, cols, rows)
+        _bulk_insert(conn, Contribution.__table__, cols, rows)
         done += n
         progress("contributions", 0.25 + 0.7 * done / max(total, 1))
     return total
 
 
-def _load_signals(engine, rng, user_ids, dept_of, n, days, now) -> int:
+def _load_signals(conn, rng, user_ids, dept_of, n, days, now) -> int:
     active = user_ids[: max(len(user_ids) // 2, 1)]
     rows = []
     for _ in range(n):
@@ -562,5 +582,5 @@ def _load_signals(engine, rng, user_ids, dept_of, n, days, now) -> int:
         "resolved_at",
         "version",
     ]
-    _bulk_insert(engine, CustomerSignal.__table__, cols, rows)
+    _bulk_insert(conn, CustomerSignal.__table__, cols, rows)
     return n

@@ -17,6 +17,7 @@ def cli(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url}
     return subprocess.run(
         [sys.executable, "-m", "lib.cli", *args],
+        check=False,
         input=stdin,
         capture_output=True,
         text=True,
@@ -143,3 +144,42 @@ def test_load_demo_without_password_prints_random_ones(tmp_path):
     lines = [line.split() for line in result.stdout.splitlines() if line.startswith("  ")]
     assert {line[0] for line in lines} >= {"hr", "executive", "admin", "employee"}
     assert len({line[2] for line in lines}) == len(lines)  # one distinct password each
+
+
+def test_a_demo_load_killed_half_way_leaves_the_database_empty(engine):
+    """kill -9 in the middle of the contributions: not one row of the demo stays behind, so the
+    app still offers the first-administrator form, and the load can simply be run again (issue 10, item 3)."""
+    import signal
+
+    from lib.core.models import Department, QuizAttempt, UserRole
+    from lib.people.accounts import has_accounts
+
+    url = engine.url.render_as_string(hide_password=False)
+    args = ["load-demo", "--employees", "300", "--days", "60", "--seed", "3", "--contributions", "60000"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lib.cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+    )
+    seen = b""
+    while b"contributions" not in seen:  # people, roles, accounts and training written by now
+        chunk = os.read(proc.stderr.fileno(), 4096)
+        assert chunk, f"the load ended before it could be killed: {seen[-300:]!r}"
+        seen += chunk
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    with session_scope(make_engine(url), write=False) as session:
+        left = {
+            m.__tablename__: session.scalar(select(func.count()).select_from(m))
+            for m in (User, UserRole, Department, QuizAttempt, Contribution, CustomerSignal)
+        }
+        assert not has_accounts(session)
+    assert left == dict.fromkeys(left, 0)
+    again = cli(url, *args[:-2], "--contributions", "500")
+    assert again.returncode == 0, again.stderr
+    assert count(url, User) == 300
