@@ -33,6 +33,7 @@ from lib.core.models import (
     ModuleCompletion,
     PolicyAcknowledgement,
     QuizAttempt,
+    Setting,
     Team,
     User,
     UserRole,
@@ -147,6 +148,15 @@ REACH = {
 PASSWORDED = {"hr": 2, "executive": 2, "employee": 5}
 # The content library's demo items: title, English and French texts.
 CONTENT_FILE = DATA_DIR / "demo" / "content.yaml"
+# The post checker's lists as HR would fill them (Content library › Publish and manage); the
+# customers named in the demo's signal ledger are known to the checker as well.
+CHECKER_LISTS = {
+    "checker.company_names": ["Aurelis", "Aurelis Systems", "Sensor Pro", "Aurelis Gateway"],
+    "checker.competitor_names": ["BetaCorp", "Capteo", "NordSense"],
+    "checker.customer_names": ["Carrefour", "Decathlon", "SNCF"],
+    "checker.confidential_terms": ["Project Falcon", "Orion"],
+    "checker.own_domains": ["aurelis.example", "demo.porte-voix.example"],
+}
 
 
 @dataclass
@@ -247,6 +257,7 @@ def _load(conn, rng, employees, days, total, password, progress, today, report) 
         if session.scalar(select(func.count()).select_from(Department)):
             raise DemoError("this database already holds an organisation; load the demo into an empty one")
         sync_catalogue(session)
+        session.add_all(Setting(key=key, value=value) for key, value in CHECKER_LISTS.items())
         teams = []
         for name, team_names in DEPARTMENTS.items():
             dept = Department(name=name)

@@ -275,13 +275,19 @@ def post_checker_panel(key: str, platform: str = "linkedin") -> None:
     findings = read(post_checker.check_post, text, chosen)
     if not findings:
         st.success(tr("checker.ok"), icon=":material/check_circle:")
+    elif len(findings) > 1:
+        st.markdown(f"**{tr('checker.findings', n=len(findings))}**")
+    else:
+        st.markdown(f"**{tr('checker.finding_one')}**")
     for finding in findings:
         params = {k: plain(v) if isinstance(v, str) else v for k, v in finding.params.items()}
-        st.warning(
-            f"{tr(finding.message, **params)}  \n"
-            f"{tr('checker.guideline', ref=post_checker.guideline_text(finding.guideline, lang()))}",
-            icon=":material/warning:",
-        )
+        lines = [
+            tr(finding.message, **params),
+            tr("checker.guideline", ref=post_checker.guideline_text(finding.guideline, lang())),
+        ]
+        if (good := post_checker.example(finding.rule, lang())) and finding.guideline.get("policy"):
+            lines.append(tr("checker.example", text=plain(good)))
+        st.warning("  \n".join(lines), icon=":material/warning:")
 
 
 def password_change_form(key: str, current_label: str) -> None:

@@ -105,6 +105,7 @@ def test_post_checker_and_its_settings(app_engine, add_user):
     add_user("hugo", "hr", "employee")
     at = open_page("hugo", "content_library", "Publish and manage")
     at.text_area(key="library_checker.confidential_terms").input("Project Falcon")
+    at.text_area(key="library_checker.competitor_names").input("Globex\nInitech")
     at.button(key="FormSubmitter:checker_settings-Save the checker settings").click().run()
     assert "Checker settings saved." in texts(at)
     at.session_state["library_tabs"] = "Check a draft post"
@@ -113,5 +114,9 @@ def test_post_checker_and_its_settings(app_engine, add_user):
     at.selectbox(key="library_checker_platform_en").select("x")
     at.button(key="FormSubmitter:library_checker_form-Check").click().run()
     warnings = [w.value for w in at.warning]
-    assert "Possibly confidential wording: Project Falcon" in warnings[0]
+    assert "Possibly confidential wording: “project falcon”" in warnings[0]  # as typed
+    assert "For example, this passes:" in warnings[0]
     assert "this platform accepts 280" in warnings[1] and "the platform’s own limit" in warnings[1]
+    at.session_state["library_tabs"] = "Publish and manage"
+    at.run()
+    assert at.text_area(key="library_checker.competitor_names").value == "Globex\nInitech"
