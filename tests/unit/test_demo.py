@@ -60,3 +60,19 @@ def test_demo_history_is_consistent(engine):
         ).all()
         assert outcomes and all(r in SIGNAL_OUTCOMES[t] for t, r in outcomes)
         assert signals.outcomes("loss") == SIGNAL_OUTCOMES["loss"]
+
+
+def test_demo_fills_the_post_checker_lists(engine):
+    from lib.activity import post_checker
+
+    load_demo(engine, employees=12, days=10, seed=4, contributions=50, today=TODAY)
+    with session_scope(engine, write=False) as session:
+        someone = Actor.of(session.scalars(select(User).where(User.password_hash.is_not(None))).first())
+        lists = post_checker.settings(session, someone)
+        assert all(lists[key] for key in ("checker.company_names", "checker.competitor_names"))
+        ledger = set(session.scalars(select(CustomerSignal.customer_name)))
+        assert ledger and ledger <= set(post_checker.known_customers(session))
+        assert "Carrefour" in post_checker.known_customers(session)
+        draft = "we just won Carrefour as a customer! Here is our 2027 price list: Sensor Pro 149 EUR."
+        found = {f.rule for f in post_checker.check_post(session, someone, draft, "linkedin")}
+        assert {"deals", "prices", "customer_named", "disclosure"} <= found
