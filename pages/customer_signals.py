@@ -91,11 +91,28 @@ def report_form() -> None:
 # --- one signal: details, thread, actions ------------------------------------------------
 
 
+def seen_version(signal_id: int, current: int) -> int:
+    """The version of the signal the person opened: changes apply to it, so a change someone else made
+    since is refused ("changed meanwhile"), however many runs widget changes made in between. Taken
+    when the signal is first shown; renewed after the person's own change or a refused one."""
+    seen = st.session_state.get("signal_seen")
+    if seen is None or seen[0] != signal_id:
+        seen = st.session_state["signal_seen"] = (signal_id, current)
+    return seen[1]
+
+
+def changed(signal_id: int, ok: bool, shown: int, message_key: str, **params) -> None:
+    """After a change was tried: on success confirm (the next showing starts afresh); when refused
+    (someone changed the signal meanwhile), the version shown with the refusal is the one seen now."""
+    if ok:
+        st.session_state.pop("signal_seen", None)
+        done(message_key, **params)
+    st.session_state["signal_seen"] = (signal_id, shown)
+
+
 def detail_panel(signal_id: int) -> None:
     s = read(signals.signal_detail, signal_id)
-    # Changes apply to the version shown on the previous run, the one the person was looking at.
-    version = st.session_state.get(f"signal_version_{signal_id}", s["version"])
-    st.session_state[f"signal_version_{signal_id}"] = s["version"]
+    version = seen_version(signal_id, s["version"])
     st.subheader(
         tr(
             "signals.detail_title",
@@ -164,8 +181,9 @@ def detail_panel(signal_id: int) -> None:
                 )
             note = st.text_input(tr("signals.move_comment"), key=f"signal_move_note_{signal_id}")
             clicked = st.button(tr("signals.move_submit"), type="primary", key=f"signal_move_{signal_id}")
-            if clicked and write(signals.move, signal_id, version, to_status, resolution, note)[0]:
-                done("signals.moved", status=vocab(to_status))
+            if clicked:
+                ok = write(signals.move, signal_id, version, to_status, resolution, note)[0]
+                changed(signal_id, ok, s["version"], "signals.moved", status=vocab(to_status))
     if s["may_assign"]:
         with st.container(border=True):
             st.markdown(f"**{tr('signals.assign_title')}**")
@@ -187,8 +205,9 @@ def detail_panel(signal_id: int) -> None:
                 key=f"signal_team_{signal_id}",
             )
             clicked = st.button(tr("signals.assign_submit"), key=f"signal_assign_{signal_id}")
-            if clicked and write(signals.assign, signal_id, version, person, team)[0]:
-                done("signals.assigned")
+            if clicked:
+                ok = write(signals.assign, signal_id, version, person, team)[0]
+                changed(signal_id, ok, s["version"], "signals.assigned")
     with st.form(f"signal_comment_{signal_id}"):  # cleared once saved, kept when the save fails
         text = st.text_area(tr("signals.comment_label"), key=f"signal_comment_text_{signal_id}")
         clicked = st.form_submit_button(tr("signals.comment_submit"))

@@ -168,3 +168,28 @@ def test_hr_changes_the_settings(app_engine, add_user):
     assert "Settings saved." in texts(at)
     with session_scope(app_engine, write=False) as session:
         assert (signals.ack_hours(session), signals.teams(session)) == (8, ["Sales", "Customer care"])
+
+
+def test_widget_changes_do_not_renew_the_version_the_person_saw(app_engine, add_user):
+    """Issue 10, item 4: B opens the signal; A assigns it meanwhile; B touches the team list, picks
+    another team and assigns. B is told someone changed it, and A's choice stays; B's second click,
+    made with A's change now shown, saves."""
+    add_user("root", "admin")
+    emma = add_user("emma")
+    alice = add_user("alice", "hr")
+    add_user("bruno", "hr")
+    sid = seed_signal(app_engine, emma)
+    teams = signals.TEAMS
+    at = open_page("bruno", "customer_signals", "All signals")
+    at.selectbox(key="signals_all_pick").select(sid).run()
+    with session_scope(app_engine) as session:  # tab A
+        signals.assign(session, alice, sid, 1, None, teams[0])
+    at.selectbox(key=f"signal_team_{sid}").select(teams[1]).run()  # a run through a widget change
+    at.selectbox(key=f"signal_team_{sid}").select(teams[2]).run()
+    at.button(key=f"signal_assign_{sid}").click().run()
+    assert "Someone changed this signal meanwhile" in texts(at)
+    assert "Owner saved." not in texts(at)
+    assert rows(app_engine, CustomerSignal)[0].owner_team == teams[0]
+    at.button(key=f"signal_assign_{sid}").click().run()
+    assert "Owner saved." in texts(at)
+    assert rows(app_engine, CustomerSignal)[0].owner_team == teams[2]
