@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib.activity.contributions import COLUMNS, check
+from lib.activity.urls import url_key
 from lib.core import audit
 from lib.core.errors import Conflict, Problem, ValidationError
 from lib.core.fields import Checker
@@ -133,7 +134,14 @@ def commit(session: Session, actor: Actor, data: bytes) -> ImportResult:
     now = utcnow()
     new = [
         {k: v for k, v in r.items() if k not in ("row", "status")}
-        | {"user_id": actor.id, "department_id": department_id, "created_at": now, "updated_at": now}
+        | {
+            "user_id": actor.id,
+            "department_id": department_id,
+            "url_key": url_key(r["url"]),
+            "figures_source": "typed",
+            "created_at": now,
+            "updated_at": now,
+        }
         for r in checked.rows
         if r["status"] == "new"
     ]

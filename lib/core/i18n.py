@@ -11,6 +11,7 @@ from lib.core.vocab import LANGUAGES
 
 I18N_DIR = DATA_DIR / "i18n"
 DEFAULT_LANGUAGE = "en"
+VOCAB_PARAMS = ("platform", "kind")  # problem parameters holding a vocabulary code, shown as its label
 
 
 @cache
@@ -41,7 +42,8 @@ def label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def problem_text(problem, lang: str = DEFAULT_LANGUAGE) -> str:
     """One validation problem as a sentence, prefixed by its row and field when known."""
-    text = t(problem.key, lang, **problem.params)
+    params = {k: label(v, lang) if k in VOCAB_PARAMS else v for k, v in problem.params.items()}
+    text = t(problem.key, lang, **params)
     where = []
     if problem.row is not None:
         where.append(t("error.row", lang, row=problem.row))

@@ -242,6 +242,8 @@ class Contribution(Base):
         Index("ix_contributions_user_day", "user_id", "occurred_on"),
         Index("ix_contributions_day_platform", "occurred_on", "platform"),
         Index("ix_contributions_dept_day", "department_id", "occurred_on"),
+        Index("ix_contributions_user_url", "user_id", "url_key"),
+        Index("ix_contributions_review", "review"),
         UniqueConstraint("user_id", "import_key", name="uq_contributions_import_key"),
         CheckConstraint(
             "coalesce(impressions, 0) >= 0 AND coalesce(reactions, 0) >= 0 AND "
@@ -249,6 +251,11 @@ class Contribution(Base):
             "coalesce(clicks, 0) >= 0 AND coalesce(minutes_spent, 0) >= 0",
             name="ck_contribution_figures",
         ),
+        CheckConstraint("coalesce(engagements, 0) >= 0", name="ck_contribution_engagements"),
+        CheckConstraint(
+            "figures_source IN ('typed', 'imported', 'corrected')", name="ck_contribution_source"
+        ),
+        CheckConstraint("review IN ('ok', 'pending', 'approved', 'rejected')", name="ck_contribution_review"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _fk("users.id", ondelete="CASCADE")
@@ -267,8 +274,61 @@ class Contribution(Base):
     minutes_spent: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     import_key: Mapped[str | None] = mapped_column(String(64))
+    # The platform's engagement total when it gives no split (LinkedIn exports): reactions,
+    # comments and shares are then unknown (NULL) rather than invented (migration 0012).
+    engagements: Mapped[int | None] = mapped_column(Integer)
+    # The post's identity for matching and duplicates: "linkedin:<id>", "x:<id>" or the
+    # normalised address (lib.activity.urls.url_key).
+    url_key: Mapped[str | None] = mapped_column(String(300))
+    # Where the figures come from: typed (by the person), imported (platform export), corrected (HR).
+    figures_source: Mapped[str] = mapped_column(String(12), default="typed", server_default="typed")
+    analytics_import_id: Mapped[int | None] = _fk("analytics_imports.id", ondelete="SET NULL")
+    figures_at: Mapped[datetime | None] = mapped_column(DateTime)  # when the figures were last set
+    # Plausibility review: ok (never flagged), pending (held out of every total until HR
+    # decides), approved, rejected (held out for good). Only ok and approved count.
+    review: Mapped[str] = mapped_column(String(12), default="ok", server_default="ok")
+    review_reasons: Mapped[str | None] = mapped_column(String(200))  # comma-separated reason codes
+    reviewed_by: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class AnalyticsImport(Base):
+    """One platform analytics export imported for a person: which file, when, by whom, and what
+    it did. Contributions whose figures came from it point here (their provenance)."""
+
+    __tablename__ = "analytics_imports"
+    __table_args__ = (Index("ix_analytics_imports_user", "user_id", "imported_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _fk("users.id", ondelete="CASCADE")
+    imported_by: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")
+    platform: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    impressions: Mapped[int | None] = mapped_column(BigInteger)  # the period's total (DISCOVERY)
+    members_reached: Mapped[int | None] = mapped_column(BigInteger)
+    posts: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    days: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlatformDay(Base):
+    """A person's daily totals on a platform, as its analytics export gives them (all posts)."""
+
+    __tablename__ = "platform_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+    user_id: Mapped[int] = _fk("users.id", ondelete="CASCADE", primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    impressions: Mapped[int | None] = mapped_column(BigInteger)
+    engagements: Mapped[int | None] = mapped_column(BigInteger)
+    analytics_import_id: Mapped[int | None] = _fk("analytics_imports.id", ondelete="SET NULL")
 
 
 class CustomerSignal(Base):
@@ -351,7 +411,8 @@ class AuditEvent(Base):
 
 
 # --- rollups for the leadership overview ---------------------------------------------------
-# Kept exact by database triggers on `contributions` and `customer_signals` (migration 0006),
+# Kept exact by database triggers on `contributions` and `customer_signals` (migration 0006;
+# since 0012 contributions held for review, pending or rejected, are left out of them),
 # whatever code path writes the rows; nothing in the application writes them. `department_key`
 # is the department id, or 0 for rows without one. Sums count known figures only (NULL: unknown).
 
@@ -373,6 +434,9 @@ class ActivityDaily(Base):
     comments: Mapped[int] = mapped_column(BigInteger)
     shares: Mapped[int] = mapped_column(BigInteger)
     clicks: Mapped[int] = mapped_column(BigInteger)
+    # Migration 0012: engagement totals given without a split, and the reach from platform exports.
+    engagements: Mapped[int] = mapped_column(BigInteger, default=0)
+    impressions_imported: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class AmbassadorDay(Base):

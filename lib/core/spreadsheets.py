@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pandas as pd
 
@@ -14,6 +15,10 @@ from lib.core.errors import invalid
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_ROWS = 20_000
+# An .xlsx is a zip: its parts are checked before openpyxl inflates anything (zip bombs).
+MAX_XLSX_PARTS = 200
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_XLSX_RATIO = 200  # uncompressed / compressed, per part
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
@@ -64,3 +69,33 @@ def read_csv(data: bytes, required: list[str]) -> pd.DataFrame:
     if len(df) > MAX_UPLOAD_ROWS:
         raise invalid("import.too_many_rows", n=MAX_UPLOAD_ROWS)
     return df.map(str.strip)
+
+
+def open_workbook(data: bytes):
+    """An uploaded .xlsx opened read-only (openpyxl), after checking its size and its zip parts:
+    how many, their inflated size in total and their compression ratio. Raises ValidationError
+    (import.*) for anything that is not a sound workbook; the caller closes the workbook."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise invalid("import.too_large", mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_XLSX_PARTS:
+                raise invalid("import.xlsx_too_big")
+            total = 0
+            for part in parts:
+                total += part.file_size
+                ratio = part.file_size / max(part.compress_size, 1)
+                if total > MAX_XLSX_UNCOMPRESSED or (part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+                    raise invalid("import.xlsx_too_big")
+            if "xl/workbook.xml" not in archive.namelist():
+                raise invalid("import.not_xlsx")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise invalid("import.not_xlsx") from None
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError):
+        raise invalid("import.not_xlsx") from None

@@ -16,6 +16,10 @@ CONTRIBUTION_KINDS = (
     "event_promotion",
     "job_share",
 )
+# Kinds that leave a public post or comment behind: they must give its link. The others (a
+# reply to a customer, a discussion in a closed group) give a link or a note saying what was done.
+KINDS_WITH_LINK = ("original_post", "share", "comment", "event_promotion", "job_share")
+FIGURE_SOURCES = ("typed", "imported", "corrected")
 
 SIGNAL_TYPES = ("win", "loss")
 WIN_CATEGORIES = ("lead", "customer_won", "testimonial", "candidate", "media_opportunity", "partner")

@@ -64,9 +64,9 @@ def test_100_rows_with_one_bad_row_writes_nothing_and_names_the_row(engine, make
 def test_every_bad_row_is_reported_with_its_column(engine, make_user):
     emma = make_user("emma")
     rows = [
-        f"{TODAY},linkedin,share,,,,,,,,",
-        "31/02/2026,LinkedIn,share,,,,,,,,",
-        f"{TODAY},tiktok,share,,-4,,,,,,",
+        f"{TODAY},linkedin,share,https://example.com/a,,,,,,,",
+        "31/02/2026,LinkedIn,share,https://example.com/b,,,,,,,",
+        f"{TODAY},tiktok,share,https://example.com/c,-4,,,,,,",
         f"{TODAY},x,nonsense,,,1.5,,,,,",
     ]
     with session_scope(engine, write=False) as session:
@@ -95,8 +95,23 @@ def test_reimporting_the_same_file_creates_no_duplicates(engine, make_user):
 def test_same_rows_in_another_order_or_spelling_are_recognised(engine, make_user):
     emma = make_user("emma")
     day = TODAY.strftime("%d/%m/%Y")
-    commit(engine, emma, csv_file([f"{TODAY},linkedin,share,,1200,,,,,,", f"{TODAY},x,comment,,,,,,,,"]))
-    again = "kind;date;platform;impressions\nCommentaire;" + day + ";X;\nPartage;" + day + ";LinkedIn;1 200\n"
+    commit(
+        engine,
+        emma,
+        csv_file(
+            [
+                f"{TODAY},linkedin,share,https://example.com/s,1200,,,,,,",
+                f"{TODAY},x,comment,https://x.com/a/status/2,,,,,,,",
+            ]
+        ),
+    )
+    again = (
+        "kind;date;platform;impressions;url\nCommentaire;"
+        + day
+        + ";X;;https://x.com/a/status/2\nPartage;"
+        + day
+        + ";LinkedIn;1 200;https://example.com/s\n"
+    )
     with session_scope(engine, write=False) as session:
         checked = imports.preview(session, emma, again.encode("cp1252"))
     assert not checked.problems and checked.count("existing") == 2

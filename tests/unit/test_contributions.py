@@ -1,5 +1,6 @@
 """Contributions: validation, ownership, department snapshot, listing, figures and streak."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -15,8 +16,12 @@ from lib.core.permissions import Actor
 TODAY = utcnow().date()
 
 
+POST_IDS = itertools.count(1)
+
+
 def log(engine, actor, **values):
-    values = {"date": TODAY, "platform": "linkedin", "kind": "share", **values}
+    url = f"https://www.linkedin.com/feed/update/urn:li:activity:{7_000_000_000_000_000_000 + next(POST_IDS)}"
+    values = {"date": TODAY, "platform": "linkedin", "kind": "share", "url": url, **values}
     with session_scope(engine) as session:
         return contrib.log_contribution(session, actor, **values).id
 
@@ -117,7 +122,9 @@ def test_department_is_a_snapshot_at_write_time(engine, make_user):
         session.get(User, emma.id).department_id = support_id
     second = log(engine, emma)
     with session_scope(engine) as session:
-        contrib.update_contribution(session, emma, first, date=TODAY, platform="x", kind="comment")
+        contrib.update_contribution(
+            session, emma, first, date=TODAY, platform="x", kind="comment", url="https://x.com/e/status/99"
+        )
     with session_scope(engine, write=False) as session:
         assert session.get(Contribution, first).department_id == sales_id
         assert session.get(Contribution, second).department_id == support_id

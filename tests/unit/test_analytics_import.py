@@ -1,0 +1,229 @@
+"""Platform analytics imports: LinkedIn workbooks (English, French) and X CSVs (old and new
+headers), matching by URL, preview, idempotence, later exports, bad files; on both databases."""
+
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lib.activity import analytics_import as ai
+from lib.activity import contributions as contrib
+from lib.activity.urls import url_key
+from lib.core.db import session_scope
+from lib.core.errors import PermissionDenied, ValidationError
+from lib.core.i18n import problem_text
+from lib.core.models import AnalyticsImport, AuditEvent, Contribution, PlatformDay, utcnow
+from tests.analytics_files import linkedin_url, linkedin_xlsx, x_csv, year_of_days
+
+TODAY = utcnow().date()
+D1, D2, D3 = TODAY - timedelta(days=30), TODAY - timedelta(days=20), TODAY - timedelta(days=10)
+POSTS = [(1, D1, 40, 1200), (2, D2, 25, 900), (3, D3, 60, 2100)]
+
+
+def run(engine, fn, actor, *args, **kw):
+    with session_scope(engine) as session:
+        return fn(session, actor, *args, **kw)
+
+
+def rows(engine, user_id):
+    with session_scope(engine) as session:
+        return session.scalars(
+            select(Contribution).where(Contribution.user_id == user_id).order_by(Contribution.occurred_on)
+        ).all()
+
+
+def refused(engine, actor, data, name, lang="en") -> str:
+    with pytest.raises(ValidationError) as caught:
+        run(engine, ai.preview, actor, data, name)
+    return problem_text(caught.value.problems[0], lang)
+
+
+def test_url_keys_match_every_form():
+    ident = 7_200_000_000_000_000_001
+    keys = {url_key(linkedin_url(1, form)) for form in range(3)}
+    assert keys == {f"linkedin:activity:{ident}"}
+    assert url_key("https://www.linkedin.com/posts/x_y-share-7200000000000000001-Zz") == (
+        "linkedin:share:7200000000000000001"
+    )
+    assert url_key("https://www.linkedin.com/feed/update/urn:li:ugcPost:7200000000000000001?x=1") == (
+        "linkedin:ugcpost:7200000000000000001"
+    )
+    same = {
+        url_key(u)
+        for u in (
+            "https://twitter.com/jane/status/1234567890123",
+            "https://x.com/Jane/status/1234567890123/photo/1?s=20",
+            "mobile.twitter.com/jane/status/1234567890123",
+            "https://x.com/i/web/status/1234567890123",
+        )
+    }
+    assert same == {"x:1234567890123"}
+    assert url_key("https://www.Example.com/blog/post/?utm=1#top") == "example.com/blog/post"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_linkedin_preview_then_apply_then_again(engine, make_user, lang):
+    jane = make_user("jane")
+    # one post logged by hand, with another URL form and typed figures
+    run(
+        engine,
+        contrib.log_contribution,
+        jane,
+        date=D1.isoformat(),
+        platform="linkedin",
+        kind="original_post",
+        url=linkedin_url(1, 1),
+        impressions=1000,
+        reactions=30,
+    )
+    data = linkedin_xlsx(POSTS, year_of_days(TODAY - timedelta(days=1), 30), lang)
+    plan = run(engine, ai.preview, jane, data, "export.xlsx")
+    assert plan.export.language == lang
+    assert (plan.count("create"), plan.count("update"), plan.count("unchanged")) == (2, 1, 0)
+    assert len(plan.new_days) == 30
+    assert len(rows(engine, jane.id)) == 1  # preview writes nothing
+
+    run(engine, ai.apply, jane, data, "export.xlsx")
+    got = rows(engine, jane.id)
+    assert [(r.occurred_on, r.impressions, r.engagements) for r in got] == [
+        (D1, 1200, 40),
+        (D2, 900, 25),
+        (D3, 2100, 60),
+    ]
+    matched = got[0]
+    assert matched.reactions is None  # LinkedIn's total replaces the typed split, none invented
+    assert {r.figures_source for r in got} == {"imported"}
+    assert all(r.analytics_import_id is not None for r in got)
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PlatformDay)) == 30
+        record = session.scalars(select(AnalyticsImport)).one()
+        assert (record.filename, record.created, record.updated, record.posts) == ("export.xlsx", 2, 1, 3)
+        assert record.impressions == 4200
+
+    again = run(engine, ai.apply, jane, data, "export.xlsx")
+    assert not again.changes and again.count("unchanged") == 3
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AnalyticsImport)) == 1
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "analytics.imported")) == 1
+
+    later = linkedin_xlsx([(1, D1, 55, 1500), *POSTS[1:]], year_of_days(TODAY - timedelta(days=1), 31), lang)
+    plan = run(engine, ai.apply, jane, later, "export-later.xlsx")
+    assert (plan.count("create"), plan.count("update"), plan.count("unchanged")) == (0, 1, 2)
+    assert rows(engine, jane.id)[0].impressions == 1500
+    assert len(rows(engine, jane.id)) == 3
+
+
+def test_linkedin_header_anywhere_and_real_dates(engine, make_user):
+    jane = make_user("jane")
+    data = linkedin_xlsx(POSTS, [], "fr", as_text_dates=False, header_row=7)
+    plan = run(engine, ai.preview, jane, data, "stats.xlsx")
+    assert sorted(r["occurred_on"] for r in plan.rows) == [D1, D2, D3]
+
+
+@pytest.mark.parametrize("headers", ["old", "new"])
+def test_x_csv(engine, make_user, headers):
+    jane = make_user("jane")
+    data = x_csv([(111111111111, D1, 800, 20, 3, 2, 7), (222222222222, D2, 500, 5, 1, 0, 0)], headers)
+    run(
+        engine,
+        contrib.log_contribution,
+        jane,
+        date=D1.isoformat(),
+        platform="x",
+        kind="original_post",
+        url="https://x.com/jane/status/111111111111?s=20",
+        impressions=10,
+    )
+    plan = run(engine, ai.apply, jane, data, "tweets.csv")
+    assert (plan.count("create"), plan.count("update")) == (1, 1)
+    got = rows(engine, jane.id)
+    assert [(r.impressions, r.reactions, r.comments, r.shares, r.clicks) for r in got] == [
+        (800, 20, 3, 2, 7),
+        (500, 5, 1, 0, 0),
+    ]
+    assert got[1].occurred_on == D2 and got[1].platform == "x"
+    assert not run(engine, ai.apply, jane, data, "tweets.csv").changes
+
+
+def bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"", "export.xlsx", "The file is empty"),
+        (b"Date,Impressions\n1/2/2026,3\n", "export.xlsx", "a CSV renamed .xlsx"),
+        (linkedin_xlsx(POSTS)[:2000], "export.xlsx", "not a readable Excel workbook"),
+        (linkedin_xlsx(POSTS, drop_sheet="TOP POSTS"), "export.xlsx", "sheet(s) TOP POSTS missing"),
+        (
+            linkedin_xlsx(POSTS, overrides={("TOP POSTS", "G4"): "lots"}),
+            "export.xlsx",
+            "Sheet «TOP POSTS», column G, row 4: «lots» is not a whole number",
+        ),
+        (
+            linkedin_xlsx(POSTS, [(D1, 5, 1)], overrides={("ENGAGEMENT", "A2"): "31/31/2026"}),
+            "export.xlsx",
+            "Sheet «ENGAGEMENT», column A, row 2: «31/31/2026» is not a date",
+        ),
+        (b"name,email\nJane,j@example.com\n", "data.csv", "column(s) Tweet id / Post id, time, impressions"),
+        (bomb(), "export.xlsx", "too large once unpacked"),
+    ],
+)
+def test_bad_files_are_refused_whole(engine, make_user, data, name, expected):
+    jane = make_user("jane")
+    assert expected in refused(engine, jane, data, name)
+    with pytest.raises(ValidationError):
+        run(engine, ai.apply, jane, data, name)
+    assert rows(engine, jane.id) == []
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AnalyticsImport)) == 0
+
+
+def test_bad_file_message_in_french(engine, make_user):
+    jane = make_user("jane")
+    data = linkedin_xlsx(POSTS, overrides={("TOP POSTS", "G4"): "beaucoup"})
+    text = refused(engine, jane, data, "export.xlsx", "fr")
+    assert (
+        text
+        == "Feuille «\u00a0TOP POSTS\u00a0», colonne G, ligne 4\u00a0: «\u00a0beaucoup\u00a0» n’est pas un nombre entier."
+    )
+
+
+def test_hr_imports_on_someones_behalf_employee_cannot(engine, make_user):
+    jane, bob = make_user("jane"), make_user("bob")
+    hr = make_user("hanna", "hr", "employee")
+    data = linkedin_xlsx(POSTS)
+    with pytest.raises(PermissionDenied):
+        run(engine, ai.preview, bob, data, "e.xlsx", "jane")
+    plan = run(engine, ai.apply, hr, data, "e.xlsx", "jane")
+    assert plan.count("create") == 3 and len(rows(engine, jane.id)) == 3
+    with session_scope(engine) as session:
+        record = session.scalars(select(AnalyticsImport)).one()
+        assert (record.user_id, record.imported_by) == (jane.id, hr.id)
+
+
+def test_implausible_imported_post_is_held(engine, make_user):
+    jane = make_user("jane")
+    for i in range(5):
+        run(
+            engine,
+            contrib.log_contribution,
+            jane,
+            date=(D1 - timedelta(days=i + 1)).isoformat(),
+            platform="linkedin",
+            kind="original_post",
+            url=f"https://www.linkedin.com/feed/update/urn:li:activity:71000000000000000{i}",
+            impressions=900,
+        )
+    data = linkedin_xlsx([(9, D2, 30, 5_000_000)])
+    plan = run(engine, ai.apply, jane, data, "e.xlsx")
+    assert plan.held == 1
+    held = [r for r in rows(engine, jane.id) if r.impressions == 5_000_000][0]
+    assert held.review == "pending" and "above_ceiling" in held.review_reasons
