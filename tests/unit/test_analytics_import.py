@@ -3,7 +3,7 @@ headers), matching by URL, preview, idempotence, later exports, bad files; on bo
 
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -225,5 +225,5 @@ def test_implausible_imported_post_is_held(engine, make_user):
     data = linkedin_xlsx([(9, D2, 30, 5_000_000)])
     plan = run(engine, ai.apply, jane, data, "e.xlsx")
     assert plan.held == 1
-    held = [r for r in rows(engine, jane.id) if r.impressions == 5_000_000][0]
+    held = next(r for r in rows(engine, jane.id) if r.impressions == 5_000_000)
     assert held.review == "pending" and "above_ceiling" in held.review_reasons
