@@ -11,7 +11,7 @@
   recreated on both databases and the rollups rebuilt from the table.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0014
 Create Date: 2026-12-04 15:20:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
