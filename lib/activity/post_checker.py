@@ -64,6 +64,8 @@ SETTINGS = (
     "checker.own_domains",
 )
 CUSTOMERS = "checker.customer_names"
+QUOTES = {"en": ("“", "”"), "fr": ("«\u00a0", "\u00a0»")}
+EXAMPLE_COMPANY = "Acme"  # the company the rules' examples speak of
 MAX_TERM = 100
 
 
@@ -152,9 +154,9 @@ def _finds(regex: re.Pattern | None, folded: Folded) -> list[tuple[int, int]]:
     return [m.span() for m in regex.finditer(folded.cased)] if regex else []
 
 
-def _words(folded: Folded, spans: Iterable[tuple[int, int]]) -> str:
-    seen = dict.fromkeys(folded.original(*span) for span in spans)
-    return ", ".join(f"“{w}”" for w in seen if w)
+def _words(folded: Folded, spans: Iterable[tuple[int, int]]) -> tuple[str, ...]:
+    """The words found, as typed, once each, in the order of the draft."""
+    return tuple(w for w in dict.fromkeys(folded.original(*span) for span in spans) if w)
 
 
 @dataclass
@@ -219,7 +221,7 @@ Check = Callable[[Folded, str, dict, dict], dict | None]
 
 def _terms(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | None:
     spans = rule["match"].spans(folded, settings)
-    return {"terms": _words(folded, spans)} if spans else None
+    return {"words": _words(folded, spans)} if spans else None
 
 
 def _near(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | None:
@@ -231,7 +233,7 @@ def _near(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | N
         for b in second:
             if a != b and abs(folded.word_index(a[0]) - folded.word_index(b[0])) <= window:
                 found += [a, b]
-    return {"terms": _words(folded, sorted(set(found)))} if found else None
+    return {"words": _words(folded, sorted(set(found)))} if found else None
 
 
 def _disclosure(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | None:
@@ -241,7 +243,7 @@ def _disclosure(folded: Folded, platform: str, rule: dict, settings: dict) -> di
     names = tuple(n.strip() for n in settings.get("checker.company_names", ()) if n.strip())
     if _disclosure_regex(rule["params"]["_discloses"], names).search(folded.cased):
         return None
-    return {"terms": _words(folded, spans)}
+    return {"words": _words(folded, spans)}
 
 
 @lru_cache(maxsize=32)
@@ -269,7 +271,7 @@ def _contact_details(folded: Folded, platform: str, rule: dict, settings: dict) 
         for m in PHONE_RE.finditer(without_emails)
         if sum(c.isdigit() for c in m.group(0)) >= MIN_PHONE_DIGITS
     ]
-    return {"items": ", ".join(items)} if items else None
+    return {"words": tuple(dict.fromkeys(items))} if items else None
 
 
 def _max_length(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | None:
@@ -435,10 +437,27 @@ def guideline_text(ref: dict, lang: str) -> str:
     return " · ".join(parts)
 
 
-def example(rule_id: str, lang: str) -> str | None:
-    """The rule's passing example in `lang`: what a post that follows it can look like."""
+def explain(finding: Finding, lang: str, escape: Callable[[str], str] = str) -> str:
+    """What a finding means, in `lang`: the words found (quoted as the language quotes, each passed
+    through `escape`), why it matters and what to do."""
+    params = dict(finding.params)
+    if "words" in params:
+        opening, closing = QUOTES.get(lang, QUOTES["en"])
+        params["terms"] = ", ".join(f"{opening}{escape(w)}{closing}" for w in params.pop("words"))
+    return t(finding.message, lang, **params)
+
+
+def example(rule_id: str, lang: str, company: str | None = None) -> str | None:
+    """The rule's passing example in `lang`, with the company's name for the examples' "Acme"."""
     rule = next((r for r in load_rules() if r["id"] == rule_id), None)
-    return rule["examples"].get(lang, {}).get("pass") if rule else None
+    text = rule["examples"].get(lang, {}).get("pass") if rule else None
+    return text.replace(EXAMPLE_COMPANY, company) if text and company else text
+
+
+def company_name(session: Session, actor: Actor) -> str | None:
+    """The company's first name in the checker's settings, if any."""
+    names = options.get(session, "checker.company_names", [])
+    return names[0] if names else None
 
 
 def platform_limit(platform: str) -> int | None:

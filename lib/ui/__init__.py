@@ -279,13 +279,14 @@ def post_checker_panel(key: str, platform: str = "linkedin") -> None:
         st.markdown(f"**{tr('checker.findings', n=len(findings))}**")
     else:
         st.markdown(f"**{tr('checker.finding_one')}**")
+    company = read(post_checker.company_name) if findings else None
     for finding in findings:
-        params = {k: plain(v) if isinstance(v, str) else v for k, v in finding.params.items()}
         lines = [
-            tr(finding.message, **params),
+            post_checker.explain(finding, lang(), plain),
             tr("checker.guideline", ref=post_checker.guideline_text(finding.guideline, lang())),
         ]
-        if (good := post_checker.example(finding.rule, lang())) and finding.guideline.get("policy"):
+        good = post_checker.example(finding.rule, lang(), company)
+        if good and finding.guideline.get("policy"):
             lines.append(tr("checker.example", text=plain(good)))
         st.warning("  \n".join(lines), icon=":material/warning:")
 

@@ -8,7 +8,14 @@ import re
 import pytest
 
 from lib.activity import post_checker, signals
-from lib.activity.post_checker import find_issues, guideline_text, load_rules, policy_section
+from lib.activity.post_checker import (
+    example,
+    explain,
+    find_issues,
+    guideline_text,
+    load_rules,
+    policy_section,
+)
 from lib.core.db import session_scope
 from lib.core.errors import PermissionDenied, ValidationError
 from lib.core.i18n import t
@@ -80,10 +87,37 @@ def test_the_issue_drafts_are_caught(text):
 def test_every_finding_says_which_words_it_found_as_typed():
     [finding] = find_issues("Notre Chiffre d’Affaires du T3 est en hausse", "linkedin")
     assert finding.rule == "financial_results"
-    assert finding.params["terms"] == "“Chiffre d’Affaires”, “T3”, “en hausse”"
-    for lang in ("en", "fr"):
-        text = t(finding.message, lang, **finding.params)
-        assert "“Chiffre d’Affaires”" in text and "{" not in text
+    assert finding.params["words"] == ("Chiffre d’Affaires", "T3", "en hausse")
+    assert explain(finding, "en").startswith("Financial results: “Chiffre d’Affaires”, “T3”, “en hausse”. ")
+    assert explain(finding, "fr").startswith(
+        "Résultats financiers : «\u00a0Chiffre d’Affaires\u00a0», «\u00a0T3\u00a0», «\u00a0en hausse\u00a0». "
+    )
+    assert explain(finding, "en", str.upper).startswith("Financial results: “CHIFFRE D’AFFAIRES”")
+
+
+def test_every_rule_explains_itself_in_both_languages():
+    for rule in load_rules():
+        for lang in ("en", "fr"):
+            [finding] = [
+                f
+                for f in find_issues(
+                    rule["examples"][lang]["fail"], PLATFORM.get(rule["id"], "linkedin"), SETTINGS
+                )
+                if f.rule == rule["id"]
+            ]
+            for shown in ("en", "fr"):
+                text = explain(finding, shown)
+                assert "{" not in text and text != rule["message"], (rule["id"], shown)
+                for word in finding.params.get("words", ()):
+                    assert word in text
+
+
+def test_the_example_speaks_of_the_company():
+    assert (
+        example("disclosure", "en", "Aurelis")
+        == "I work at Aurelis and I am proud of our new range of bikes."
+    )
+    assert example("disclosure", "fr").startswith("Je travaille chez Acme")
 
 
 @pytest.mark.parametrize(
@@ -307,4 +341,4 @@ def test_customers_come_from_the_signal_ledger_and_the_hr_list(engine, make_user
         assert post_checker.known_customers(session) == ["Globex", "Initech SA"]
         draft = "Great day at Initech SA, then lunch with the Globex team."
         [finding] = post_checker.check_post(session, emma, draft, "linkedin")
-        assert finding.rule == "customer_named" and finding.params["terms"] == "“Initech SA”, “Globex”"
+        assert finding.rule == "customer_named" and finding.params["words"] == ("Initech SA", "Globex")
