@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -229,10 +229,13 @@ def _near(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | N
     first = rule["match"].spans(folded, settings)
     second = rule["near"].spans(folded, settings) if first else []
     window = rule["params"].get("window", 6)
+    at = sorted((folded.word_index(b[0]), b) for b in second)
+    places = [i for i, _ in at]
     for a in first:
-        for b in second:
-            if a != b and abs(folded.word_index(a[0]) - folded.word_index(b[0])) <= window:
-                found += [a, b]
+        i = folded.word_index(a[0])
+        close = [b for _, b in at[bisect_left(places, i - window) : bisect_right(places, i + window)] if b != a]
+        if close:
+            found += [a, *close]
     return {"words": _words(folded, sorted(set(found)))} if found else None
 
 
