@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from lib.activity.contributions import engagement_expr
 from lib.core import audit
 from lib.core.errors import NotFound
 from lib.core.fields import Checker
@@ -32,13 +33,18 @@ def current_condition(today: date):
 
 
 def _shares(actor: Actor):
-    """Per content item: how many contributions shared it, and how many of them are the actor's."""
+    """Per content item: how many contributions shared it, how many of them are the actor's, how many
+    people shared it, and the reach and engagement those contributions recorded (known figures)."""
     c = Contribution
     return (
         select(
             c.content_item_id,
             func.count().label("shares"),
             func.count(case((c.user_id == actor.id, 1))).label("my_shares"),
+            func.count(distinct(c.user_id)).label("sharers"),
+            func.coalesce(func.sum(c.impressions), 0).label("impressions"),
+            func.coalesce(func.sum(engagement_expr()), 0).label("engagement"),
+            func.coalesce(func.sum(c.clicks), 0).label("clicks"),
         )
         .where(c.content_item_id.is_not(None))
         .group_by(c.content_item_id)
@@ -63,6 +69,10 @@ def _items(session: Session, actor: Actor, *conditions) -> pd.DataFrame:
             c.archived,
             func.coalesce(shares.c.shares, 0).label("shares"),
             func.coalesce(shares.c.my_shares, 0).label("my_shares"),
+            func.coalesce(shares.c.sharers, 0).label("sharers"),
+            func.coalesce(shares.c.impressions, 0).label("impressions"),
+            func.coalesce(shares.c.engagement, 0).label("engagement"),
+            func.coalesce(shares.c.clicks, 0).label("clicks"),
         )
         .outerjoin(Campaign, Campaign.id == c.campaign_id)
         .outerjoin(shares, shares.c.content_item_id == c.id)

@@ -22,10 +22,10 @@ from lib.activity.urls import url_key
 from lib.core import audit
 from lib.core.errors import Conflict, Problem, ValidationError
 from lib.core.fields import Checker
-from lib.core.i18n import label
+from lib.core.formatting import to_csv, to_excel
+from lib.core.i18n import label, t
 from lib.core.models import Contribution, User, utcnow
 from lib.core.permissions import Actor, require_role
-from lib.core.formatting import to_csv
 from lib.core.spreadsheets import read_csv
 from lib.core.vocab import CONTRIBUTION_KINDS, LANGUAGES, PLATFORMS
 
@@ -33,9 +33,59 @@ REQUIRED = ("date", "platform", "kind")
 FIRST_DATA_ROW = 2  # the header is line 1
 
 
-def template() -> bytes:
-    """An empty CSV with the expected columns, ready to fill in a spreadsheet."""
-    return to_csv(pd.DataFrame(columns=list(COLUMNS)))
+EXAMPLE = {
+    "date": "2026-11-30",
+    "platform": "linkedin",
+    "kind": "share",
+    "url": "https://www.linkedin.com/feed/update/urn:li:activity:7000000000000000000/",
+    "impressions": 1200,
+    "reactions": 35,
+    "comments": 4,
+    "shares": 2,
+    "clicks": 18,
+    "minutes_spent": 10,
+    "note": "Shared the Lyon hiring post",
+}
+
+
+def template(lang: str = "en") -> bytes:
+    """A CSV with the expected columns and one example row to overwrite."""
+    return to_csv(pd.DataFrame([EXAMPLE], columns=list(COLUMNS)), lang)
+
+
+def allowed_values(lang: str = "en") -> pd.DataFrame:
+    """One line per column: its name, whether it is required, and what it accepts (codes or labels)."""
+    codes = {"platform": PLATFORMS, "kind": CONTRIBUTION_KINDS}
+    accepts = {
+        c: ", ".join(f"{code} ({label(code, lang)})" for code in codes[c])
+        if c in codes
+        else t(f"contrib.rule.{c}", lang)
+        for c in COLUMNS
+    }
+    return pd.DataFrame(
+        [
+            {
+                t("roster.rule.column", lang): c,
+                t("roster.rule.required", lang): t(
+                    "roster.rule.yes" if c in REQUIRED else "roster.rule.no", lang
+                ),
+                t("roster.rule.accepts", lang): accepts[c],
+                t("roster.rule.example", lang): EXAMPLE[c],
+            }
+            for c in COLUMNS
+        ]
+    )
+
+
+def template_excel(lang: str = "en") -> bytes:
+    """The template as a workbook: the example row, and a sheet with each column's allowed values."""
+    return to_excel(
+        {
+            "contributions": pd.DataFrame([EXAMPLE], columns=list(COLUMNS)),
+            t("roster.rule.sheet", lang): allowed_values(lang),
+        },
+        lang,
+    )
 
 
 def _aliases(codes) -> dict[str, str]:

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, aliased
 from lib.core import audit
 from lib.core.errors import Conflict, Problem, ValidationError
 from lib.core.fields import Checker
+from lib.core.formatting import to_csv, to_excel
+from lib.core.i18n import t
 from lib.core.models import Department, Team, User, UserRole, utcnow
 from lib.core.permissions import Actor, require_role
-from lib.core.formatting import to_csv
 from lib.core.spreadsheets import read_csv
 from lib.people.accounts import EMAIL_RE
 from lib.people.organisation import EDITORS, MAX_NAME
@@ -50,9 +51,94 @@ EARLIEST_START = date(1950, 1, 1)
 TRACKED = ("full_name", "department", "team", "manager_email", "job_title", "start_date", "status", "left_on")
 
 
-def template() -> bytes:
-    """An empty CSV with the import's columns, in order."""
-    return to_csv(pd.DataFrame(columns=list(COLUMNS)))
+# One example row for the templates (a fictitious person, on the reserved example.com domain).
+EXAMPLE = {
+    "email": "camille.martin@example.com",
+    "full_name": "Camille Martin",
+    "department": "Sales",
+    "team": "Key accounts",
+    "manager_email": "",
+    "job_title": "Account manager",
+    "start_date": "2024-03-01",
+    "status": "active",
+    "left_on": "",
+}
+# What each column accepts: (required, key of the description in data/i18n).
+RULES = {c: (c in REQUIRED, f"roster.rule.{c}") for c in COLUMNS}
+
+
+def template(lang: str = "en") -> bytes:
+    """A CSV with the import's columns, in order, and one example row to overwrite."""
+    return to_csv(pd.DataFrame([EXAMPLE], columns=list(COLUMNS)), lang)
+
+
+def allowed_values(lang: str = "en") -> pd.DataFrame:
+    """One line per column: its name, whether it is required, and what it accepts."""
+    return pd.DataFrame(
+        [
+            {
+                t("roster.rule.column", lang): column,
+                t("roster.rule.required", lang): t("roster.rule.yes" if required else "roster.rule.no", lang),
+                t("roster.rule.accepts", lang): t(key, lang),
+                t("roster.rule.example", lang): EXAMPLE[column],
+            }
+            for column, (required, key) in RULES.items()
+        ]
+    )
+
+
+def template_excel(lang: str = "en") -> bytes:
+    """The template as a workbook: the example row, and a sheet with each column's allowed values."""
+    return to_excel(
+        {
+            "roster": pd.DataFrame([EXAMPLE], columns=list(COLUMNS)),
+            t("roster.rule.sheet", lang): allowed_values(lang),
+        },
+        lang,
+    )
+
+
+def export(session: Session, actor: Actor, *, include_left: bool = True) -> pd.DataFrame:
+    """The roster with exactly the import's columns and values (manager by e-mail, status, ISO dates):
+    HR can export it, edit it in a spreadsheet and import it back (HR or admin)."""
+    require_role(actor, *EDITORS)
+    manager = aliased(User)
+    query = (
+        select(
+            User.email,
+            User.full_name,
+            Department.name.label("department"),
+            Team.name.label("team"),
+            manager.email.label("manager_email"),
+            User.job_title,
+            User.start_date,
+            User.is_active,
+            User.left_on,
+        )
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(manager, manager.id == User.manager_id)
+        .where(User.anonymised_at.is_(None))
+        .order_by(User.full_name, User.id)
+    )
+    if not include_left:
+        query = query.where(User.is_active)
+    rows = [
+        {
+            "email": r.email,
+            "full_name": r.full_name,
+            "department": r.department or "",
+            "team": r.team or "",
+            "manager_email": r.manager_email or "",
+            "job_title": r.job_title or "",
+            # dates as text, YYYY-MM-DD, so that no spreadsheet language turns them around
+            "start_date": r.start_date.isoformat() if r.start_date else "",
+            "status": "active" if r.is_active else "left",
+            "left_on": r.left_on.isoformat() if r.left_on else "",
+        }
+        for r in session.execute(query)
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 # --- reading and checking the file ------------------------------------------------------------
@@ -75,11 +161,19 @@ class Row:
     given: frozenset[str]  # optional columns present in the file
 
 
+def _parse_date(value: str) -> date:
+    """YYYY-MM-DD, or DD/MM/YYYY as a French spreadsheet saves a date back."""
+    if match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value):
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return date.fromisoformat(value)
+
+
 def _date(ck: Checker, column: str, value: str, earliest: date, latest: date) -> date | None:
     if not value:
         return None
     try:
-        day = date.fromisoformat(value)
+        day = _parse_date(value)
     except ValueError:
         ck.fail("roster.error.bad_date", f"roster.{column}", value=value)
         return None

@@ -148,3 +148,26 @@ def test_choices_keep_the_item_a_contribution_already_points_to(engine, make_use
     with session_scope(engine, write=False) as session:
         assert content.choices(session, emma, TODAY) == {current: "Current"}
         assert content.choices(session, emma, TODAY, keep=ended) == {current: "Current", ended: "Ended"}
+
+
+def test_hr_sees_how_each_item_performed(engine, make_user):
+    hugo, emma, paul = make_user("hugo", "hr"), make_user("emma"), make_user("paul")
+    shared, ignored = save(engine, hugo, title="Shared"), save(engine, hugo, title="Ignored")
+    with session_scope(engine) as session:
+        prefill = content.share_prefill(session, emma, shared, TODAY)
+        contributions.log_contribution(
+            session, emma, **prefill, impressions=1000, reactions=30, comments=5, shares=2, clicks=12
+        )
+        contributions.log_contribution(session, emma, **prefill, impressions=500, reactions=10)
+        contributions.log_contribution(session, paul, **prefill)  # figures unknown
+    with session_scope(engine, write=False) as session:
+        items = content.all_items(session, hugo, TODAY).set_index("title")
+    assert items.loc["Shared", ["shares", "sharers", "impressions", "engagement", "clicks"]].tolist() == [
+        3,
+        2,
+        1500,
+        47,
+        12,
+    ]
+    assert items.loc["Ignored", ["shares", "sharers", "impressions", "engagement"]].tolist() == [0, 0, 0, 0]
+    assert ignored in items["id"].tolist()

@@ -38,15 +38,19 @@ def commit(engine, actor, data):
         return imports.commit(session, actor, data)
 
 
-def test_template_has_every_column_and_no_data():
-    df = read_csv(imports.template(), list(imports.REQUIRED))
-    assert HEADER.split(",") == list(df.columns) and df.empty
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_template_has_every_column_and_one_example_row(engine, make_user, lang):
+    df = read_csv(imports.template(lang), list(imports.REQUIRED))
+    assert HEADER.split(",") == list(df.columns) and len(df) == 1
+    emma = make_user("emma")
+    with session_scope(engine, write=False) as session:  # the example row is a valid row
+        assert not imports.preview(session, emma, imports.template(lang)).problems
 
 
 def test_empty_file_is_explained(engine, make_user):
     emma = make_user("emma")
     with pytest.raises(ValidationError) as excinfo:
-        commit(engine, emma, imports.template())
+        commit(engine, emma, HEADER.encode() + b"\n")
     assert [p.key for p in excinfo.value.problems] == ["contrib.import_empty"]
 
 

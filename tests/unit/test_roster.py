@@ -293,3 +293,53 @@ def test_roster_table_filters(engine, hr):
             "emma@example.com",
         ]
         assert organisation.roster(session, hr, search="%").empty
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_export_imports_back_unchanged(engine, hr, lang):
+    """HR exports the roster, edits it in a spreadsheet and imports it back: same columns, same values."""
+    from lib.core.formatting import to_csv
+
+    run(engine, roster.commit, hr, csv(FIRST_FILE))
+    with session_scope(engine, write=False) as session:
+        exported = roster.export(session, hr)
+    assert list(exported.columns) == list(roster.COLUMNS)
+    assert "hilda@example.com" in set(exported["email"])
+    data = to_csv(exported, lang)  # the download, in the interface language's dialect
+    checked = run(engine, roster.preview, hr, data)
+    assert not checked.problems
+    assert {c.action for c in checked.changes} == {"unchanged"}
+    # an edit made in the exported file is what the import changes, nothing else
+    edited = exported.copy()
+    edited.loc[edited["email"] == "chloe@corp.example", "job_title"] = "Support lead"
+    checked = run(engine, roster.preview, hr, to_csv(edited, lang))
+    assert [(c.row.email, c.changes) for c in checked.changes if c.action != "unchanged"] == [
+        ("chloe@corp.example", ("job_title",))
+    ]
+
+
+def test_dates_as_a_french_spreadsheet_saves_them(engine, hr):
+    text = HEADER + "dana@corp.example,Dana Roy,Sales,,,,06/01/2020,active,\n"
+    checked = run(engine, roster.preview, hr, csv(text))
+    assert not checked.problems and checked.changes[0].values["start_date"] == date(2020, 1, 6)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_templates_hold_one_example_row_and_the_allowed_values(engine, hr, lang):
+    from io import BytesIO
+
+    import pandas as pd
+
+    from lib.activity import contribution_import
+
+    checked = run(engine, roster.preview, hr, roster.template(lang))
+    assert not checked.problems and [c.action for c in checked.changes] == ["created"]
+    for module, name in ((roster, "roster"), (contribution_import, "contributions")):
+        book = pd.read_excel(BytesIO(module.template_excel(lang)), sheet_name=None)
+        sheets = list(book)
+        assert sheets[0] == name and len(book[name]) == 1
+        rules = book[sheets[1]]
+        assert rules.iloc[:, 0].tolist() == list(book[name].columns)
+        assert rules.iloc[:, 2].notna().all()
+    kinds = contribution_import.allowed_values(lang).iloc[:, 2].tolist()
+    assert "linkedin (LinkedIn)" in kinds[1] and "share" in kinds[2]
