@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from lib.core.i18n import catalogue, label, t
 from lib.core.models import AuditEvent, User
 from lib.core.permissions import Actor, require_role
 
@@ -86,3 +87,38 @@ def browse(
         {"at": at, "actor": name, "action": act, "target": subject or target, "details": details}
         for at, name, act, subject, target, details in session.execute(query)
     ]
+
+
+class _Blank(dict):
+    """Format parameters where a detail the event lacks reads as "—" instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _value(value, lang: str) -> str:
+    """A detail as a person reads it: codes labelled, lists joined, nothing as "—"."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return t("audit.yes" if value else "audit.no", lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v, lang) for v in value) or "—"
+    if isinstance(value, str) and f"vocab.{value}" in catalogue():
+        return label(value, lang)
+    return str(value)
+
+
+def describe(action: str, details: dict | None, lang: str, target: str | None = None) -> str:
+    """One audit event as a sentence in `lang` ("Roles of emma changed from Employee to Employee, HR.");
+    an action without a sentence of its own is named plainly, with its details."""
+    details = details or {}
+    params = _Blank({k: _value(v, lang) for k, v in details.items()})
+    params["target"] = target or "—"
+    key = f"audit.event.{action}"
+    if key in catalogue():
+        return t(key, lang).format_map(params)
+    extra = "; ".join(f"{k}: {params[k]}" for k in details)
+    return t("audit.event.other", lang).format_map(
+        _Blank(action=action, target=target or "—", details=extra or "—")
+    )

@@ -12,13 +12,17 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+import pandas as pd
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from lib.core import audit
 from lib.core.errors import invalid
+from lib.core.formatting import to_excel
+from lib.core.i18n import label, t
 from lib.core.models import (
     Assignment,
+    AuditEvent,
     Certification,
     Contribution,
     CustomerSignal,
@@ -32,20 +36,90 @@ from lib.core.models import (
     utcnow,
 )
 from lib.core.permissions import Actor, require_role
+from lib.insight.participation import settings as participation_settings
 from lib.people.accounts import end_sessions, get_user
 
-# (model, column holding the person's id) for everything a person owns.
+# What a person's export holds, one sheet (or JSON list) per kind: (kind, model, owner column, columns).
+# Internal ids, import hashes and password hashes are left out; codes stay codes in the JSON and are
+# labelled in the workbook.
 OWNED = (
-    (Contribution, Contribution.user_id),
-    (CustomerSignal, CustomerSignal.reporter_id),
-    (SignalEvent, SignalEvent.actor_id),
-    (LessonProgress, LessonProgress.user_id),
-    (QuizAttempt, QuizAttempt.user_id),
-    (ModuleCompletion, ModuleCompletion.user_id),
-    (PolicyAcknowledgement, PolicyAcknowledgement.user_id),
-    (Certification, Certification.user_id),
-    (Assignment, Assignment.user_id),
+    (
+        "contributions",
+        Contribution,
+        Contribution.user_id,
+        (
+            "occurred_on",
+            "platform",
+            "kind",
+            "url",
+            "impressions",
+            "reactions",
+            "comments",
+            "shares",
+            "clicks",
+            "minutes_spent",
+            "note",
+            "created_at",
+        ),
+    ),
+    (
+        "signals",
+        CustomerSignal,
+        CustomerSignal.reporter_id,
+        (
+            "reported_at",
+            "signal_type",
+            "category",
+            "customer_name",
+            "platform",
+            "url",
+            "estimated_value",
+            "currency",
+            "description",
+            "status",
+            "resolution",
+            "owner_team",
+            "acknowledged_at",
+            "resolved_at",
+        ),
+    ),
+    ("signal_comments", SignalEvent, SignalEvent.actor_id, ("at", "from_status", "to_status", "comment")),
+    (
+        "lessons",
+        LessonProgress,
+        LessonProgress.user_id,
+        ("module_slug", "module_version", "lesson_id", "completed_at"),
+    ),
+    (
+        "quiz_attempts",
+        QuizAttempt,
+        QuizAttempt.user_id,
+        ("module_slug", "module_version", "score_pct", "passed", "submitted_at"),
+    ),
+    (
+        "modules_passed",
+        ModuleCompletion,
+        ModuleCompletion.user_id,
+        ("module_slug", "module_version", "passed_at"),
+    ),
+    (
+        "policy_acknowledgements",
+        PolicyAcknowledgement,
+        PolicyAcknowledgement.user_id,
+        ("policy_version", "acknowledged_at"),
+    ),
+    (
+        "certificates",
+        Certification,
+        Certification.user_id,
+        ("policy_version", "issued_at", "expires_at"),
+    ),
+    ("assignments", Assignment, Assignment.user_id, ("module_slug", "due_on", "created_at")),
 )
+# The audit events that are the person's sign-in record.
+SIGN_IN_ACTIONS = ("login.success", "login.failed", "logout")
+# Columns whose values are vocabulary codes, labelled in the workbook.
+CODED = ("platform", "kind", "signal_type", "category", "status", "resolution", "from_status", "to_status")
 # Free texts and links anyone may have written a person's name or handle into.
 FREE_TEXTS = (
     (Contribution, Contribution.note),
@@ -67,28 +141,121 @@ def _plain(value):
     return value
 
 
-def _rows(session: Session, model, column, user_id: int) -> list[dict]:
-    names = [c.name for c in model.__table__.columns]
-    result = session.execute(select(*model.__table__.columns).where(column == user_id))
-    return [{n: _plain(v) for n, v in zip(names, row)} for row in result]
+def _rows(session: Session, model, owner, user_id: int, columns: tuple[str, ...]) -> list[dict]:
+    table = model.__table__
+    result = session.execute(select(*(table.c[c] for c in columns)).where(owner == user_id))
+    return [{c: _plain(v) for c, v in zip(columns, row)} for row in result]
+
+
+def _audit(session: Session, user_id: int, sign_ins: bool) -> list[dict]:
+    """The person's own audit events (done by them or about them), or only their sign-in record."""
+    kind = AuditEvent.action.in_(SIGN_IN_ACTIONS)
+    about = aliased(User)
+    query = (
+        select(
+            AuditEvent.at,
+            AuditEvent.action,
+            func.coalesce(about.username, AuditEvent.target).label("target"),
+            AuditEvent.details,
+        )
+        .outerjoin(about, about.id == AuditEvent.subject_id)
+        .where(or_(AuditEvent.actor_id == user_id, AuditEvent.subject_id == user_id))
+        .where(kind if sign_ins else ~kind)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        {"at": _plain(at), "action": action, "target": target, "details": details or {}}
+        for at, action, target, details in session.execute(query)
+    ]
 
 
 def personal_data(session: Session, actor: Actor) -> dict:
-    """Everything stored about the signed-in person, as plain JSON-ready data."""
+    """Everything stored about the signed-in person, as plain JSON-ready data, one list per kind."""
     user = get_user(session, actor.id)
-    data = {"profile": {k: _plain(getattr(user, k)) for k in PROFILE}, "roles": user.roles}
-    data["profile"]["department"] = user.department.name if user.department else None
-    for model, column in OWNED:
-        data[model.__tablename__] = _rows(session, model, column, user.id)
+    profile = {k: _plain(getattr(user, k)) for k in PROFILE}
+    profile["department"] = user.department.name if user.department else None
+    profile["team"] = user.team.name if user.team else None
+    profile["manager"] = session.get(User, user.manager_id).full_name if user.manager_id else None
+    profile["roles"] = ", ".join(user.roles)
+    data: dict = {"profile": profile}
+    for kind, model, owner, columns in OWNED:
+        data[kind] = _rows(session, model, owner, user.id, columns)
+    data["sign_ins"] = _audit(session, user.id, sign_ins=True)
+    data["audit"] = _audit(session, user.id, sign_ins=False)
     return data
 
 
 def personal_data_json(session: Session, actor: Actor) -> bytes:
+    """The machine-readable export: one JSON object, a list of records per kind."""
     return json.dumps(personal_data(session, actor), ensure_ascii=False, indent=2).encode()
+
+
+def _labelled(kind: str, rows: list[dict], lang: str) -> pd.DataFrame:
+    if kind in ("audit", "sign_ins"):
+        rows = [
+            {"at": r["at"], "event": audit.describe(r["action"], r["details"], lang, r["target"])}
+            for r in rows
+        ]
+    df = pd.DataFrame(rows)
+    for column in df.columns:
+        if column in CODED:
+            df[column] = df[column].map(lambda v: label(v, lang) if isinstance(v, str) else v)
+        elif column.endswith(("_at", "_on")) or column in ("at", "due_on", "start_date"):
+            df[column] = pd.to_datetime(df[column], format="ISO8601")
+    return df.rename(columns={c: t(f"privacy.col.{c}", lang) for c in df.columns})
+
+
+def personal_data_excel(session: Session, actor: Actor) -> bytes:
+    """The readable export: a workbook with one sheet per kind, columns labelled in the person's
+    language (an empty kind keeps its sheet, with its headers)."""
+    user = get_user(session, actor.id)
+    lang = user.language
+    data = personal_data(session, actor)
+    profile = pd.DataFrame(
+        {
+            t("privacy.col.field", lang): [t(f"privacy.col.{k}", lang) for k in data["profile"]],
+            t("privacy.col.value", lang): [v if v is not None else "" for v in data["profile"].values()],
+        }
+    )
+    sheets = {t("privacy.sheet.profile", lang): profile}
+    headers = {kind: columns for kind, _, _, columns in OWNED}
+    headers.update({"sign_ins": ("at", "event"), "audit": ("at", "event")})
+    for kind, columns in headers.items():
+        rows = data[kind]
+        df = (
+            _labelled(kind, rows, lang)
+            if rows
+            else pd.DataFrame(columns=[t(f"privacy.col.{c}", lang) for c in columns])
+        )
+        sheets[t(f"privacy.sheet.{kind}", lang)] = df
+    return to_excel(sheets, lang)
 
 
 def record_export(session: Session, actor: Actor) -> None:
     audit.record(session, actor, "privacy.exported", subject=actor.id)
+
+
+def _group_size(session: Session, column, value) -> int:
+    """People (not erased) who share this department or team, the person included."""
+    return session.scalar(
+        select(func.count()).select_from(User).where(column == value, User.anonymised_at.is_(None))
+    )
+
+
+def _coarsen(session: Session, user: User) -> None:
+    """Clear what could single the person out once their name is gone: the start date always; the team
+    and the department when fewer than the minimum group size (participation.min_group_size) share
+    it. Figures do not move: contributions and signals carry their own department, and an erased
+    person is inactive, so no longer counted in the workforce."""
+    minimum = participation_settings(session).min_group_size
+    user.start_date, user.left_on = None, None
+    if user.team_id is not None and _group_size(session, User.team_id, user.team_id) < minimum:
+        user.team_id = None
+    if (
+        user.department_id is not None
+        and _group_size(session, User.department_id, user.department_id) < minimum
+    ):
+        user.department_id, user.team_id = None, None
 
 
 def erase(session: Session, actor: Actor, user_id: int) -> None:
@@ -129,6 +296,7 @@ def erase(session: Session, actor: Actor, user_id: int) -> None:
     tag = f"erased-{user.id}"
     user.username, user.email, user.full_name = tag, f"{tag}@invalid", SCRUBBED
     user.password_hash, user.job_title, user.manager_id = None, None, None
+    _coarsen(session, user)
     user.is_active, user.must_change_password, user.leaderboard_opt_out = False, False, True
     user.anonymised_at = utcnow()
     session.execute(
