@@ -158,7 +158,8 @@ def test_hr_sees_how_each_item_performed(engine, make_user):
         contributions.log_contribution(
             session, emma, **prefill, impressions=1000, reactions=30, comments=5, shares=2, clicks=12
         )
-        contributions.log_contribution(session, emma, **prefill, impressions=500, reactions=10)
+        again = {**prefill, "url": prefill["url"] + "-again"}  # one link is logged once per person
+        contributions.log_contribution(session, emma, **again, impressions=500, reactions=10)
         contributions.log_contribution(session, paul, **prefill)  # figures unknown
     with session_scope(engine, write=False) as session:
         items = content.all_items(session, hugo, TODAY).set_index("title")
