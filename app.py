@@ -20,6 +20,7 @@ from lib.ui import (
     flash,
     lang,
     password_change_form,
+    session_began,
     settings,
     show_error,
     show_flash,
@@ -167,10 +168,11 @@ def forced_password_change() -> None:
 
 
 def load_actor(username: str):
-    """The signed-in user as the database has them now (roles re-read on every run)."""
+    """The signed-in user as the database has them now (roles re-read on every run); None when they
+    were deactivated or their sessions were ended after this one began."""
     with session_scope(engine(), write=False) as session:
         user = auth.find_user(session, username)
-        if user is None or not user.is_active:
+        if user is None or auth.current_actor(session, user.id, st.session_state.get("signed_in_at")) is None:
             return None
         return Actor.of(user), user.must_change_password, user.language
 
@@ -218,9 +220,11 @@ def main() -> None:
         sign_in(authn)
         hold(blank)
         return
+    if "signed_in_at" not in st.session_state:  # first run after sign-in (password or cookie)
+        session_began()
     loaded = load_actor(st.session_state["username"])
     if loaded is None:
-        sign_out()
+        sign_out(everywhere=False)
         st.rerun()
     who, must_change, user_lang = loaded
     if "actor" not in st.session_state:  # first run after sign-in: adopt the saved language

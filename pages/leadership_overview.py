@@ -18,7 +18,7 @@ from lib.insight import leadership as overview
 from lib.insight.charts import latest_table, sections
 from lib.insight.kpis import cards, emv_formula
 from lib.people import organisation as org
-from lib.ui import download_buttons, flash, guard, lang, read, show_flash, tr, write
+from lib.ui import download_buttons, flash, fragment_guard, guard, lang, read, show_flash, tr, write
 
 REFRESH_SECONDS = 15
 
@@ -127,6 +127,7 @@ def show_section(section, where) -> None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def live() -> None:
+    fragment_guard("leadership_overview")  # runs alone every REFRESH_SECONDS: the page's guard did not
     ov = read(overview.overview, view)
     period, previous = view.period, ov.previous
     st.caption(

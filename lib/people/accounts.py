@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import bcrypt
 from sqlalchemy import func, select
@@ -81,10 +81,16 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def current_actor(session: Session, user_id: int) -> Actor | None:
-    """The person as the database has them now, or None if they no longer may act."""
+def current_actor(session: Session, user_id: int, signed_in_at: datetime | None = None) -> Actor | None:
+    """The person as the database has them now, or None if they no longer may act: deactivated, or,
+    for a browser session that began at `signed_in_at` (naive UTC), ended since by a sign-out
+    elsewhere, a password change or reset ("sessions valid after")."""
     user = session.get(User, user_id)
-    return Actor.of(user) if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if signed_in_at is not None and user.sessions_valid_after > signed_in_at:
+        return None
+    return Actor.of(user)
 
 
 def has_accounts(session: Session) -> bool:

@@ -17,6 +17,7 @@ from lib.core.db import is_busy, make_engine, migrate, session_scope
 from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lib.core.formatting import to_csv, to_excel
 from lib.core.i18n import DEFAULT_LANGUAGE, label, problem_text, t
+from lib.core.models import utcnow
 from lib.core.permissions import Actor
 from lib.core.screens import BY_SLUG, allowed
 from lib.core.vocab import PLATFORMS
@@ -72,24 +73,48 @@ def _through_the_shell() -> None:
         st.rerun()
 
 
+def signed_in_person() -> Actor | None:
+    """The signed-in person as the database has them now (roles re-read), or None after signing this
+    browser session out if they were deactivated or their sessions ended elsewhere since it began
+    (sign-out in another browser, password change or reset)."""
+    who = actor()
+    if who is None:
+        return None
+    with session_scope(engine(), write=False) as session:
+        who = current_actor(session, who.id, st.session_state.get("signed_in_at"))
+    if who is None:
+        sign_out(everywhere=False)
+    else:
+        st.session_state["actor"] = who
+    return who
+
+
+def session_began() -> None:
+    """Mark this browser session as signed in now (it ends when the person's sessions are ended later)."""
+    st.session_state["signed_in_at"] = utcnow()
+
+
 def guard(slug: str) -> Actor:
     """Stop the page with a clear refusal unless the signed-in person may open screen `slug`.
 
-    Roles and the active flag are re-read from the database, so a change applies at once.
+    Roles, the active flag and the end of sessions are re-read from the database on every run, so a
+    change applies at once.
     """
     _through_the_shell()
-    who = actor()
-    if who is not None:
-        with session_scope(engine(), write=False) as session:
-            who = current_actor(session, who.id)
-        if who is None:  # deactivated meanwhile
-            sign_out()
-        else:
-            st.session_state["actor"] = who
+    who = signed_in_person()
     if who is None or not allowed(slug, who.roles):
         st.title(tr(BY_SLUG[slug].title_key))
         st.error(tr("error.page_forbidden"), icon=":material/block:")
         st.stop()
+    return who
+
+
+def fragment_guard(slug: str) -> Actor:
+    """The guard of a fragment that reruns on its own (`st.fragment(run_every=...)`): the same checks on
+    every fragment run; when they fail, the whole page runs again, and its guard refuses or signs in."""
+    who = signed_in_person()
+    if who is None or not allowed(slug, who.roles):
+        st.rerun(scope="app")
     return who
 
 
@@ -145,10 +170,10 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-def sign_out() -> None:
-    """Log out: revoke this person's cookies, delete ours, and clear the whole session."""
+def sign_out(everywhere: bool = True) -> None:
+    """Log out: revoke this person's cookies (`everywhere`), delete ours, and clear the whole session."""
     who = st.session_state.get("actor")
-    if who is not None:
+    if who is not None and everywhere:
         with session_scope(engine()) as session:
             sign_out_everywhere(session, who)
     authn = st.session_state.get("authenticator")
@@ -302,6 +327,8 @@ def password_change_form(key: str, current_label: str) -> None:
             if new != confirm:
                 st.error(tr("password.mismatch"))
             elif write(change_password, current=current, new=new)[0]:
+                session_began()  # every other session ends; this one goes on, with a new cookie
+                st.session_state["_issue_cookie"] = True
                 flash(tr("account.password_changed"))
                 st.rerun()
 
