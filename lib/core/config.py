@@ -58,6 +58,17 @@ def _secrets() -> dict:
     return {}
 
 
+def secrets_section(name: str) -> dict:
+    """One table of `.streamlit/secrets.toml` (e.g. `[smtp]`), empty when absent."""
+    value = _secrets().get(name, {})
+    return value if isinstance(value, dict) else {}
+
+
+def setting(env_name: str, secret_name: str, default: str = "") -> str:
+    """A plain setting: the environment first, then a top-level key of secrets.toml, then `default`."""
+    return os.environ.get(env_name) or str(_secrets().get(secret_name) or default)
+
+
 def check_cookie_key(key: str) -> str:
     """Return `key` if it is safe to sign cookies with, else raise ConfigError."""
     if key.strip().lower() in SAMPLE_KEYS or len(set(key)) < 8:

@@ -494,3 +494,51 @@ class DataVersion(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+class Notification(Base):
+    """One e-mail the app sent or tried to send. `dedupe_key` names what it is about (for example
+    `cert_expiring:12:7`), so a message is claimed once, whatever runs it, and never sent twice."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_notifications_key"),
+        CheckConstraint("status IN ('sending', 'sent', 'failed')", name="ck_notification_status"),
+        Index("ix_notifications_created", "created_at"),
+        Index("ix_notifications_user", "user_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = _fk("users.id", ondelete="SET NULL")  # None: a team contact address
+    recipient: Mapped[str | None] = mapped_column(String(254))  # cleared when the person is erased
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NotificationOptOut(Base):
+    """An optional kind of e-mail (digest, summary) a person switched off on their Account page."""
+
+    __tablename__ = "notification_opt_outs"
+    user_id: Mapped[int] = _fk("users.id", ondelete="CASCADE", primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JobLock(Base):
+    """A named lock held by one process until `expires_at`, so that scheduled jobs started on several
+    replicas at once run once (taken and released by atomic UPDATEs, on SQLite and PostgreSQL)."""
+
+    __tablename__ = "job_locks"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)

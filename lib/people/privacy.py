@@ -28,6 +28,7 @@ from lib.core.models import (
     CustomerSignal,
     LessonProgress,
     ModuleCompletion,
+    Notification,
     PolicyAcknowledgement,
     QuizAttempt,
     SignalEvent,
@@ -285,6 +286,12 @@ def erase(session: Session, actor: Actor, user_id: int) -> None:
         update(CustomerSignal)
         .where(CustomerSignal.reporter_id == user_id)
         .values(url=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id)
+        .values(recipient=None)
         .execution_options(synchronize_session=False)
     )
     session.execute(
