@@ -12,12 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-from lib.core.config import default_database_url
+from lib.core.config import ConfigError, default_database_url
 from lib.core.db import make_engine, migrate, session_scope
 from lib.core.errors import ValidationError
 from lib.core.i18n import problem_text
 from lib.core.permissions import Actor
 from lib.core.vocab import ROLES
+from lib.notifications import dispatch
+from lib.notifications.digest import board_report_attachment
+from lib.notifications.smtp import base_url, load_smtp
 from lib.ops.backup import PG_GUIDANCE, BackupError, backup, restore
 from lib.ops.demo import DemoError, load_demo
 from lib.people import accounts as auth
@@ -132,6 +135,35 @@ def cmd_load_demo(args) -> int:
     return 0
 
 
+def cmd_send_notifications(args) -> int:
+    """Send what is due (or, with --dry-run, list it); one line per message."""
+    config = load_smtp()  # ConfigError: one line, status 2
+    if config is None and not args.dry_run:
+        print(
+            "error: e-mail is not configured (PORTE_VOIX_SMTP_HOST or [smtp] in secrets.toml): nothing sent",
+            file=sys.stderr,
+        )
+        return 2
+    engine = _engine()
+    report = dispatch.run(
+        engine,
+        config,
+        base_url(),
+        dry_run=args.dry_run,
+        attachment_for=lambda due: board_report_attachment(engine, due),
+    )
+    if report.skipped_locked:
+        print("Another run is sending notifications; nothing done.")
+        return 0
+    verb = "would send" if args.dry_run else "sent"
+    for due in report.sent:
+        print(f"{verb:<10} {due.kind:<24} user {due.user_id or '-':<8} {due.key}")
+    for due, reason in report.failed:
+        print(f"{'failed':<10} {due.kind:<24} user {due.user_id or '-':<8} {due.key}: {reason}")
+    print(f"{len(report.sent)} {verb}, {len(report.failed)} failed (retried on the next run).")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one clear line (status 2), like every other refusal of this command."""
 
@@ -172,6 +204,11 @@ def parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="replace the SQLite database with a backup")
     rs.add_argument("--from", dest="source", required=True, help="a file made by `backup`")
     rs.set_defaults(func=cmd_restore)
+    notify = sub.add_parser("send-notifications", help="send the reminders and digests that are due")
+    notify.add_argument(
+        "--dry-run", action="store_true", help="list what would be sent; send and write nothing"
+    )
+    notify.set_defaults(func=cmd_send_notifications)
     return p
 
 
@@ -181,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ValidationError as exc:
         print(f"error: {'; '.join(problem_text(p) for p in exc.problems)}", file=sys.stderr)
-    except (DemoError, BackupError) as exc:
+    except (DemoError, BackupError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     return 2
 

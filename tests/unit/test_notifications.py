@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import threading
 from datetime import date, datetime, timedelta
@@ -12,10 +13,11 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 
+from lib.cli import main
 from lib.core.config import ConfigError
-from lib.core.db import session_scope
+from lib.core.db import make_engine, session_scope
 from lib.core.errors import PermissionDenied, ValidationError
-from lib.core.models import Assignment, Certification, CustomerSignal, Notification
+from lib.core.models import Assignment, Certification, CustomerSignal, Notification, utcnow
 from lib.notifications import dispatch, kinds
 from lib.notifications.digest import board_report_attachment
 from lib.notifications.kinds import Choice
@@ -334,3 +336,53 @@ def test_an_old_backlog_is_not_sent(engine, inbox):
             )
         )
     assert _run(engine, inbox).sent == []
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """`python -m lib.cli send-notifications ...` in this process: (status, stdout, stderr)."""
+
+    def run(url: str, *args: str, **env: str):
+        for name in [k for k in os.environ if k.startswith("PORTE_VOIX_SMTP_")]:
+            monkeypatch.delenv(name)
+        for name, value in {"DATABASE_URL": url, "PORTE_VOIX_BASE_URL": BASE, **env}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr("lib.notifications.smtp.secrets_section", lambda name: {})
+        status = main(["send-notifications", *args])
+        out = capsys.readouterr()
+        return status, out.out, out.err
+
+    return run
+
+
+def test_the_scheduler_command_sends_once_and_refuses_bad_settings(sqlite_url, inbox, cli):
+    engine = make_engine(sqlite_url)
+    emma = create_account(engine, "emma", "employee")
+    with session_scope(engine) as session:
+        session.add(
+            Assignment(
+                module_slug=MODULE, scope="user", user_id=emma.id, due_on=utcnow().date() + timedelta(days=3)
+            )
+        )
+    smtp = {
+        "PORTE_VOIX_SMTP_HOST": "127.0.0.1",
+        "PORTE_VOIX_SMTP_PORT": str(inbox.config.port),
+        "PORTE_VOIX_SMTP_SECURITY": "none",
+        "PORTE_VOIX_SMTP_SENDER": "porte-voix@example.com",
+    }
+
+    dry = cli(sqlite_url, "--dry-run")
+    assert dry[0] == 0 and "would send" in dry[1] and "training_due_soon" in dry[1]
+    assert inbox.messages == []
+
+    unconfigured = cli(sqlite_url)
+    assert unconfigured[0] == 2 and unconfigured[2].count("\n") == 1 and "not configured" in unconfigured[2]
+    bad = cli(sqlite_url, **{**smtp, "PORTE_VOIX_SMTP_PORT": "twenty-five"})
+    assert bad[0] == 2 and bad[2].startswith("error: SMTP port") and bad[2].count("\n") == 1
+
+    first = cli(sqlite_url, **smtp)
+    assert first[0] == 0 and "2 sent, 0 failed" in first[1], first[2]
+    assert sorted(m["Subject"].split(" ")[0] for m in inbox.messages) == ["New", "Training"]
+    second = cli(sqlite_url, **smtp)
+    assert second[0] == 0 and "0 sent, 0 failed" in second[1] and len(inbox.messages) == 2
+    engine.dispose()
