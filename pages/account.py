@@ -9,6 +9,7 @@ from lib.ui import (
     choose_language,
     guard,
     lang,
+    notifications,
     password_change_form,
     plain,
     read,
@@ -51,6 +52,7 @@ with right:
         on_change=choose_language,
         args=("account_language",),
     )
+    notifications.my_optional_emails()
     st.subheader(tr("privacy.my_data"))
     st.caption(tr("privacy.my_data_help"))
     st.download_button(

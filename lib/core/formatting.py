@@ -224,6 +224,12 @@ def month(value, lang: str = "en") -> str:
     return f"{MONTHS[_lang(lang)][d.month - 1]}{NBSP}{d.year}"
 
 
+def month_long(value, lang: str = "en") -> str:
+    """«novembre 2026» / "November 2026"."""
+    d = _as_date(value)
+    return f"{MONTHS_LONG[_lang(lang)][d.month - 1]}{NBSP}{d.year}"
+
+
 def day_range(start, end, lang: str = "en") -> str:
     """«du 1er nov. 2026 au 30 nov. 2026» is for sentences; this is the compact form for titles:
     "1 Nov 2026 – 30 Nov 2026"."""

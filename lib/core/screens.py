@@ -26,6 +26,7 @@ SCREENS = (
     Screen("customer_signals", ":material/handshake:", ("employee", "hr", "executive", "admin")),
     Screen("content_library", ":material/library_books:", ("employee", "hr")),
     Screen("participation", ":material/groups:", ("hr", "admin")),
+    Screen("notifications", ":material/notifications:", ("hr", "admin")),
     Screen("leadership_overview", ":material/monitoring:", ("executive", "admin")),
     Screen("administration", ":material/admin_panel_settings:", ("admin",)),
     Screen("account", ":material/person:", ("employee", "hr", "executive", "admin")),

@@ -27,6 +27,36 @@ PAGES = {
 }
 
 
+SAMPLES = {
+    "training_assigned": {"module": "", "due_on": "2026-12-18", "days_late": 0},
+    "training_due_soon": {"module": "", "due_on": "2026-12-18", "days_late": 0},
+    "training_overdue": {"module": "", "due_on": "2026-11-20", "days_late": 14},
+    "manager_summary": {"people": 3, "overdue": 2, "soon": 4},
+    "certification_expiring": {"until": "2027-01-05", "days": 30},
+    "certification_expired": {"until": "2026-11-30"},
+    "signal_late": {
+        "signal": 42,
+        "type": "loss",
+        "category": "price",
+        "customer": "Acme",
+        "team": "Sales",
+        "hours_late": 6,
+    },
+    "signal_resolved": {"signal": 42, "type": "win", "customer": "Acme", "resolution": "won"},
+    "executive_digest": {"month": "2026-11", "start": "2026-11-01", "end": "2026-11-30"},
+}
+
+
+def sample(kind: str, lang: str, name: str) -> Due:
+    """The message of `kind` with example values, for HR's preview."""
+    params = dict(SAMPLES[kind])
+    if "module" in params:
+        params["module"] = catalogue.load_modules()[0].slug
+    if kind != "signal_late":
+        params["name"] = name
+    return Due(f"sample:{kind}", kind, "someone@example.com", lang, None, params)
+
+
 @dataclass(frozen=True)
 class Written:
     subject: str
@@ -50,7 +80,7 @@ def _values(due: Due, lang: str) -> dict:
         if date_field in values:
             values[date_field] = formatting.day_long(values[date_field], lang)
     if "month" in values:
-        values["month"] = formatting.month(values["month"] + "-01", lang)
+        values["month"] = formatting.month_long(values["month"] + "-01", lang)
     for count_field in ("people", "overdue", "soon", "days", "days_late", "hours_late"):
         if count_field in values:
             values[count_field] = formatting.number(values[count_field], lang)
@@ -72,7 +102,7 @@ def write(due: Due, base_url: str) -> Written:
     paragraphs.append(t(f"notify.{due.kind}.body", lang, **values))
     paragraphs.append(t("notify.open", lang, link=link))
     footer = t("notify.footer_optional" if BY_CODE[due.kind].optional else "notify.footer_mandatory", lang)
-    text = "\n\n".join([*paragraphs, "--", footer]) + "\n"
+    text = "\n\n".join(paragraphs) + f"\n\n-- \n{footer}\n"
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs[:-1])
     body += f'<p><a href="{html.escape(link)}">{html.escape(t("notify.open_button", lang))}</a></p>'
     body += f'<hr><p style="color:#555;font-size:12px">{html.escape(footer)}</p>'
