@@ -2,7 +2,7 @@
 kinds people switched off, and named job locks for the scheduler on several replicas
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0012
 Create Date: 2026-12-04 16:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0014"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
