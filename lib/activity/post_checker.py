@@ -402,7 +402,7 @@ def policy_section(ref) -> tuple[int, dict[str, str]] | None:
         for n, section in enumerate(sections, start=1):
             if ref in (n, section.get("id")):
                 title = section.get("title") or {}
-                return section.get("number", n), {lang: str(title.get(lang, "")) for lang in LANGUAGES}
+                return n, {lang: str(title.get(lang, "")).rstrip(".") for lang in LANGUAGES}
         return None
     if not isinstance(ref, int):
         return None
