@@ -186,6 +186,15 @@ def test_a_job_offer_may_give_its_salary_range():
         "He gave a brilliant talk on sensors.",
         "Rendez-vous au salon, stand 42, le 12 mars.",
         "On 2026-11-25 we passed 12 000 000 visits: https://x.com/acme/status/0612345678",
+        "I'm fired up for the conference tomorrow!",
+        "Learning to let go of perfectionism was my best decision this year.",
+        "Inspiring the next generation of engineers at the school fair today.",
+        "Stay tuned for the agenda of our next meetup!",
+        "Nous formons en interne tous nos techniciens, une vraie fierté. Je travaille chez Acme.",
+        "Un salon comme on n'en a jamais vu, bravo aux organisateurs.",
+        "Amateurs welcome at our Sunday run, see you there!",
+        "Our charity run raised 5k EUR for the children's hospital.",
+        "Deux cents d'entre nous ont aidé les élèves du quartier.",
     ],
 )
 def test_ordinary_posts_are_not_flagged(text):
