@@ -15,7 +15,7 @@ from lib.notifications import dispatch, history, kinds, messages
 from lib.notifications.kinds import ANY_TEAM, KINDS, OPTIONAL, Choice
 from lib.notifications.smtp import EMAIL_RE, base_url, describe, load_smtp
 from lib.people import accounts
-from lib.ui import actor, download_buttons, flash, lang, read, tr, write
+from lib.ui import actor, download_buttons, flash, lang, number, read, tr, when, write
 
 
 def _smtp():
@@ -137,6 +137,7 @@ def sent_log() -> None:
         tr("notify.filter_status"),
         list(history.STATUSES),
         format_func=lambda s: tr(f"notify.status.{s}"),
+        placeholder=tr("notify.all"),
         key=f"log_status_{language}",
     )
     today = utcnow().date()
@@ -155,10 +156,16 @@ def sent_log() -> None:
         return
     df["kind"] = [tr(f"notify.kind.{k}") for k in df["kind"]]
     df["status"] = [tr(f"notify.status.{s}") for s in df["status"]]
-    df = df.rename(columns={c: tr(f"notify.col.{c}") for c in df.columns})
-    st.caption(tr("notify.log_count", count=len(df)))
-    st.dataframe(df, hide_index=True, use_container_width=True)
-    download_buttons(df, "porte-voix_notifications", "notifications.log")
+    st.caption(tr("notify.log_count", count=number(len(df))))
+    shown = df.assign(
+        created=[when(v) for v in df["created"]], sent=[when(v) if v else "—" for v in df["sent"]]
+    )
+    st.dataframe(_labelled(shown), hide_index=True, use_container_width=True)
+    download_buttons(_labelled(df), "porte-voix_notifications", "notifications.log")
+
+
+def _labelled(df):
+    return df.rename(columns={c: tr(f"notify.col.{c}") for c in df.columns})
 
 
 def test_email() -> None:
