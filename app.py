@@ -84,8 +84,7 @@ def _refresh_entry(creds: dict, username: str) -> None:
 
 def _check(creds: dict, username: str, password: str) -> bool:
     """Password check through the database (throttling, deactivation), not the cached dict."""
-    with session_scope(engine()) as session:
-        ok = auth.check_login(session, username, password)
+    ok = auth.sign_in(engine(), username, password)  # bcrypt outside the write transaction
     if ok:
         _refresh_entry(creds, username)
     return ok

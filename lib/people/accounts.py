@@ -8,10 +8,11 @@ import secrets
 from datetime import datetime, timedelta
 
 import bcrypt
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from lib.core import audit
+from lib.core.db import session_scope
 from lib.core.errors import NotFound, Problem, ValidationError, invalid
 from lib.core.models import User, UserRole, utcnow
 from lib.core.permissions import Actor, require_role, require_self_or_role
@@ -124,32 +125,67 @@ def credentials(session: Session) -> dict:
 # --- sign-in --------------------------------------------------------------------------------
 
 
-def check_login(session: Session, username: str, password: str) -> bool:
-    """Verify a sign-in attempt, counting failures in the database and locking for a while.
+def sign_in(engine: Engine, username: str, password: str) -> bool:
+    """Verify a sign-in attempt (the app's way): the account is read in a read transaction, the
+    password hashed outside any transaction (bcrypt takes ~0.2 s and SQLite allows one writer at a
+    time), then the outcome recorded in a short write transaction. Failures are counted in the
+    database and lock the account for a while; a locked, inactive or unknown account is refused
+    exactly like a wrong password."""
+    with session_scope(engine, write=False) as session:
+        user = find_user(session, username or "")
+        user_id, hashed = (
+            (user.id, user.password_hash) if user is not None and user.is_active else (None, None)
+        )
+    ok = verify_password(password or "", hashed)
+    with session_scope(engine) as session:
+        return record_login(session, user_id, hashed, ok)
 
-    A locked, inactive or unknown account is refused exactly like a wrong password.
-    """
+
+def check_login(session: Session, username: str, password: str) -> bool:
+    """`sign_in` inside a transaction the caller holds (scripts and tests; the app uses `sign_in`)."""
     user = find_user(session, username or "")
+    user_id, hashed = (user.id, user.password_hash) if user is not None and user.is_active else (None, None)
+    return record_login(session, user_id, hashed, verify_password(password or "", hashed))
+
+
+def record_login(session: Session, user_id: int | None, hashed: str | None, password_ok: bool) -> bool:
+    """Record a verified attempt on account `user_id` (None: no such active account) whose password
+    hash was `hashed`; returns whether it signs in. The failure counter is updated atomically, so
+    concurrent attempts are all counted. What was typed as the username is never stored: it may be a
+    password typed in the wrong field."""
     now = utcnow()
-    if user is None or not user.is_active:
-        verify_password(password or "", None)
-        audit.record(session, None, "login.failed", username[:64] if username else None)
+    if user_id is None:
+        audit.record(session, None, "login.failed", account="unknown")
         return False
-    locked = user.locked_until is not None and user.locked_until > now
-    ok = verify_password(password or "", user.password_hash) and not locked
+    current = session.execute(
+        select(User.password_hash, User.locked_until, User.is_active).where(User.id == user_id)
+    ).one_or_none()
+    locked = current is not None and current.locked_until is not None and current.locked_until > now
+    # refused too if the account changed between the check and now (password changed, deactivated)
+    ok = password_ok and current is not None and current.is_active and current.password_hash == hashed
+    ok = ok and not locked
     if ok:
-        user.failed_logins = 0
-        user.locked_until = None
-        audit.record(session, Actor.of(user), "login.success", subject=user.id)
-    else:
-        user.failed_logins = User.failed_logins + 1
-        session.flush()
-        session.refresh(user, ["failed_logins"])
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        audit.record(session, None, "login.failed", subject=user.id)
-    return ok
+        session.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
+        audit.record(
+            session, Actor(id=user_id, username="", roles=frozenset()), "login.success", subject=user_id
+        )
+        return True
+    failed = session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    if failed >= MAX_FAILED_LOGINS:
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(locked_until=now + LOCKOUT, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+    audit.record(session, None, "login.failed", subject=user_id)
+    return False
 
 
 def cookie_still_valid(session: Session, username: str, issued_at) -> bool:

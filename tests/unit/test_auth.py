@@ -261,3 +261,86 @@ def test_unknown_username_costs_a_bcrypt_check_like_a_known_one(engine, make_use
         assert not auth.check_login(session, "nobody-here", "some password 123")
         assert not auth.check_login(session, "emma", "some password 123")
     assert len(calls) == 2
+
+
+def _real_cost_hash(password: str) -> str:
+    """A hash with the production work factor (12, ~0.2 s to check), whatever the tests' default."""
+    return auth.bcrypt.hashpw(password.encode(), auth.bcrypt.gensalt(12)).decode()
+
+
+def test_concurrent_failed_sign_ins_block_no_writer_and_are_all_counted(engine, make_user, monkeypatch):
+    """Issue 10, item 7: 8 people sign in with a wrong password at once, 4 times each, at the real
+    bcrypt cost, while someone else keeps writing; with a 2 s busy timeout (SQLite), no write fails,
+    and every failure is counted on its account."""
+    import threading
+
+    from sqlalchemy import insert, update
+
+    from lib.core import db
+
+    names = [f"user{i}" for i in range(8)]
+    for name in names:
+        make_user(name)
+    with session_scope(engine) as session:
+        session.execute(update(User).values(password_hash=_real_cost_hash(PASSWORD)))
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 2000)
+    app = db.make_engine(engine.url.render_as_string(hide_password=False))
+    done, write_errors, writes = threading.Event(), [], [0]
+
+    def writer():
+        while not done.is_set():
+            try:
+                with session_scope(app) as session:
+                    session.execute(insert(AuditEvent).values(actor="writer", action="test", details={}))
+                writes[0] += 1
+            except Exception as exc:  # noqa: BLE001 - every failure is what the test counts
+                write_errors.append(exc)
+
+    def attacker(name):
+        for _ in range(4):
+            assert not auth.sign_in(app, name, "a wrong password!")
+
+    threads = [threading.Thread(target=attacker, args=(n,)) for n in names]
+    w = threading.Thread(target=writer)
+    w.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    w.join()
+    app.dispose()
+    print(f"writes failing during {len(threads) * 4} concurrent failed sign-ins: {len(write_errors)}")
+    assert write_errors == [] and writes[0] > 0
+    with session_scope(engine, write=False) as session:
+        counts = session.execute(
+            select(User.username, User.failed_logins).where(User.username.in_(names))
+        ).all()
+    assert dict(counts) == dict.fromkeys(names, 4)
+
+
+def test_concurrent_failed_sign_ins_on_one_account_lock_it_exactly(engine, make_user):
+    """Failures counted atomically: 7 at once on one account lock it (5) and leave 2 counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_user("emma")
+    with ThreadPoolExecutor(7) as pool:
+        assert not any(pool.map(lambda _: auth.sign_in(engine, "emma", "a wrong password!"), range(7)))
+    with session_scope(engine, write=False) as session:
+        emma = auth.find_user(session, "emma")
+        assert emma.failed_logins == 2 and emma.locked_until is not None
+    assert not auth.sign_in(engine, "emma", PASSWORD)  # locked: the right password is refused too
+
+
+def test_a_username_matching_no_account_is_not_stored(engine, make_user):
+    """Text typed as a username may be a password typed in the wrong field: for an unknown account
+    the audit trail records the failure without it."""
+    make_user("emma")
+    typed = "my secret passphrase 42"
+    assert not auth.sign_in(engine, typed, "whatever it is")
+    assert not auth.sign_in(engine, "emma@example.com", "whatever it is")
+    with session_scope(engine, write=False) as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failed")).all()
+        stored = " ".join(f"{e.actor} {e.target} {e.details}" for e in events)
+    assert len(events) == 2
+    assert "secret" not in stored and "emma" not in stored
