@@ -16,6 +16,7 @@ import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,7 +38,7 @@ def evaluate(path: Path = CORPUS) -> dict:
     for rule in load_rules():  # compiles the rules and the lists' expressions once
         find_issues(rule["examples"]["en"]["fail"], "linkedin", settings)
     cold = (time.perf_counter() - start) * 1000
-    per = defaultdict(lambda: {"label": "", "n": 0, "flagged": 0})
+    per: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"label": "", "n": 0, "flagged": 0})
     wrong = []
     times = []
     for d in drafts:

@@ -120,3 +120,26 @@ def test_post_checker_and_its_settings(app_engine, add_user):
     at.session_state["library_tabs"] = "Publish and manage"
     at.run()
     assert at.text_area(key="library_checker.competitor_names").value == "Globex\nInitech"
+
+
+def test_post_checker_explains_in_french_with_the_company_name(app_engine, add_user):
+    from lib.activity import post_checker
+
+    add_user("root", "admin")
+    hugo = add_user("hugo", "hr")
+    add_user("lea", language="fr")
+    with session_scope(app_engine) as session:
+        post_checker.update_settings(
+            session, hugo, {"checker.company_names": ["Aurelis"], "checker.competitor_names": ["BetaCorp"]}
+        )
+    at = open_page("lea", "content_library", "Vérifier un projet de publication")
+    at.text_area(key="library_checker_text").input(
+        "Les ingénieurs de BetaCorp sont des clowns. Découvrez notre offre !"
+    )
+    at.button(key="FormSubmitter:library_checker_form-Vérifier").click().run()
+    warnings = [w.value for w in at.warning]
+    assert "2 points à revoir avant de publier." in texts(at)
+    assert warnings[0].startswith("La publication met en avant l’entreprise («\u00a0Découvrez notre\u00a0»)")
+    assert "Par exemple, ceci passe : « Je travaille chez Aurelis" in warnings[0]
+    assert warnings[1].startswith("Insulte ou mépris : «\u00a0clowns\u00a0».")
+    assert "article 6" in warnings[1]
