@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from lib.core.config import ConfigError, default_database_url
-from lib.core.db import make_engine, migrate, session_scope
+from lib.core.db import SchemaError, make_engine, migrate, session_scope
 from lib.core.errors import ValidationError
 from lib.core.i18n import problem_text
 from lib.core.permissions import Actor
@@ -21,6 +21,7 @@ from lib.core.vocab import ROLES
 from lib.notifications import dispatch
 from lib.notifications.digest import board_report_attachment
 from lib.notifications.smtp import base_url, load_smtp
+from lib.ops import health
 from lib.ops.backup import PG_GUIDANCE, BackupError, backup, restore
 from lib.ops.demo import DemoError, load_demo
 from lib.people import accounts as auth
@@ -164,6 +165,13 @@ def cmd_send_notifications(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Readiness probe: one line, status 0 (ready) or 2."""
+    ready, line = health.check(_database_url())
+    print(line, file=sys.stdout if ready else sys.stderr)
+    return 0 if ready else 2
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one clear line (status 2), like every other refusal of this command."""
 
@@ -176,6 +184,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     sub.add_parser("init", help="create or migrate the database").set_defaults(func=cmd_init)
+    sub.add_parser("check", help="readiness: database reachable, schema current, settings safe").set_defaults(
+        func=cmd_check
+    )
 
     cu = sub.add_parser("create-user", help="create an account (the password is read from stdin)")
     cu.add_argument("--username", required=True)
@@ -218,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ValidationError as exc:
         print(f"error: {'; '.join(problem_text(p) for p in exc.problems)}", file=sys.stderr)
-    except (DemoError, BackupError, ConfigError) as exc:
+    except (DemoError, BackupError, ConfigError, SchemaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     return 2
 

@@ -7,6 +7,7 @@ transaction handling is switched off so that write sessions start with `BEGIN IM
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -22,6 +27,9 @@ from lib.core.config import ROOT
 
 # How long a write waits for another writer's lock before giving up ("the database is busy").
 BUSY_TIMEOUT_MS = int(os.environ.get("PORTE_VOIX_BUSY_TIMEOUT_MS", "30000"))
+# The advisory lock replicas take to migrate one at a time (any constant of our own).
+MIGRATION_LOCK = 7_311_202_612
+log = logging.getLogger(__name__)
 # PostgreSQL error codes for a lock not obtained in time and a statement cut off by a timeout.
 _PG_BUSY_CODES = {"55P03", "57014", "40P01"}
 
@@ -97,11 +105,49 @@ def alembic_config() -> Config:
     return cfg
 
 
+class SchemaError(RuntimeError):
+    """The database's schema is newer than this code knows: serving it could half-work."""
+
+
+def code_heads() -> set[str]:
+    """The schema revisions this code migrates to."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def database_revisions(conn: Connection) -> set[str]:
+    """The schema revisions the database is at (empty for a new database)."""
+    return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def refuse_newer_schema(conn: Connection) -> None:
+    """Raise SchemaError when the database holds a revision this code does not know."""
+    script = ScriptDirectory.from_config(alembic_config())
+    for revision in database_revisions(conn):
+        try:
+            script.get_revision(revision)
+        except (ResolutionError, CommandError):
+            raise SchemaError(
+                f"The database schema (revision {revision}) is newer than this Porte-voix knows "
+                f"(latest {', '.join(sorted(code_heads()))}): run the newer version on this server."
+            ) from None
+
+
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the latest migrations (every branch head)."""
+    """Create or upgrade the schema to the latest migrations (every branch head), once: replicas
+    starting together wait for each other (PostgreSQL advisory lock; SQLite's write lock), and the
+    later ones find nothing left to do. Refuses a database migrated by a newer version."""
     if is_sqlite(engine) and engine.url.database not in (None, "", ":memory:"):
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.execution_options(sqlite_immediate=True).begin() as conn:
+        if not is_sqlite(engine):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        refuse_newer_schema(conn)
+        before = database_revisions(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
+        after = database_revisions(conn)
+    if after != before:
+        log.info(
+            "database migrated from %s to %s", ",".join(sorted(before)) or "empty", ",".join(sorted(after))
+        )

@@ -13,7 +13,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from lib.activity import post_checker, recognition
 from lib.core import audit, formatting
 from lib.core.config import ConfigError, Settings, load_settings
-from lib.core.db import is_busy, make_engine, migrate, session_scope
+from lib.core.db import SchemaError, is_busy, make_engine, migrate, session_scope
 from lib.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lib.core.formatting import to_csv, to_excel
 from lib.core.i18n import DEFAULT_LANGUAGE, label, problem_text, t
@@ -45,7 +45,11 @@ def _engine(url: str):
 
 
 def engine():
-    return _engine(settings().database_url)
+    try:
+        return _engine(settings().database_url)
+    except SchemaError as exc:
+        st.error(f"Porte-voix cannot start: {exc}")
+        st.stop()
 
 
 def lang() -> str:
