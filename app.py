@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
@@ -69,8 +70,7 @@ def authenticator() -> stauth.Authenticate:
         model = authn.authentication_controller.authentication_model
         model.check_credentials = lambda username, password: _check(creds, username, password)
         cookie = authn.cookie_controller
-        read_cookie = cookie.get_cookie
-        cookie.get_cookie = lambda: _valid_cookie(creds, read_cookie(), cfg.cookie_expiry_days)
+        cookie.get_cookie = lambda: _cookie_sign_in(authn, creds, cfg)
         st.session_state["authenticator"] = authn
     return st.session_state["authenticator"]
 
@@ -88,6 +88,22 @@ def _check(creds: dict, username: str, password: str) -> bool:
     if ok:
         _refresh_entry(creds, username)
     return ok
+
+
+def _cookie_sign_in(authn: stauth.Authenticate, creds: dict, cfg):
+    """The remember-me cookie's claims if it may sign the person in. One we cannot read (another
+    algorithm, extra headers, bad signature, odd claims) is ignored and removed from the browser,
+    instead of raising inside the authenticator on every load."""
+    if st.session_state.get("logout"):
+        return None
+    raw = st.context.cookies.get(cfg.cookie_name)
+    if raw is None:
+        return None
+    token = auth.read_cookie(raw, cfg.cookie_key, time.time())
+    if token is None:
+        authn.cookie_controller.delete_cookie()
+        return None
+    return _valid_cookie(creds, token, cfg.cookie_expiry_days)
 
 
 def _valid_cookie(creds: dict, token, expiry_days: float):

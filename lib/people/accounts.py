@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import bcrypt
+import jwt
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
@@ -186,6 +187,35 @@ def record_login(session: Session, user_id: int | None, hashed: str | None, pass
         )
     audit.record(session, None, "login.failed", subject=user_id)
     return False
+
+
+COOKIE_HEADER_KEYS = frozenset({"alg", "typ"})
+MAX_COOKIE_CHARS = 4096
+
+
+def read_cookie(token: object, key: str, now: float) -> dict | None:
+    """The claims of a remember-me cookie we could have issued ({username, exp_date}, HS256, signed
+    with `key`, not expired at `now`), or None for anything else: another algorithm ("none",
+    HS512...), extra header fields such as "kid", a bad signature, missing or ill-typed claims."""
+    if not isinstance(token, str) or not token or len(token) > MAX_COOKIE_CHARS:
+        return None
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") != "HS256" or set(header) - COOKIE_HEADER_KEYS:
+            return None
+        claims = jwt.decode(token, key, algorithms=["HS256"])
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+    username, expires = claims.get("username"), claims.get("exp_date")
+    if not isinstance(username, str) or not username or len(username) > 64:
+        return None
+    if (
+        isinstance(expires, bool)
+        or not isinstance(expires, int | float)
+        or not now < expires < now + 10 * 365 * 86400
+    ):
+        return None
+    return {"username": username, "exp_date": float(expires)}
 
 
 def cookie_still_valid(session: Session, username: str, issued_at) -> bool:

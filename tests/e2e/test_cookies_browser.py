@@ -47,3 +47,27 @@ def test_forged_or_expired_cookie_is_refused(server, browser, key, days):
         {"username": "root", "exp_date": time.time() + days * 86400}, secret, algorithm="HS256"
     )
     assert not opens_signed_in(browser, server["base"], token)
+
+
+def test_an_unreadable_cookie_is_ignored_and_removed(server, browser):
+    """Issue 10, item 8: a cookie we could not have issued (alg none, HS512, a kid header...) shows
+    the sign-in form, not the crash page, and is removed, so the next load is clean too."""
+    from tests.unit.test_auth import _hostile_cookies
+
+    secret = load_settings().cookie_key
+    hostile = _hostile_cookies(secret, time.time())  # all of them are read by tests/unit/test_auth.py
+    for name in ("alg none", "HS512 with our key", "kid header", "exp_date text"):
+        value = hostile[name]
+        context = browser.new_context()
+        context.add_cookies([cookie_for(server["base"], value)])
+        page = context.new_page()
+        page.goto(server["base"])
+        page.get_by_role("textbox", name="Password").first.wait_for()
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        page.wait_for_function(f"!document.cookie.includes('{COOKIE}=')")
+        page.reload()
+        page.get_by_role("textbox", name="Password").first.wait_for()
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        context.close()

@@ -344,3 +344,46 @@ def test_a_username_matching_no_account_is_not_stored(engine, make_user):
         stored = " ".join(f"{e.actor} {e.target} {e.details}" for e in events)
     assert len(events) == 2
     assert "secret" not in stored and "emma" not in stored
+
+
+def _hostile_cookies(key: str, now: float) -> dict[str, str]:
+    """Cookies a browser may carry that we never issued (issue 10, item 8)."""
+    import base64
+    import json
+
+    import jwt
+
+    def b64(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    good = {"username": "root", "exp_date": now + 3600}
+    return {
+        "alg none": f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(good)}.",
+        "alg None, signed": ".".join(
+            [b64({"alg": "None", "typ": "JWT"}), *jwt.encode(good, key, algorithm="HS256").split(".")[1:]]
+        ),
+        "HS512 with our key": jwt.encode(good, key, algorithm="HS512"),
+        "kid header": jwt.encode(good, key, algorithm="HS256", headers={"kid": "../../etc/passwd"}),
+        "jku header": jwt.encode(good, key, algorithm="HS256", headers={"jku": "http://127.0.0.1:9/k"}),
+        "other key": jwt.encode(good, "another key that is long enough to sign 123", algorithm="HS256"),
+        "no exp_date": jwt.encode({"username": "root"}, key, algorithm="HS256"),
+        "exp_date text": jwt.encode({"username": "root", "exp_date": "tomorrow"}, key, algorithm="HS256"),
+        "exp_date huge": jwt.encode({"username": "root", "exp_date": 1e300}, key, algorithm="HS256"),
+        "expired": jwt.encode({"username": "root", "exp_date": now - 1}, key, algorithm="HS256"),
+        "username a list": jwt.encode({"username": ["root"], "exp_date": now + 60}, key, algorithm="HS256"),
+        "not a token": "garbage",
+        "three dots": "...",
+        "bad base64": "e30.e30.%%%",
+        "claims a list": f"{b64({'alg': 'HS256'})}.{base64.urlsafe_b64encode(b'[1]').decode()}.x",
+        "very long": "a" * 100_000,
+    }
+
+
+def test_only_cookies_we_could_have_issued_are_read():
+    key, now = "a test key that is long enough for HS256 signatures", 1_900_000_000.0
+    good = auth.read_cookie(
+        __import__("jwt").encode({"username": "root", "exp_date": now + 60}, key, algorithm="HS256"), key, now
+    )
+    assert good == {"username": "root", "exp_date": now + 60}
+    read = {name: auth.read_cookie(token, key, now) for name, token in _hostile_cookies(key, now).items()}
+    assert read == dict.fromkeys(read), read
