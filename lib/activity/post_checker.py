@@ -233,7 +233,9 @@ def _near(folded: Folded, platform: str, rule: dict, settings: dict) -> dict | N
     places = [i for i, _ in at]
     for a in first:
         i = folded.word_index(a[0])
-        close = [b for _, b in at[bisect_left(places, i - window) : bisect_right(places, i + window)] if b != a]
+        close = [
+            b for _, b in at[bisect_left(places, i - window) : bisect_right(places, i + window)] if b != a
+        ]
         if close:
             found += [a, *close]
     return {"words": _words(folded, sorted(set(found)))} if found else None
@@ -326,10 +328,24 @@ def _compile(rule: dict, lexicons: dict) -> dict:
     return compiled
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key written twice in one mapping (the second would silently
+    replace the first: a term list lost)."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(
+                f"{RULES_FILE.name}: line {node.start_mark.line + 1}: {', '.join(twice)} written twice"
+            )
+        return super().construct_mapping(node, deep=deep)
+
+
 @cache
 def load_rules() -> tuple[dict, ...]:
     """The rules from data/post_rules.yaml, compiled and checked: a broken file stops the app, not a page."""
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(RULES_FILE.read_text(encoding="utf-8"), Loader=_UniqueKeys)  # a SafeLoader
     rules = data["rules"]
     ids = [r.get("id") for r in rules]
     if len(set(ids)) != len(ids):

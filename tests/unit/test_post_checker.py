@@ -296,6 +296,7 @@ def test_a_broken_rules_file_is_refused(tmp_path, monkeypatch):
         " params: {match: ['@nowhere']}}\n": "unknown lexicon",
         "rules:\n  - {id: x, kind: terms, guideline: {policy: 1}, message: m, examples: {en: {}},"
         " params: {match: {patterns: ['(']}}}\n": "bad pattern",
+        "rules:\n  - id: x\n    kind: terms\n    id: y\n": "id written twice",
     }
     for text, message in cases.items():
         bad = tmp_path / "rules.yaml"
