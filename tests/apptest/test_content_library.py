@@ -140,6 +140,6 @@ def test_post_checker_explains_in_french_with_the_company_name(app_engine, add_u
     warnings = [w.value for w in at.warning]
     assert "2 points à revoir avant de publier." in texts(at)
     assert warnings[0].startswith("La publication met en avant l’entreprise («\u00a0Découvrez notre\u00a0»)")
-    assert "Par exemple, ceci passe : « Je travaille chez Aurelis" in warnings[0]
-    assert warnings[1].startswith("Insulte ou mépris : «\u00a0clowns\u00a0».")
+    assert "Par exemple, ceci passe\u00a0: «\u00a0Je travaille chez Aurelis" in warnings[0]
+    assert warnings[1].startswith("Insulte ou mépris\u00a0: «\u00a0clowns\u00a0».")
     assert "article 6" in warnings[1]

@@ -90,7 +90,7 @@ def test_every_finding_says_which_words_it_found_as_typed():
     assert finding.params["words"] == ("Chiffre d’Affaires", "T3", "en hausse")
     assert explain(finding, "en").startswith("Financial results: “Chiffre d’Affaires”, “T3”, “en hausse”. ")
     assert explain(finding, "fr").startswith(
-        "Résultats financiers : «\u00a0Chiffre d’Affaires\u00a0», «\u00a0T3\u00a0», «\u00a0en hausse\u00a0». "
+        "Résultats financiers\u00a0: «\u00a0Chiffre d’Affaires\u00a0», «\u00a0T3\u00a0», «\u00a0en hausse\u00a0». "
     )
     assert explain(finding, "en", str.upper).startswith("Financial results: “CHIFFRE D’AFFAIRES”")
 
