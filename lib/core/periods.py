@@ -15,7 +15,8 @@ from lib.core.errors import Problem, ValidationError
 PRESETS = ("last_7", "last_30", "last_90", "quarter", "year", "last_12_months", "custom")
 DEFAULT_PRESET = "last_30"
 MAX_DAYS = 3 * 366  # custom periods: at most about three years
-DAILY_UP_TO = 31  # periods this short are charted by day, longer ones by week
+DAILY_UP_TO = 31  # periods this short are charted by day,
+WEEKLY_UP_TO = 184  # these by week (7-day blocks from the period's first day), longer ones by month
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,34 @@ class Period:
 
     @property
     def bucket(self) -> str:
-        return "day" if self.days <= DAILY_UP_TO else "week"
+        if self.days <= DAILY_UP_TO:
+            return "day"
+        return "week" if self.days <= WEEKLY_UP_TO else "month"
+
+    def bucket_starts(self) -> list[date]:
+        """The first day of each chart bucket, aligned on the period's own bounds: days; 7-day blocks
+        from the first day (the last one may be shorter); calendar months, the first one starting on
+        the period's first day. No bucket starts before the period or after it."""
+        if self.bucket == "day":
+            return [self.start + timedelta(days=i) for i in range(self.days)]
+        if self.bucket == "week":
+            return [self.start + timedelta(days=i) for i in range(0, self.days, 7)]
+        starts, day = [self.start], self.start
+        while True:
+            day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+            if day > self.end:
+                return starts
+            starts.append(day)
+
+    def bucket_of(self, day: date) -> date:
+        """The first day of the bucket `day` falls in."""
+        return max(s for s in self.bucket_starts() if s <= day)
+
+    def bucket_days(self, start: date) -> int:
+        """How many days of the period the bucket starting on `start` holds."""
+        starts = self.bucket_starts()
+        following = [s for s in starts if s > start]
+        return ((following[0] if following else self.end + timedelta(days=1)) - start).days
 
     @property
     def starts_at(self) -> datetime:

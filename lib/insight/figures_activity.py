@@ -3,10 +3,10 @@ activity totals and series, departments, and the top people and teams. Plain SQL
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, exists, func, literal_column, select, union_all
+from sqlalchemy import and_, case, distinct, exists, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from lib.core.models import ActivityDaily, AmbassadorDay, AmbassadorMonth, Department, Team, User, UserRole
@@ -162,7 +162,7 @@ def activity_totals(session: Session, view: View, previous: Period) -> dict[int,
 
 def activity_series(session: Session, view: View) -> pd.DataFrame:
     A = ActivityDaily
-    bucket = A.day if view.period.bucket == "day" else A.week
+    bucket = bucket_number(A.day, view.period)
     query = (
         select(
             bucket.label("bucket"),
@@ -177,7 +177,27 @@ def activity_series(session: Session, view: View) -> pd.DataFrame:
     )
     if view.department_id:
         query = query.where(A.department_key == view.department_id)
-    return frame(session, query, ints=("contributions", "impressions", "engagement"))
+    return with_buckets(
+        frame(session, query, ints=("contributions", "impressions", "engagement")), view.period
+    )
+
+
+def bucket_number(column, period: Period, on_dates: bool = True):
+    """SQL: the number of the period's bucket holding `column` (a date, or a date-time when
+    `on_dates` is False), 0 for the first."""
+    starts = period.bucket_starts()
+    if len(starts) == 1:
+        return literal(0)
+    bounds = starts[1:] if on_dates else [datetime.combine(s, datetime.min.time()) for s in starts[1:]]
+    return case(*((column < bound, i) for i, bound in enumerate(bounds)), else_=len(starts) - 1)
+
+
+def with_buckets(df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Replace the bucket number by the bucket's first day."""
+    starts = period.bucket_starts()
+    df = df.copy()
+    df["bucket"] = [starts[int(n)] for n in df["bucket"]]
+    return df
 
 
 def frame(session: Session, query, ints=(), floats=()) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lib.core.models import CustomerSignal, Department, SignalAck, SignalDaily
 from lib.core.periods import Period, View
-from lib.insight.figures_activity import frame
+from lib.insight.figures_activity import bucket_number, frame, with_buckets
 
 FEED = 8  # latest signals shown
 
@@ -66,7 +66,7 @@ def _median_ack_hours(session: Session, period: Period, department_id: int | Non
 
 def signal_series(session: Session, view: View, eur: dict[str, float]) -> pd.DataFrame:
     G = SignalDaily
-    bucket = G.day if view.period.bucket == "day" else G.week
+    bucket = bucket_number(G.day, view.period)
     value = _in_euros(G.value, G.currency, eur)
     query = (
         select(
@@ -79,7 +79,7 @@ def signal_series(session: Session, view: View, eur: dict[str, float]) -> pd.Dat
         .group_by(bucket, G.signal_type)
         .order_by(bucket, G.signal_type)
     )
-    return frame(session, query, ints=("signals",), floats=("value_eur",))
+    return with_buckets(frame(session, query, ints=("signals",), floats=("value_eur",)), view.period)
 
 
 def latest_signals(session: Session, view: View, eur: dict[str, float]) -> pd.DataFrame:

@@ -30,6 +30,7 @@ GROUPS = {
         ("losses", "count", False),
         ("loss_value", "money", False),
         ("open_losses", "count", False),
+        ("resolution_rate", "share", True),
     ],
     "training": [("training_completion", "share", True), ("certified_share", "share", True)],
 }
@@ -75,6 +76,8 @@ def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
         "known": number(cur.impressions_known, lang),
         "contributions": number(cur.contributions, lang),
         "formula": emv_formula(overview, lang),
+        "age": age_text(overview, lang),
+        "target": hours(overview.ack_target_hours, lang, 0),
     }
     out = {}
     for group, items in GROUPS.items():
@@ -98,6 +101,13 @@ def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
                 )
             )
     return out
+
+
+def age_text(overview: Overview, lang: str) -> str:
+    """How old the period is, for the fair comparisons' help: "still running" or "N days after its end"."""
+    if overview.age_days == 0 and overview.view.period.ends_at > overview.computed_at:
+        return t("leadership.age.running", lang)
+    return t("leadership.age.days", lang, days=number(overview.age_days, lang))
 
 
 def emv_formula(overview: Overview, lang: str) -> str:

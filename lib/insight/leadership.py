@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from lib.activity.signals import ack_hours
 from lib.core import options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import ActivityDaily, CustomerSignal, DataVersion, Department, utcnow
@@ -25,6 +26,7 @@ from lib.core.vocab import CURRENCIES
 from lib.insight import figures_activity as activity
 from lib.insight import figures_signals as signals
 from lib.insight import figures_training as training
+from lib.insight import trends
 
 VIEWERS = ("executive", "admin")
 CPM_KEY, CPC_KEY, EUR_RATES_KEY = "leadership.cpm_eur", "leadership.cpc_eur", "leadership.eur_rates"
@@ -62,7 +64,9 @@ class Figures:
     win_value: float = 0.0  # euros
     losses: int = 0
     loss_value: float = 0.0
-    open_losses: int = 0  # losses reported in the period and not resolved yet
+    open_losses: int = 0  # losses reported in the period and not resolved (the previous: at the same age)
+    signals_reported: int = 0  # signals of the period (the previous: reported by the same age)
+    signals_resolved: int = 0  # of them, resolved (the previous: by the same age)
     median_ack_hours: float | None = None
     modules_passed: int = 0  # required modules passed at their current version by the workforce
     modules_expected: int = 0  # workforce × required modules
@@ -84,6 +88,10 @@ class Figures:
     def engagement_rate(self) -> float | None:
         """Engagement per impression, over the contributions whose reach is known."""
         return self._share(self.engagement_known, self.impressions)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self._share(self.signals_resolved, self.signals_reported)
 
     @property
     def training_completion(self) -> float | None:
@@ -115,6 +123,14 @@ class Overview:
     latest_signals: (
         pd.DataFrame
     )  # reported_at, signal_type, category, customer, department, status, value_eur
+    trend: pd.DataFrame  # bucket, platform, contributions, impressions, engagement, engagement_known, clicks
+    active_trend: pd.DataFrame  # bucket, active_ambassadors
+    ack_trend: pd.DataFrame  # bucket, acknowledged, median_hours, late_share
+    by_platform: pd.DataFrame  # platform, contributions, impressions, engagement, clicks
+    by_department: pd.DataFrame  # department, contributions, impressions, engagement, clicks
+    learning: dict[str, pd.DataFrame]  # by_category, by_team (see trends.learning)
+    ack_target_hours: float
+    age_days: int  # days since the period ended; the previous period is compared at that same age
     rates: Rates
     has_data: bool  # any contribution or signal at all, in any period
     version: int
@@ -197,6 +213,7 @@ def overview(session: Session, actor: Actor, view: View, *, now: datetime | None
 def compute(session: Session, view: View, now: datetime, current_rates: Rates, version: int = 0) -> Overview:
     """Compute the overview without the cache (the benchmark's cold figure)."""
     previous, eur = view.period.previous(), dict(current_rates.eur)
+    target = float(ack_hours(session))
     people = activity.people(session, view)
     totals = activity.activity_totals(session, view, previous)
     outcomes = signals.signal_totals(session, view, previous, eur)
@@ -205,7 +222,18 @@ def compute(session: Session, view: View, now: datetime, current_rates: Rates, v
         1: activity.active_counts(people, view.department_id),
         0: activity.previous_active_counts(session, previous, view.department_id),
     }
-    figures = {f: Figures(**active[f], **totals.get(f, {}), **outcomes[f], **trained[f]) for f in (0, 1)}
+    same_age = trends.at_same_age(session, view, previous, now)
+    fair = {
+        f: {
+            "open_losses": same_age[f]["open_losses"],
+            "signals_reported": same_age[f]["signals"],
+            "signals_resolved": same_age[f]["resolved"],
+        }
+        for f in (0, 1)
+    }
+    figures = {
+        f: Figures(**active[f], **totals.get(f, {}), **(outcomes[f] | fair[f]), **trained[f]) for f in (0, 1)
+    }
     has_data = session.scalar(
         select(or_(exists(select(ActivityDaily.day)), exists(select(CustomerSignal.id))))
     )
@@ -221,6 +249,14 @@ def compute(session: Session, view: View, now: datetime, current_rates: Rates, v
         top_people=activity.top_people(session, people),
         top_teams=activity.top_teams(session, people),
         latest_signals=signals.latest_signals(session, view, eur),
+        trend=trends.activity_trend(session, view),
+        active_trend=trends.active_trend(session, view),
+        ack_trend=trends.ack_trend(session, view, target),
+        by_platform=trends.breakdown(session, view, "platform"),
+        by_department=trends.breakdown(session, view, "department"),
+        learning=trends.learning(session, view, eur),
+        ack_target_hours=target,
+        age_days=same_age[1]["age_days"],
         rates=current_rates,
         has_data=bool(has_data),
         version=version,

@@ -140,7 +140,7 @@ def signals_in(signals: pd.DataFrame, period: Period, dept) -> pd.DataFrame:
     return signals[(reported >= period.starts_at) & (reported < period.ends_at) & in_scope]
 
 
-def expected_figures(data, period: Period, dept, moment: datetime, rates) -> dict:
+def expected_figures(data, period: Period, dept, moment: datetime, rates, cutoff: datetime) -> dict:
     users, c, s = data["users"], data["contributions"], data["signals"]
     workforce = users[users["workforce"] & ((users["department_id"] == dept) if dept else True)]
     in_period = c[c["occurred_on"].between(period.start, period.end)]
@@ -163,7 +163,11 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates) -> dic
     for kind, plural in (("win", "wins"), ("loss", "losses")):
         out[plural] = int((sig["signal_type"] == kind).sum())
         out[f"{kind}_value"] = pytest.approx(float(value[sig["signal_type"] == kind].sum()))
-    out["open_losses"] = int(((sig["signal_type"] == "loss") & (sig["status"] != "resolved")).sum())
+    # age-dependent figures: as the period stood at `cutoff` (the same age as the current one now)
+    then = sig[sig["reported_at"] < cutoff]
+    resolved = (then["status"] == "resolved") & (then["resolved_at"].isna() | (then["resolved_at"] < cutoff))
+    out["open_losses"] = int(((then["signal_type"] == "loss") & ~resolved).sum())
+    out["signals_reported"], out["signals_resolved"] = len(then), int(resolved.sum())
     acked = sig[sig["acknowledged_at"].notna()]
     hours = (acked["acknowledged_at"] - acked["reported_at"]).dt.total_seconds() / 3600
     out["median_ack_hours"] = pytest.approx(float(hours.median()), abs=1e-5) if len(hours) else None
@@ -188,7 +192,13 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates) -> dic
 
 
 def bucket(day: date, period: Period) -> date:
-    return day if period.bucket == "day" else day - timedelta(days=day.weekday())
+    """The bucket's first day, computed independently of Period.bucket_starts: days, 7-day blocks
+    from the period's first day, or calendar months clipped to the period."""
+    if period.bucket == "day":
+        return day
+    if period.bucket == "week":
+        return day - timedelta(days=(day - period.start).days % 7)
+    return max(period.start, day.replace(day=1))
 
 
 def check(engine, view: View) -> None:
@@ -197,8 +207,12 @@ def check(engine, view: View) -> None:
         data = raw(session)
     period, dept = view.period, view.department_id
     as_of = lambda p: min(NOW, datetime.combine(p.end + timedelta(days=1), time()))
-    assert ov.current.__dict__ == expected_figures(data, period, dept, as_of(period), ov.rates)
-    assert ov.prior.__dict__ == expected_figures(data, ov.previous, dept, as_of(ov.previous), ov.rates)
+    age = NOW - period.ends_at
+    assert ov.current.__dict__ == expected_figures(data, period, dept, as_of(period), ov.rates, NOW)
+    assert ov.prior.__dict__ == expected_figures(
+        data, ov.previous, dept, as_of(ov.previous), ov.rates, ov.previous.ends_at + age
+    )
+    check_trends(ov, data, view)
 
     c = data["contributions"]
     c = c[
@@ -262,6 +276,54 @@ def check(engine, view: View) -> None:
             assert row["contributions"] == int(recorded.sum())
 
 
+def check_trends(ov, data, view: View) -> None:
+    """The trends, breakdowns and signal lessons against the raw tables."""
+    period, dept = view.period, view.department_id
+    starts = period.bucket_starts()
+    assert starts[0] == period.start and starts[-1] <= period.end
+    c = data["contributions"]
+    c = c[
+        c["occurred_on"].between(period.start, period.end) & ((c["department_id"] == dept) if dept else True)
+    ]
+    known = c["impressions"].notna()
+    c = c.assign(
+        bucket=c["occurred_on"].map(lambda d: bucket(d, period)),
+        engagement=c[["reactions", "comments", "shares"]].fillna(0).sum(axis=1),
+        clicks=c["clicks"].fillna(0),
+    )
+    c = c.assign(engagement_known=c["engagement"].where(known, 0))
+    expected = c.groupby(["bucket", "platform"]).agg(
+        contributions=("id", "size"),
+        impressions=("impressions", "sum"),
+        engagement=("engagement", "sum"),
+        engagement_known=("engagement_known", "sum"),
+        clicks=("clicks", "sum"),
+    )
+    got = ov.trend.set_index(["bucket", "platform"])
+    assert set(got.index.get_level_values(0)) <= set(starts)
+    assert got.astype(float).to_dict() == expected.astype(float).to_dict()
+    active = c.groupby("bucket")["user_id"].nunique()
+    assert ov.active_trend.set_index("bucket")["active_ambassadors"].to_dict() == active.to_dict()
+    for by, column in (("platform", "platform"), ("department", "department_id")):
+        frame = ov.by_platform if by == "platform" else ov.by_department
+        sums = c.groupby(c[column].fillna(0))["impressions"].sum()
+        assert sorted(frame["impressions"].tolist()) == sorted(sums.astype(int).tolist())
+
+    s = signals_in(data["signals"], period, dept)
+    acked = s[s["acknowledged_at"].notna()]
+    hours = (acked["acknowledged_at"] - acked["reported_at"]).dt.total_seconds() / 3600
+    by_bucket = pd.DataFrame({"b": acked["reported_at"].map(lambda t: bucket(t.date(), period)), "h": hours})
+    got = ov.ack_trend.set_index("bucket")
+    assert got["acknowledged"].to_dict() == by_bucket.groupby("b").size().to_dict()
+    assert got["median_hours"].to_dict() == pytest.approx(by_bucket.groupby("b")["h"].median().to_dict())
+    late = (by_bucket["h"] > ov.ack_target_hours).groupby(by_bucket["b"]).mean()
+    assert got["late_share"].to_dict() == pytest.approx(late.to_dict())
+    lessons = ov.learning["by_category"]
+    assert lessons["signals"].sum() == len(s)
+    for kind in ("win", "loss"):
+        assert lessons[lessons["signal_type"] == kind]["signals"].sum() == (s["signal_type"] == kind).sum()
+
+
 def views(engine) -> list[View]:
     with session_scope(engine, write=False) as session:
         depts = session.scalars(select(Department.id)).all()
@@ -270,6 +332,7 @@ def views(engine) -> list[View]:
         Period(date(2025, 10, 17), date(2026, 1, 31)),
         Period(date(2025, 11, 1), date(2026, 2, 28)),
         Period(date(2026, 2, 3), date(2026, 2, 3)),
+        Period(date(2025, 9, 3), TODAY),  # by month, the first one partial
     ]
     return [View("custom", p, d) for p in periods for d in (None, *depts)]
 

@@ -109,3 +109,20 @@ def test_bad_links_fall_back_with_a_reason(params, keys):
     assert view.department_id is None
     if params.get("period") != "last_7":
         assert view == View(DEFAULT_PRESET, preset_period(DEFAULT_PRESET, TODAY))
+
+
+def test_buckets_are_aligned_on_the_period_bounds():
+    weeks = Period(date(2026, 9, 3), date(2026, 12, 1))  # 90 days, a Thursday to a Tuesday
+    starts = weeks.bucket_starts()
+    assert weeks.bucket == "week" and starts[0] == date(2026, 9, 3)
+    assert all((b - a).days == 7 for a, b in zip(starts, starts[1:])) and starts[-1] <= weeks.end
+    assert weeks.bucket_of(date(2026, 9, 9)) == date(2026, 9, 3)
+    assert weeks.bucket_of(date(2026, 9, 10)) == date(2026, 9, 10)
+    assert weeks.bucket_days(starts[-1]) == (weeks.end - starts[-1]).days + 1
+    months = Period(date(2025, 12, 15), date(2026, 12, 14))
+    assert months.bucket == "month"
+    assert months.bucket_starts()[:3] == [date(2025, 12, 15), date(2026, 1, 1), date(2026, 2, 1)]
+    assert months.bucket_starts()[-1] == date(2026, 12, 1)
+    assert months.bucket_days(date(2025, 12, 15)) == 17
+    days = Period(date(2026, 11, 2), date(2026, 12, 1))
+    assert days.bucket_starts() == [date(2026, 11, 2) + timedelta(days=i) for i in range(30)]
