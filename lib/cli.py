@@ -16,6 +16,7 @@ from lib.core.config import ConfigError, default_database_url
 from lib.core.db import SchemaError, make_engine, migrate, session_scope
 from lib.core.errors import ValidationError
 from lib.core.i18n import problem_text
+from lib.core.periods import View
 from lib.core.permissions import Actor
 from lib.core.vocab import ROLES
 from lib.notifications import dispatch
@@ -109,6 +110,82 @@ class _Bar:
         if fraction >= 1:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+REPORT_PRESETS = ("last_90", "last_365")
+
+
+def _report_period(text: str | None, today):
+    """`last_90`, `last_365` or `YYYY-MM-DD:YYYY-MM-DD`; a one-line reason when it is none of them."""
+    from datetime import date
+
+    from lib.core import periods
+
+    if text in REPORT_PRESETS:
+        return periods.View(text, periods.preset_period(text, today))
+    start, _, end = (text or "").partition(":")
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        raise ValueError(
+            f"--period must be last_90, last_365 or YYYY-MM-DD:YYYY-MM-DD, not {text!r}"
+        ) from None
+    return periods.View("custom", periods.custom_period(first, last, today))
+
+
+def cmd_board_report(args) -> int:
+    """Write the board report (PDF or HTML) for a period, the whole company or one department."""
+    from lib.core.models import Department, utcnow
+    from lib.insight import board_report, leadership
+
+    def refuse(message: str) -> int:
+        print(f"error: board-report: {message}", file=sys.stderr)
+        return 2
+
+    if args.language not in ("fr", "en"):
+        return refuse(f"--language must be fr or en, not {args.language!r}")
+    target = Path(args.to or "")
+    if target.suffix.lower() not in (".pdf", ".html"):
+        return refuse(f"--to must name a .pdf or .html file, not {args.to!r}")
+    if not target.parent.is_dir():
+        return refuse(f"the folder {str(target.parent)!r} does not exist")
+    now = utcnow()
+    try:
+        view = _report_period(args.period, now.date())
+    except ValueError as exc:
+        return refuse(str(exc))
+    except ValidationError as exc:
+        return refuse("; ".join(problem_text(p) for p in exc.problems))
+    engine = _engine()
+    with session_scope(engine, write=False) as session:
+        scope = None
+        if args.department:
+            from sqlalchemy import func, select
+
+            found = session.execute(
+                select(Department.id, Department.name).where(
+                    func.lower(Department.name) == args.department.strip().lower()
+                )
+            ).first()
+            if found is None:
+                return refuse(f"no department is called {args.department!r}")
+            view, scope = View(view.preset, view.period, found.id), found.name
+        overview = leadership.overview(session, Actor.command_line(), view, now=now)
+    report = board_report.build(overview, args.language, scope or _company(args.language), now)
+    data = (
+        board_report.to_pdf(report)
+        if target.suffix.lower() == ".pdf"
+        else board_report.to_html(report).encode()
+    )
+    target.write_bytes(data)
+    print(f"Board report written to {target} ({len(data) // 1024} KB)")
+    return 0
+
+
+def _company(lang: str) -> str:
+    from lib.core.i18n import t
+
+    return t("leadership.company", lang)
 
 
 def cmd_load_demo(args) -> int:
@@ -208,6 +285,13 @@ def parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="one password, read from stdin, for the demo accounts"
     )
     demo.set_defaults(func=cmd_load_demo)
+
+    br = sub.add_parser("board-report", help="write the leadership board report (PDF or HTML)")
+    br.add_argument("--period", default="last_90", help="last_90, last_365 or YYYY-MM-DD:YYYY-MM-DD")
+    br.add_argument("--department", help="a department's name (default: the whole company)")
+    br.add_argument("--language", default="en", help="fr or en")
+    br.add_argument("--to", help="the file to write: FILE.pdf or FILE.html")
+    br.set_defaults(func=cmd_board_report)
 
     bk = sub.add_parser("backup", help="online backup of the SQLite database to a new file")
     bk.add_argument("--to", required=True, help="the backup file to create")

@@ -5,7 +5,6 @@ so a view can be bookmarked and shared.
 """
 
 from dataclasses import replace
-from functools import partial
 
 import streamlit as st
 
@@ -13,12 +12,23 @@ from lib.core import periods
 from lib.core.errors import ValidationError
 from lib.core.i18n import problem_text
 from lib.core.models import utcnow
-from lib.insight import board_report as report
 from lib.insight import leadership as overview
-from lib.insight.charts import latest_table, sections
+from lib.insight.charts import sections
 from lib.insight.kpis import cards, emv_formula
 from lib.people import organisation as org
-from lib.ui import download_buttons, flash, fragment_guard, guard, lang, read, show_flash, tr, write
+from lib.ui import (
+    date_format,
+    download_buttons,
+    flash,
+    fragment_guard,
+    guard,
+    lang,
+    read,
+    show_flash,
+    tr,
+    write,
+)
+from lib.ui import leadership_overview as sections_ui
 
 REFRESH_SECONDS = 15
 
@@ -92,7 +102,7 @@ left.selectbox(
 )
 if view.preset == "custom":
     middle.date_input(
-        tr("leadership.dates"), key="lo_dates", max_value=today, format="YYYY-MM-DD", on_change=on_dates
+        tr("leadership.dates"), key="lo_dates", max_value=today, format=date_format(), on_change=on_dates
     )
     if len(st.session_state["lo_dates"]) < 2:
         middle.caption(tr("leadership.dates_incomplete"))
@@ -129,34 +139,12 @@ def show_section(section, where) -> None:
 def live() -> None:
     fragment_guard("leadership_overview")  # runs alone every REFRESH_SECONDS: the page's guard did not
     ov = read(overview.overview, view)
-    period, previous = view.period, ov.previous
-    st.caption(
-        tr(
-            "leadership.caption",
-            start=period.start,
-            end=period.end,
-            days=period.days,
-            prev_start=previous.start,
-            prev_end=previous.end,
-        )
-        + " "
-        + tr("leadership.live", time=ov.computed_at.strftime("%H:%M:%S"), seconds=REFRESH_SECONDS)
-    )
+    sections_ui.caption(ov, REFRESH_SECONDS)
     if not ov.has_data:
         st.subheader(tr("leadership.empty_title"))
         st.info(tr("leadership.empty"), icon=":material/lightbulb:")
         return
-    st.download_button(
-        tr("leadership.report.download"),
-        partial(report.board_report, ov, lang(), scope_name),
-        file_name=f"porte-voix_board_report_{period.start}_{period.end}.html",
-        mime="text/html",
-        help=tr("leadership.report.help"),
-        icon=":material/summarize:",
-        key="lo_report",
-        on_click=write,
-        args=(report.record_download, scope_name, str(period.start), str(period.end)),
-    )
+    sections_ui.report_downloads(ov, scope_name)
     for group, items in cards(ov, lang()).items():
         st.subheader(tr(f"leadership.group.{group}"))
         per_row = 3 if len(items) == 6 else 4
@@ -176,19 +164,14 @@ def live() -> None:
         if group == "customers":
             st.caption(tr("leadership.value_note"))
     charts = sections(ov, lang())
+    sections_ui.trends(ov, scope_name)
     show_section(charts[0], st.container())
-    for pair in (charts[1:3], charts[3:5]):
+    sections_ui.breakdowns(ov, scope_name)
+    for pair in (charts[2:4], charts[4:6]):
         for section, column in zip(pair, st.columns(2, gap="large")):
             show_section(section, column)
-    last, feed = st.columns(2, gap="large")
-    show_section(charts[5], last)
-    with feed:
-        st.subheader(tr("leadership.chart.latest"))
-        latest = latest_table(ov, lang())
-        if len(latest):
-            st.dataframe(latest, hide_index=True, width="stretch")
-        else:
-            st.caption(tr("leadership.no_signals"))
+    sections_ui.learning(ov, scope_name)
+    sections_ui.latest_signals(ov)
 
 
 live()

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.core.formatting import number, percent, plotly_separators
+from lib.core.formatting import date_ticks, date_time_short, money, number, percent, plotly_separators
 from lib.core.i18n import label, t
 from lib.core.vocab import PLATFORMS
 from lib.insight.leadership import Overview
@@ -64,10 +64,12 @@ def _layout(fig: go.Figure, lang: str, **extra) -> go.Figure:
     return fig
 
 
-def _over_time(fig: go.Figure, lang: str, counts: pd.Series, **where) -> None:
-    """Date axis in the reader's conventions; whole numbers on the count axis."""
-    tick, hover = DATES["fr" if lang == "fr" else "en"]
-    fig.update_xaxes(tickformat=tick, hoverformat=hover)
+def _over_time(fig: go.Figure, lang: str, counts: pd.Series, buckets=(), **where) -> None:
+    """Date axis in the reader's conventions, ticks on the buckets' own first days (never before
+    the period); whole numbers on the count axis."""
+    _, hover = DATES["fr" if lang == "fr" else "en"]
+    values, labels = date_ticks(buckets, lang)
+    fig.update_xaxes(tickvals=values, ticktext=labels, hoverformat=hover)
     fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if counts.max() <= 5 else {}), **where)
 
 
@@ -87,7 +89,7 @@ def activity_figure(df: pd.DataFrame, lang: str) -> go.Figure:
                 name=label(platform, lang),
                 marker_color=PLATFORM_COLOURS[platform],
             )
-    _over_time(fig, lang, df.groupby("bucket")["contributions"].sum())
+    _over_time(fig, lang, df.groupby("bucket")["contributions"].sum(), df["bucket"])
     return _layout(fig, lang, barmode="stack", yaxis_title=t("leadership.col.contributions", lang))
 
 
@@ -118,7 +120,7 @@ def signals_figure(df: pd.DataFrame, lang: str) -> go.Figure:
         )
     fig.update_yaxes(title_text=t("leadership.col.signals", lang), row=1, col=1)
     fig.update_yaxes(title_text=t("leadership.col.value_eur", lang), row=2, col=1)
-    _over_time(fig, lang, df["signals"], row=1, col=1)
+    _over_time(fig, lang, df["signals"], df["bucket"], row=1, col=1)
     return _layout(fig, lang, barmode="group", height=HEIGHT + 80)
 
 
@@ -271,17 +273,17 @@ def sections(overview: Overview, lang: str) -> list[Section]:
     return out
 
 
-def latest_table(overview: Overview, lang: str) -> pd.DataFrame:
-    """The latest signals of the period, localised, newest first."""
+def latest_table(overview: Overview, lang: str, zone: str | None = None) -> pd.DataFrame:
+    """The latest signals of the period, localised for reading (times in the viewer's zone), newest first."""
     df = overview.latest_signals
     return _columns(
         df.assign(
-            reported_at=pd.to_datetime(df["reported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            reported_at=[date_time_short(v, lang, zone) for v in df["reported_at"]],
             signal_type=df["signal_type"].map(lambda v: label(v, lang)),
             category=df["category"].map(lambda v: label(v, lang)),
             status=df["status"].map(lambda v: label(v, lang)),
             department=df["department"].fillna("—"),
-            value_eur=df["value_eur"].round(0).astype("Int64"),
+            value_eur=[money(v, lang) for v in df["value_eur"]],
         ),
         lang,
     )

@@ -61,11 +61,28 @@ def test_figures_charts_and_report(ids):
     assert shown["Median time to acknowledge"] == ("5.0\u202fh", "+3.0\u202fh")
     assert shown["Certified ambassadors"] == ("40.0%", "+20.0\u202fpts")
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in texts(at)
-    assert len(at.get("plotly_chart")) == 6
-    assert at.dataframe[0].value["Customer"].tolist()[0] == "Customer of bob"
+    assert len(at.get("plotly_chart")) == 18  # 8 trends, contributions, 4 breakdowns, 4 of people, 1 of signals
+    assert at.dataframe[-1].value["Customer"].tolist()[0] == "Customer of bob"
+    assert at.dataframe[-1].value["Reported"].tolist()[0].count(":") == 1  # formatted, not ISO seconds
     assert at.download_button(key="lo_report").proto.label == "Board report (HTML)"
+    assert at.download_button(key="lo_report_pdf").proto.label == "Board report (PDF)"
+    assert at.download_button(key="lo_report_data")
     assert at.download_button(key="lo_activity_csv")  # the table behind each chart, as CSV
-    assert "Carol Example" not in str(at.get("plotly_chart")[4].proto)  # opted out of rankings
+    assert at.download_button(key="lo_trend_impressions_csv")
+    assert "Carol Example" not in str(at.get("plotly_chart")[-3].proto)  # opted out of rankings
+    caption = at.caption[0].value
+    assert "Data last changed at" in caption and "figures last checked at" in caption and "(UTC)" in caption
+
+
+def test_french_dates_and_numbers(ids):
+    at = signed_in("vera")
+    at.session_state["lang"] = "fr"
+    at = at.switch_page(PAGE).run()
+    assert not at.exception
+    caption = at.caption[0].value
+    assert "Du " in caption and "2026-" not in caption
+    shown = metrics(at)
+    assert shown["Portée (impressions)"][0] == "2\u202f150"
 
 
 def test_period_and_scope_round_trip_through_the_url(ids):

@@ -1,0 +1,149 @@
+"""Sections of the leadership overview screen (one function per section): the live caption, the
+report downloads, the trends, the breakdowns, what the signals teach, and the latest signals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from lib.core import formatting as fmt
+from lib.core.models import utcnow
+from lib.insight import board_report as report
+from lib.insight import leadership as overview
+from lib.insight import report_charts
+from lib.insight.charts import latest_table
+from lib.insight.leadership import Overview
+from lib.ui import download_buttons, lang, read, tr, write, zone
+
+
+def caption(ov: Overview, seconds: int) -> None:
+    """The period, its comparison, and the truth about freshness: when the data last changed and
+    when the figures were last checked, in the viewer's zone."""
+    period, previous, language, where = ov.view.period, ov.previous, lang(), zone()
+    checked: datetime = utcnow()
+    changed = read(lambda session, actor: overview.last_changed(session, checked))
+    st.caption(
+        tr(
+            "leadership.caption",
+            start=fmt.day(period.start, language),
+            end=fmt.day(period.end, language),
+            days=fmt.number(period.days, language),
+            prev_start=fmt.day(previous.start, language),
+            prev_end=fmt.day(previous.end, language),
+        )
+        + " "
+        + tr(
+            "leadership.live",
+            changed=fmt.date_time(changed, language, where, seconds=True),
+            checked=fmt.date_time(checked, language, where, seconds=True),
+            seconds=seconds,
+        )
+    )
+
+
+def report_downloads(ov: Overview, scope: str) -> None:
+    """The board report as PDF and HTML, and its data as an Excel workbook (each download audited)."""
+    period, language, where = ov.view.period, lang(), zone()
+    stem = f"porte-voix_board_report_{period.start}_{period.end}"
+    audit = lambda fmt_: (report.record_download, scope, str(period.start), str(period.end), fmt_)
+    pdf, page, data = st.columns(3)
+    pdf.download_button(
+        tr("leadership.report.download_pdf"),
+        lambda: report.board_report_pdf(ov, language, scope, zone=where),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        help=tr("leadership.report.help"),
+        icon=":material/picture_as_pdf:",
+        key="lo_report_pdf",
+        on_click=write,
+        args=audit("pdf"),
+    )
+    page.download_button(
+        tr("leadership.report.download"),
+        lambda: report.board_report(ov, language, scope, zone=where),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        help=tr("leadership.report.help"),
+        icon=":material/summarize:",
+        key="lo_report",
+        on_click=write,
+        args=audit("html"),
+    )
+    data.download_button(
+        tr("leadership.report.download_data"),
+        lambda: report.board_workbook(ov, language, scope, where),
+        file_name=f"{stem}_data.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="lo_report_data",
+        on_click=write,
+        args=audit("xlsx"),
+    )
+
+
+def _chart(chart: report_charts.Chart, scope: str, period) -> None:
+    st.markdown(f"**{chart.title}**")
+    if chart.empty:
+        st.caption(tr("leadership.no_activity"))
+        return
+    st.plotly_chart(
+        report_charts.to_plotly(chart, lang()), key=f"lo_trend_{chart.key}", config={"displaylogo": False}
+    )
+    if chart.note:
+        st.caption(chart.note)
+    with st.expander(tr("leadership.chart_data")):
+        download_buttons(
+            chart.data,
+            f"leadership_{chart.key}_{period.start}_{period.end}",
+            f"leadership_{chart.key}",
+            scope,
+            key=f"lo_trend_{chart.key}",
+            deferred=True,
+        )
+
+
+def trends(ov: Overview, scope: str) -> None:
+    """The trends over the period, two charts a row."""
+    st.subheader(tr("leadership.trends.title"))
+    charts = report_charts.trend_charts(ov, lang())
+    for row in range(0, len(charts), 2):
+        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large")):
+            with column:
+                _chart(chart, scope, ov.view.period)
+
+
+def breakdowns(ov: Overview, scope: str) -> None:
+    st.subheader(tr("leadership.breakdowns.title"))
+    charts = report_charts.breakdown_charts(ov, lang())
+    for row in range(0, len(charts), 2):
+        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large")):
+            with column:
+                _chart(chart, scope, ov.view.period)
+
+
+def learning(ov: Overview, scope: str) -> None:
+    """What the signals teach: value by category, the outcomes table and the owning teams."""
+    st.subheader(tr("leadership.learning.title"))
+    if ov.learning["by_category"].empty:
+        st.caption(tr("leadership.no_signals"))
+        return
+    st.caption(tr("leadership.learning.caption"))
+    chart_column, teams_column = st.columns(2, gap="large")
+    with chart_column:
+        _chart(report_charts.learning_chart(ov, lang()), scope, ov.view.period)
+    with teams_column:
+        st.markdown(f"**{tr('leadership.learning.by_team')}**")
+        st.dataframe(report_charts.teams_table(ov, lang()), hide_index=True, width="stretch")
+    st.dataframe(report_charts.learning_table(ov, lang()), hide_index=True, width="stretch")
+
+
+def latest_signals(ov: Overview) -> None:
+    """The latest signals, full width so that every column fits; times in the viewer's zone."""
+    st.subheader(tr("leadership.chart.latest"))
+    table = latest_table(ov, lang(), zone())
+    if len(table):
+        st.caption(tr("leadership.times_in", zone=zone()))
+        st.dataframe(table, hide_index=True, width="stretch")
+    else:
+        st.caption(tr("leadership.no_signals"))
