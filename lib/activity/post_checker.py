@@ -155,8 +155,14 @@ def _finds(regex: re.Pattern | None, folded: Folded) -> list[tuple[int, int]]:
 
 
 def _words(folded: Folded, spans: Iterable[tuple[int, int]]) -> tuple[str, ...]:
-    """The words found, as typed, once each, in the order of the draft."""
-    return tuple(w for w in dict.fromkeys(folded.original(*span) for span in spans) if w)
+    """The words found, as typed, once each, in the order of the draft; a match lying inside a
+    longer one ("price" in "price list") is not repeated."""
+    spans = sorted(set(spans), key=lambda sp: (sp[0], -sp[1]))
+    kept: list[tuple[int, int]] = []
+    for span in spans:
+        if not kept or span[1] > kept[-1][1] or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return tuple(w for w in dict.fromkeys(folded.original(*span) for span in kept) if w)
 
 
 @dataclass

@@ -352,3 +352,10 @@ def test_customers_come_from_the_signal_ledger_and_the_hr_list(engine, make_user
         draft = "Great day at Initech SA, then lunch with the Globex team."
         [finding] = post_checker.check_post(session, emma, draft, "linkedin")
         assert finding.rule == "customer_named" and finding.params["words"] == ("Initech SA", "Globex")
+
+
+def test_a_word_inside_a_longer_match_is_not_repeated():
+    [finding] = [
+        f for f in find_issues("Our new price list: 149 EUR a unit.", "linkedin") if f.rule == "prices"
+    ]
+    assert finding.params["words"] == ("price list", "149 EUR", "a unit")
