@@ -390,6 +390,8 @@ def check_post(session: Session, actor: Actor, text: str, platform: str) -> list
 
 
 def settings(session: Session, actor: Actor) -> dict[str, list[str]]:
+    """HR/admin: the checker's lists as set (they name customers and confidential terms)."""
+    require_role(actor, *EDITORS)
     return {key: list(options.get(session, key, [])) for key in SETTINGS}
 
 

@@ -188,7 +188,8 @@ def standings(session: Session, actor: Actor, start: date, end: date) -> Standin
     people = session.execute(
         select(
             totals.c.user_id,
-            User.full_name.label("name"),
+            # an opted-out person's name never leaves the database (the result is shared and cached)
+            case((User.leaderboard_opt_out, None), else_=User.full_name).label("name"),
             User.leaderboard_opt_out.label("opted_out"),
             Team.name.label("team"),
             totals.c.points,

@@ -26,7 +26,7 @@ from lib.core.models import (
     User,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require_role, require_self_or_role
 from lib.core.screens import BY_SLUG
 from lib.training import catalogue
 from lib.training.certification import certified_condition
@@ -78,7 +78,9 @@ def needs_acknowledgement(
 
 
 def issue_if_due(session: Session, actor: Actor, user_id: int, now: datetime) -> Certification | None:
-    """Issue a certificate if `user_id` now meets every condition and holds none for this state."""
+    """Issue a certificate if `user_id` now meets every condition and holds none for this state
+    (the person themselves, as they finish a step, or HR)."""
+    require_self_or_role(actor, user_id, "hr", "admin")
     rows = session.execute(
         select(TrainingModule.slug, TrainingModule.version, ModuleCompletion.user_id)
         .outerjoin(

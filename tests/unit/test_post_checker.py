@@ -328,7 +328,7 @@ def test_settings_are_stored_for_hr_and_used_by_check_post(engine, make_user):
             },
         )
     with session_scope(engine, write=False) as session:
-        saved = post_checker.settings(session, emma)
+        saved = post_checker.settings(session, hugo)
         assert saved["checker.confidential_terms"] == ["Falcon"]
         assert saved["checker.competitor_names"] == ["Globex"]
         assert ids(post_checker.check_post(session, emma, "Falcon is coming", "linkedin")) == ["confidential"]
@@ -359,3 +359,12 @@ def test_a_word_inside_a_longer_match_is_not_repeated():
         f for f in find_issues("Our new price list: 149 EUR a unit.", "linkedin") if f.rule == "prices"
     ]
     assert finding.params["words"] == ("price list", "149 EUR", "a unit")
+
+
+def test_only_hr_reads_the_checker_settings(engine, make_user):
+    """Issue 10, item 9: the lists name customers and confidential terms."""
+    hugo, emma = make_user("hugo", "hr"), make_user("emma")
+    with session_scope(engine, write=False) as session:
+        assert "checker.confidential_terms" in post_checker.settings(session, hugo)
+        with pytest.raises(PermissionDenied):
+            post_checker.settings(session, emma)

@@ -153,7 +153,11 @@ def test_leaderboard_by_person_and_team_with_opt_out(engine, make_user):
         ["SMB", 1, 8],
         ["Key accounts", 2, 5],
     ]
-    assert result.for_person(lea.id)["name"].tolist()[0] == "Lea"  # she still sees herself
+    # her own row is marked as hers, and shows her as others see her: anonymous
+    mine = result.for_person(lea.id).iloc[0]
+    assert mine["name"] is None or mine["name"] != mine["name"]  # missing (None or NaN)
+    assert mine["is_me"]
+    assert "Lea" not in result.people["name"].tolist()  # the shared result holds no opted-out name
     with session_scope(engine, write=False) as session:
         assert recognition.opted_out(session, lea) and not recognition.opted_out(session, emma)
 

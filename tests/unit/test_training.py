@@ -298,3 +298,20 @@ def test_certification_months_is_validated_and_hr_only(engine, make_user):
         for bad in (0, 61, "12", True):
             with pytest.raises(ValidationError):
                 set_certification_months(session, hr, bad)
+
+
+def test_only_the_person_or_hr_may_have_a_certificate_issued(engine, make_user):
+    """Issue 10, item 9: issue_if_due checked no one; another employee could trigger it for anyone."""
+    from lib.training.certificates import issue_if_due
+
+    emma, paul, hugo = make_user("emma"), make_user("paul"), make_user("hugo", "hr")
+    acknowledge(engine, emma)
+    for module in MODULES:
+        pass_module(engine, emma, module)
+    with session_scope(engine) as session:
+        session.execute(update(Certification).values(expires_at=utcnow() - timedelta(days=1)))
+    with pytest.raises(PermissionDenied), session_scope(engine) as session:
+        issue_if_due(session, paul, emma.id, utcnow())
+    with session_scope(engine) as session:  # allowed, even if nothing is due
+        issue_if_due(session, hugo, emma.id, utcnow())
+        issue_if_due(session, emma, emma.id, utcnow())
