@@ -128,7 +128,8 @@ class TrainingModule(Base):
     slug: Mapped[str] = mapped_column(String(64), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
-    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)  # for everyone (HR's choice)
+    role: Mapped[str | None] = mapped_column(String(16))  # also required for holders of this role
     lesson_count: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -152,7 +153,22 @@ class QuizAttempt(Base):
     score_pct: Mapped[int] = mapped_column(Integer)
     passed: Mapped[bool] = mapped_column(Boolean)
     answers: Mapped[dict] = mapped_column(JSON)
+    # The questions drawn for this attempt, in the order shown, each with its options' order:
+    # [{"id": question id, "options": [option id, ...]}]; None for attempts before 0013.
+    questions: Mapped[list | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class QuizDraw(Base):
+    """The quiz a person has open for a module: drawn once, kept until submitted (then it moves
+    to the attempt), so reloading the page shows the same questions in the same order."""
+
+    __tablename__ = "quiz_draws"
+    user_id: Mapped[int] = _fk("users.id", ondelete="CASCADE", primary_key=True)
+    module_slug: Mapped[str] = _fk("training_modules.slug", primary_key=True)
+    module_version: Mapped[int] = mapped_column(Integer)
+    questions: Mapped[list] = mapped_column(JSON)
+    drawn_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ModuleCompletion(Base):

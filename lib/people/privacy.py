@@ -31,6 +31,7 @@ from lib.core.models import (
     Notification,
     PolicyAcknowledgement,
     QuizAttempt,
+    QuizDraw,
     SignalEvent,
     User,
     UserRole,
@@ -96,6 +97,12 @@ OWNED = (
         QuizAttempt,
         QuizAttempt.user_id,
         ("module_slug", "module_version", "score_pct", "passed", "submitted_at"),
+    ),
+    (
+        "open_quizzes",
+        QuizDraw,
+        QuizDraw.user_id,
+        ("module_slug", "module_version", "drawn_at"),
     ),
     (
         "modules_passed",

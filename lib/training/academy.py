@@ -7,6 +7,7 @@ all kept per module version and a version raise makes earlier passes outdated.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,6 +24,7 @@ from lib.core.models import (
     ModuleCompletion,
     PolicyAcknowledgement,
     QuizAttempt,
+    QuizDraw,
     TrainingModule,
     User,
     utcnow,
@@ -38,10 +40,11 @@ from lib.training.certificates import (
     latest_certification,
     needs_acknowledgement,
 )
+from lib.training.certification import required_for
 
 STATUSES = ("not_started", "in_progress", "passed", "outdated", "overdue")
 
-# --- grading (pure) --------------------------------------------------------------------------
+# --- drawing and grading (pure) --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,35 +69,62 @@ class Grade:
         return self.score >= self.pass_mark
 
 
-def answer_problems(module: Module, answers: dict[str, list[str]]) -> list[Problem]:
-    """Why `answers` ({question id: [option ids]}) cannot be graded; empty when complete and valid."""
+def draw_quiz(module: Module, history: list[list[str]], rng: random.Random) -> list[dict]:
+    """The questions of a new attempt: `module.draw` of them, at least one per lesson, those asked
+    least often before first, then those not in the last attempt (`history`: the question ids of
+    earlier attempts, oldest first); question order and each question's options shuffled.
+    Returns [{"id": question id, "options": [option id, ...]}] in the order to show."""
+    asked: dict[str, int] = {}
+    for ids in history:
+        for qid in ids:
+            asked[qid] = asked.get(qid, 0) + 1
+    last = set(history[-1]) if history else set()
+    rank = {q["id"]: (asked.get(q["id"], 0), q["id"] in last, rng.random()) for q in module.quiz}
+    chosen: list[dict] = []
+    for lesson in module.lessons:
+        pool = [q for q in module.quiz if q["lesson"] == lesson["id"]]
+        chosen.append(min(pool, key=lambda q: rank[q["id"]]))
+    rest = sorted((q for q in module.quiz if q not in chosen), key=lambda q: rank[q["id"]])
+    chosen += rest[: module.draw - len(chosen)]
+    rng.shuffle(chosen)
+    drawn = []
+    for q in chosen:
+        order = [o["id"] for o in q["options"]]
+        rng.shuffle(order)
+        drawn.append({"id": q["id"], "options": order})
+    return drawn
+
+
+def answer_problems(module: Module, drawn: list[dict], answers: dict[str, list[str]]) -> list[Problem]:
+    """Why `answers` ({question id: [option ids]}) to the `drawn` questions cannot be graded;
+    empty when complete and valid. Questions are numbered as shown."""
     problems, unanswered = [], []
-    for n, q in enumerate(module.quiz, start=1):
-        chosen = answers.get(q["id"]) or []
+    for n, d in enumerate(drawn, start=1):
+        q = module.question(d["id"])
+        chosen = answers.get(d["id"]) or []
         if not chosen:
             unanswered.append(str(n))
-        elif not set(chosen) <= {o["id"] for o in q["options"]} or len(set(chosen)) != len(chosen):
+        elif not set(chosen) <= set(d["options"]) or len(set(chosen)) != len(chosen):
             problems.append(Problem("training.error.unknown_option", params={"n": n}))
         elif q["kind"] == "single" and len(chosen) > 1:
             problems.append(Problem("training.error.one_answer", params={"n": n}))
     if unanswered:
         problems.insert(0, Problem("training.error.unanswered", params={"questions": ", ".join(unanswered)}))
-    if set(answers) - {q["id"] for q in module.quiz}:
+    if set(answers) - {d["id"] for d in drawn}:
         problems.append(Problem("training.error.unknown_question"))
     return problems
 
 
-def grade(module: Module, answers: dict[str, list[str]]) -> Grade:
+def grade(module: Module, drawn: list[dict], answers: dict[str, list[str]]) -> Grade:
     """All-or-nothing per question (exactly the right option, or exactly the set of right ones);
     score = correct / total as a percentage rounded half up."""
-    results = tuple(
-        QuestionResult(
-            q["id"], tuple(answers.get(q["id"]) or ()), tuple(o["id"] for o in q["options"] if o["correct"])
-        )
-        for q in module.quiz
-    )
+    results = []
+    for d in drawn:
+        q = module.question(d["id"])
+        correct = tuple(o["id"] for o in q["options"] if o["correct"])
+        results.append(QuestionResult(d["id"], tuple(answers.get(d["id"]) or ()), correct))
     right, total = sum(r.right for r in results), len(results)
-    return Grade(results, (200 * right + total) // (2 * total), module.pass_mark)
+    return Grade(tuple(results), (200 * right + total) // (2 * total), module.pass_mark)
 
 
 def module_status(
@@ -124,6 +154,7 @@ class ModuleState:
     best_score: int | None
     last_attempt_id: int | None
     due_on: date | None
+    required: bool = False  # of this person: by HR's choice for everyone, or by a role they hold
 
     @property
     def lessons_read(self) -> int:
@@ -151,11 +182,11 @@ class Overview:
     certified: bool
 
     def count(self, status: str) -> int:
-        return sum(1 for m in self.modules if m.module.required and m.status == status)
+        return sum(1 for m in self.modules if m.required and m.status == status)
 
     @property
     def required(self) -> int:
-        return sum(1 for m in self.modules if m.module.required)
+        return sum(1 for m in self.modules if m.required)
 
     def state(self, slug: str) -> ModuleState:
         return next(m for m in self.modules if m.module.slug == slug)
@@ -170,7 +201,11 @@ def overview(
     today = today or now.date()
     uid = actor.id
     user = session.get(User, uid)
-    versions = dict(session.execute(select(TrainingModule.slug, TrainingModule.version)).all())
+    versions, required = {}, {}
+    for slug, version, needed in session.execute(
+        select(TrainingModule.slug, TrainingModule.version, required_for(uid))
+    ):
+        versions[slug], required[slug] = version, bool(needed)
     read: dict[str, set[str]] = {}
     for slug, lesson_id in session.execute(
         select(LessonProgress.module_slug, LessonProgress.lesson_id)
@@ -225,6 +260,7 @@ def overview(
                 best_score=tried.best if tried else None,
                 last_attempt_id=tried.last if tried else None,
                 due_on=None if version in done else due.get(m.slug),
+                required=required[m.slug],
             )
         )
     policy_version = catalogue.policy()["version"]
@@ -283,29 +319,106 @@ def mark_lesson_read(session: Session, actor: Actor, slug: str, lesson_id: str) 
     )
 
 
-def submit_quiz(
-    session: Session, actor: Actor, slug: str, answers: dict[str, list[str]], now: datetime | None = None
-) -> tuple[int, Certification | None]:
-    """Grade and record an attempt; a first pass at this version completes the module and may
-    certify the person. Returns (attempt id, certificate issued now or None)."""
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One question as drawn for the person: its options in the order to show (no answer key)."""
+
+    id: str
+    kind: str
+    prompt: dict
+    options: tuple[tuple[str, dict], ...]  # (option id, {lang: text})
+
+
+@dataclass(frozen=True)
+class Quiz:
+    slug: str
+    questions: tuple[QuizQuestion, ...]
+    pass_mark: int
+    attempt: int  # the number this attempt will have (1 for the first)
+
+
+def _history(session: Session, user_id: int, slug: str, version: int) -> list[list[str]]:
+    rows = session.scalars(
+        select(QuizAttempt.questions)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_slug == slug,
+            QuizAttempt.module_version == version,
+        )
+        .order_by(QuizAttempt.id)
+    )
+    return [[d["id"] for d in row] if row else [] for row in rows]
+
+
+def _open_draw(session: Session, user_id: int, slug: str, version: int) -> QuizDraw | None:
+    draw = session.get(QuizDraw, (user_id, slug))
+    if draw is not None and draw.module_version != version:
+        session.delete(draw)  # drawn from an older version of the module
+        session.flush()
+        return None
+    return draw
+
+
+def open_quiz(session: Session, actor: Actor, slug: str, rng: random.Random | None = None) -> Quiz:
+    """The quiz the signed-in person has open for a module, drawn now if none is: the same
+    questions in the same order until it is submitted. Needs every lesson read."""
     require_role(actor, *LEARNER_ROLES)
-    now = now or utcnow()
     m, version = _module(session, slug)
+    if not _all_read(session, actor.id, m, version):
+        raise ValidationError([Problem("training.error.lessons_unread")])
+    history = _history(session, actor.id, slug, version)
+    draw = _open_draw(session, actor.id, slug, version)
+    if draw is None:
+        draw = QuizDraw(
+            user_id=actor.id,
+            module_slug=slug,
+            module_version=version,
+            questions=draw_quiz(m, history, rng or random.SystemRandom()),
+            drawn_at=utcnow(),
+        )
+        session.add(draw)
+        session.flush()
+    questions = []
+    for d in draw.questions:
+        q = m.question(d["id"])
+        texts = {o["id"]: o["text"] for o in q["options"]}
+        questions.append(
+            QuizQuestion(q["id"], q["kind"], q["prompt"], tuple((oid, texts[oid]) for oid in d["options"]))
+        )
+    return Quiz(slug, tuple(questions), m.pass_mark, len(history) + 1)
+
+
+def _all_read(session: Session, user_id: int, m: Module, version: int) -> bool:
     read = set(
         session.scalars(
             select(LessonProgress.lesson_id).where(
-                LessonProgress.user_id == actor.id,
-                LessonProgress.module_slug == slug,
+                LessonProgress.user_id == user_id,
+                LessonProgress.module_slug == m.slug,
                 LessonProgress.module_version == version,
             )
         )
     )
-    problems = answer_problems(m, answers)
-    if not {lesson["id"] for lesson in m.lessons} <= read:
-        problems.insert(0, Problem("training.error.lessons_unread"))
+    return {lesson["id"] for lesson in m.lessons} <= read
+
+
+def submit_quiz(
+    session: Session, actor: Actor, slug: str, answers: dict[str, list[str]], now: datetime | None = None
+) -> tuple[int, Certification | None]:
+    """Grade the open quiz and record the attempt with its questions and option order; a first pass
+    at this version completes the module and may certify the person. The next quiz is drawn anew.
+    Returns (attempt id, certificate issued now or None)."""
+    require_role(actor, *LEARNER_ROLES)
+    now = now or utcnow()
+    m, version = _module(session, slug)
+    if not _all_read(session, actor.id, m, version):
+        raise ValidationError([Problem("training.error.lessons_unread")])
+    draw = _open_draw(session, actor.id, slug, version)
+    if draw is None:
+        raise Conflict("training.error.quiz_changed")
+    problems = answer_problems(m, draw.questions, answers)
     if problems:
         raise ValidationError(problems)
-    result = grade(m, answers)
+    result = grade(m, draw.questions, answers)
     attempt = QuizAttempt(
         user_id=actor.id,
         module_slug=slug,
@@ -313,9 +426,11 @@ def submit_quiz(
         score_pct=result.score,
         passed=result.passed,
         answers={k: list(v) for k, v in answers.items()},
+        questions=draw.questions,
         submitted_at=now,
     )
     session.add(attempt)
+    session.delete(draw)
     session.flush()
     audit.record(
         session, actor, "training.quiz", slug, version=version, score=result.score, passed=result.passed
@@ -337,17 +452,70 @@ def submit_quiz(
     return attempt.id, cert
 
 
-def attempt_review(session: Session, actor: Actor, attempt_id: int) -> tuple[Grade, datetime] | None:
-    """An attempt re-read against the module (each answer, the right ones) and when it was sent.
-    None when the module has changed version since (its questions may differ) or no answers were kept."""
+@dataclass(frozen=True)
+class ReviewItem:
+    """One question of an attempt as the person sees it afterwards: right or not, and the lesson
+    to re-read when not. Never the answer key."""
+
+    prompt: dict
+    right: bool
+    lesson_index: int  # 0-based, in the module
+    lesson_title: dict
+    explanation: dict | None  # shown only for questions answered right
+
+
+@dataclass(frozen=True)
+class Review:
+    score: int
+    pass_mark: int
+    passed: bool
+    submitted_at: datetime
+    number: int  # the attempt's number at this module version (1 for the first)
+    items: tuple[ReviewItem, ...]
+
+    @property
+    def right(self) -> int:
+        return sum(i.right for i in self.items)
+
+    @property
+    def wrong_lessons(self) -> tuple[int, ...]:
+        """The lessons to re-read (0-based indexes, in module order, each once)."""
+        return tuple(sorted({i.lesson_index for i in self.items if not i.right}))
+
+
+def attempt_review(session: Session, actor: Actor, attempt_id: int) -> Review | None:
+    """An attempt re-read: its score, which questions were right, the lessons to re-read. None when
+    the module has changed version since (its questions may differ) or the draw was not kept."""
     attempt = session.get(QuizAttempt, attempt_id)
     if attempt is None:
         raise NotFound("training.error.attempt_not_found")
     require_self_or_role(actor, attempt.user_id, "hr")
     m, version = _module(session, attempt.module_slug)
-    if attempt.module_version != version or not attempt.answers:
+    if attempt.module_version != version or not attempt.questions:
         return None
-    return grade(m, attempt.answers), attempt.submitted_at
+    result = grade(m, attempt.questions, attempt.answers)
+    index = {lesson["id"]: i for i, lesson in enumerate(m.lessons)}
+    items = []
+    for r in result.results:
+        q = m.question(r.id)
+        items.append(
+            ReviewItem(
+                prompt=q["prompt"],
+                right=r.right,
+                lesson_index=index[q["lesson"]],
+                lesson_title=m.lessons[index[q["lesson"]]]["title"],
+                explanation=q["explanation"] if r.right else None,
+            )
+        )
+    number = session.scalar(
+        select(func.count()).where(
+            QuizAttempt.user_id == attempt.user_id,
+            QuizAttempt.module_slug == attempt.module_slug,
+            QuizAttempt.module_version == version,
+            QuizAttempt.id <= attempt.id,
+        )
+    )
+    return Review(result.score, result.pass_mark, result.passed, attempt.submitted_at, number, tuple(items))
 
 
 def acknowledge_policy(

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from lib.core import audit
+from lib.core import audit, options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import (
     Assignment,
@@ -128,6 +128,29 @@ def create_assignments(
         user_id=user.id if user else None,
     )
     return len(modules)
+
+
+def set_required_modules(session: Session, actor: Actor, modules: list[str]) -> None:
+    """Choose the modules everyone must pass (HR). Certification follows at once: the one SQL
+    definition (lib.training.certification) reads `training_modules.required`. Role modules stay
+    required of their role's holders whatever is chosen here."""
+    require_role(actor, "hr")
+    known = {m.slug for m in catalogue.load_modules()}
+    chosen = list(dict.fromkeys(modules))
+    if not chosen:
+        raise ValidationError([Problem("training.error.required_none", "training_required")])
+    if unknown := [m for m in chosen if m not in known]:
+        raise ValidationError(
+            [
+                Problem(
+                    "training.error.unknown_module",
+                    "training_required",
+                    params={"module": ", ".join(unknown)},
+                )
+            ]
+        )
+    options.put(session, actor, catalogue.REQUIRED_OPTION, sorted(chosen))
+    session.execute(update(TrainingModule).values(required=TrainingModule.slug.in_(chosen)))
 
 
 def cancel_assignment(session: Session, actor: Actor, assignment_id: int) -> None:

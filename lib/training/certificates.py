@@ -29,7 +29,7 @@ from lib.core.models import (
 from lib.core.permissions import Actor, require_role, require_self_or_role
 from lib.core.screens import BY_SLUG
 from lib.training import catalogue
-from lib.training.certification import certified_condition
+from lib.training.certification import certified_condition, required_for
 
 LEARNER_ROLES = BY_SLUG["training"].roles  # who trains: the people who may open the Training page
 MONTHS_OPTION = "training.certification_months"
@@ -91,7 +91,7 @@ def issue_if_due(session: Session, actor: Actor, user_id: int, now: datetime) ->
                 ModuleCompletion.module_version == TrainingModule.version,
             ),
         )
-        .where(TrainingModule.required)
+        .where(required_for(user_id))
     ).all()
     if any(r.user_id is None for r in rows):
         return None

@@ -1,7 +1,8 @@
 """What "certified" means, as one SQL condition every screen shares.
 
 A person is certified when they hold an unexpired certification issued for the current policy
-version and have passed every required module at its current version. Raising a module's or the
+version and have passed every module required of them at its current version: those HR requires
+of everyone (`training_modules.required`) and those of a role they hold (`training_modules.role`). Raising a module's or the
 policy's version therefore makes earlier certifications outdated at once.
 """
 
@@ -9,10 +10,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, not_, select
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 
-from lib.core.models import Certification, ModuleCompletion, TrainingModule
+from lib.core.models import Certification, ModuleCompletion, TrainingModule, UserRole
 from lib.training.catalogue import policy
+
+
+def required_for(user_id_column) -> ColumnElement[bool]:
+    """SQL over TrainingModule: the module is required of the person in `user_id_column`."""
+    holds_role = (
+        exists()
+        .where(UserRole.user_id == user_id_column, UserRole.role == TrainingModule.role)
+        .correlate_except(UserRole)
+    )
+    return or_(TrainingModule.required, and_(TrainingModule.role.is_not(None), holds_role))
 
 
 def certified_condition(
@@ -27,7 +38,7 @@ def certified_condition(
     )
     missing_module = exists(
         select(TrainingModule.slug).where(
-            TrainingModule.required,
+            required_for(user_id_column),
             not_(
                 # correlate_except: the person comes from the outermost query, not a new FROM.
                 exists()

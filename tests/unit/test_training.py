@@ -1,5 +1,6 @@
 """Grading, module status, lessons, quizzes, the policy acknowledgement and certification."""
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -12,29 +13,44 @@ from lib.core.models import (
     ModuleCompletion,
     PolicyAcknowledgement,
     QuizAttempt,
+    QuizDraw,
     TrainingModule,
     User,
     utcnow,
 )
 from lib.training import academy as training
 from lib.training import catalogue
-from lib.training.catalogue import load_modules
+from lib.training.assignments import set_required_modules
+from lib.training.catalogue import load_modules, required_choice
 from lib.training.certificates import add_months, certificate_html, set_certification_months
 
 MODULES = load_modules()
 FIRST = MODULES[0]
+CORE = [m for m in MODULES if m.required]
+OTHERS = [m for m in MODULES if not m.required]
 
 
-def right(module) -> dict:
+def key(module) -> dict:
+    """The answer key of the whole bank: {question id: [right option ids]}."""
     return {q["id"]: [o["id"] for o in q["options"] if o["correct"]] for q in module.quiz}
 
 
-def with_wrong(module, n: int) -> dict:
-    """The right answers except for the first `n` questions, answered with a wrong option."""
-    answers = right(module)
-    for q in module.quiz[:n]:
-        answers[q["id"]] = [next(o["id"] for o in q["options"] if not o["correct"])]
+def in_order(module) -> list[dict]:
+    """The whole bank as one draw, in authored order."""
+    return [{"id": q["id"], "options": [o["id"] for o in q["options"]]} for q in module.quiz]
+
+
+def answers_for(module, drawn, wrong: int = 0) -> dict:
+    """Right answers to the `drawn` questions, except the first `wrong` ones (a wrong option)."""
+    answers = {d["id"]: key(module)[d["id"]] for d in drawn}
+    for d in drawn[:wrong]:
+        q = module.question(d["id"])
+        answers[d["id"]] = [next(o["id"] for o in q["options"] if not o["correct"])]
     return answers
+
+
+def drawn_of(quiz) -> list[dict]:
+    return [{"id": q.id, "options": [oid for oid, _ in q.options]} for q in quiz.questions]
 
 
 def read_all(session, actor, module):
@@ -42,10 +58,19 @@ def read_all(session, actor, module):
         training.mark_lesson_read(session, actor, module.slug, lesson["id"])
 
 
-def pass_module(engine, actor, module, now=None):
+def attempt(engine, actor, module, wrong: int = 0, now=None):
+    """Read every lesson, open the quiz and answer it; returns (attempt id, certificate, drawn)."""
     with session_scope(engine) as session:
         read_all(session, actor, module)
-        return training.submit_quiz(session, actor, module.slug, right(module), now=now)
+        drawn = drawn_of(training.open_quiz(session, actor, module.slug))
+        attempt_id, cert = training.submit_quiz(
+            session, actor, module.slug, answers_for(module, drawn, wrong), now=now
+        )
+    return attempt_id, cert, drawn
+
+
+def pass_module(engine, actor, module, now=None):
+    return attempt(engine, actor, module, now=now)[:2]
 
 
 def acknowledge(engine, actor, now=None):
@@ -61,51 +86,95 @@ def overview(engine, actor, **kw):
 # --- grading ---------------------------------------------------------------------------------
 
 
-def test_all_right_scores_100_and_one_wrong_of_eight_still_passes():
-    assert training.grade(FIRST, right(FIRST)).score == 100
-    assert len(FIRST.quiz) == 8
-    one_wrong = training.grade(FIRST, with_wrong(FIRST, 1))
+def test_all_right_scores_100_and_the_pass_mark_decides():
+    drawn = in_order(FIRST)[:8]
+    assert training.grade(FIRST, drawn, answers_for(FIRST, drawn)).score == 100
+    one_wrong = training.grade(FIRST, drawn, answers_for(FIRST, drawn, 1))
     assert one_wrong.score == 88 and one_wrong.passed  # 7/8 = 87.5, rounded half up
-    two_wrong = training.grade(FIRST, with_wrong(FIRST, 2))
+    two_wrong = training.grade(FIRST, drawn, answers_for(FIRST, drawn, 2))
     assert two_wrong.score == 75 and not two_wrong.passed  # below the 80% pass mark
 
 
 def test_multiple_choice_is_all_or_nothing():
+    drawn = in_order(FIRST)
     q = next(q for q in FIRST.quiz if q["kind"] == "multiple")
     correct = [o["id"] for o in q["options"] if o["correct"]]
     wrong = [o["id"] for o in q["options"] if not o["correct"]]
     for chosen in (correct[:1], correct + wrong[:1]):  # a subset, a superset
-        answers = {**right(FIRST), q["id"]: chosen}
-        result = next(r for r in training.grade(FIRST, answers).results if r.id == q["id"])
+        answers = {**answers_for(FIRST, drawn), q["id"]: chosen}
+        result = next(r for r in training.grade(FIRST, drawn, answers).results if r.id == q["id"])
         assert not result.right and result.correct == tuple(correct)
-    exact = {**right(FIRST), q["id"]: list(reversed(correct))}  # order does not matter
-    assert training.grade(FIRST, exact).score == 100
+    exact = {**answers_for(FIRST, drawn), q["id"]: list(reversed(correct))}  # order does not matter
+    assert training.grade(FIRST, drawn, exact).score == 100
 
 
 def test_pass_mark_is_inclusive_and_taken_from_the_module():
     module = catalogue.Module({**FIRST.data, "pass_mark": 75})
-    assert training.grade(module, with_wrong(module, 2)).passed  # exactly 75%
+    drawn = in_order(module)[:8]
+    assert training.grade(module, drawn, answers_for(module, drawn, 2)).passed  # exactly 75%
     default = catalogue.Module({k: v for k, v in FIRST.data.items() if k != "pass_mark"})
     assert default.pass_mark == 80
 
 
-def test_answer_problems_lists_every_problem():
-    single = next(q for q in FIRST.quiz if q["kind"] == "single")
-    answers = right(FIRST)
-    del answers[FIRST.quiz[1]["id"]]
-    answers[FIRST.quiz[2]["id"]] = []
-    answers[single["id"]] = [o["id"] for o in single["options"][:2]]
+def test_answer_problems_lists_every_problem_numbered_as_shown():
+    drawn = in_order(FIRST)[:6][::-1]
+    single = next(d for d in drawn if FIRST.question(d["id"])["kind"] == "single")
+    answers = answers_for(FIRST, drawn)
+    del answers[drawn[1]["id"]]
+    answers[drawn[2]["id"]] = []
+    answers[single["id"]] = single["options"][:2]
     answers["nope"] = ["a"]
-    keys = [p.key for p in training.answer_problems(FIRST, answers)]
+    keys = [p.key for p in training.answer_problems(FIRST, drawn, answers)]
     assert keys == [
         "training.error.unanswered",
         "training.error.one_answer",
         "training.error.unknown_question",
     ]
-    assert training.answer_problems(FIRST, {**right(FIRST), single["id"]: ["zz"]})[0].params == {
-        "n": FIRST.quiz.index(single) + 1
-    }
-    assert training.answer_problems(FIRST, right(FIRST)) == []
+    problems = training.answer_problems(FIRST, drawn, {**answers_for(FIRST, drawn), single["id"]: ["zz"]})
+    assert problems[0].params == {"n": drawn.index(single) + 1}
+    assert training.answer_problems(FIRST, drawn, answers_for(FIRST, drawn)) == []
+    left_out = FIRST.quiz[-1]["id"]  # a question of the bank that was not drawn
+    assert left_out not in {d["id"] for d in drawn}
+    assert [
+        p.key for p in training.answer_problems(FIRST, drawn, {**answers_for(FIRST, drawn), left_out: ["a"]})
+    ] == ["training.error.unknown_question"]
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.slug for m in MODULES])
+def test_a_draw_covers_every_lesson_with_shuffled_options(module):
+    rng = random.Random(7)
+    orders = set()
+    for _ in range(30):
+        drawn = training.draw_quiz(module, [], rng)
+        assert len(drawn) == module.draw and len({d["id"] for d in drawn}) == module.draw
+        lessons = {module.question(d["id"])["lesson"] for d in drawn}
+        assert lessons == {lesson["id"] for lesson in module.lessons}
+        for d in drawn:
+            assert sorted(d["options"]) == sorted(o["id"] for o in module.question(d["id"])["options"])
+        orders.add(tuple(tuple(d["options"]) for d in sorted(drawn, key=lambda d: d["id"])))
+    assert len(orders) > 1  # the option order changes from one attempt to the next
+
+
+def test_the_next_draw_prefers_questions_not_asked_yet():
+    rng = random.Random(3)
+    for module in MODULES:
+        first = [d["id"] for d in training.draw_quiz(module, [], rng)]
+        second = [d["id"] for d in training.draw_quiz(module, [first], rng)]
+        unseen = {q["id"] for q in module.quiz} - set(first)
+        assert len(unseen) <= module.draw
+        assert unseen <= set(second)  # every question not asked yet comes before any repeat
+        third = [d["id"] for d in training.draw_quiz(module, [first, second], rng)]
+        # then those asked least often: a question asked twice is drawn only when its lesson has
+        # nothing asked less, or every question asked less is already in
+        twice = set(first) & set(second)
+        less = {q["id"] for q in module.quiz} - twice
+        for qid in set(third) & twice:
+            lesson = module.question(qid)["lesson"]
+            siblings = {q["id"] for q in module.quiz if q["lesson"] == lesson} & less
+            assert less <= set(third) or not siblings, (module.slug, qid)
 
 
 @pytest.mark.parametrize(
@@ -151,30 +220,76 @@ def test_progress_is_saved_per_lesson_and_resumed(engine, make_user):
 def test_quiz_needs_every_lesson_read_and_complete_answers(engine, make_user):
     emma = make_user("emma")
     with session_scope(engine) as session, pytest.raises(ValidationError) as caught:
+        training.open_quiz(session, emma, FIRST.slug)
+    assert [p.key for p in caught.value.problems] == ["training.error.lessons_unread"]
+    with session_scope(engine) as session, pytest.raises(Conflict):
+        read_all(session, emma, FIRST)
+        training.submit_quiz(session, emma, FIRST.slug, {})  # no quiz open
+    with session_scope(engine) as session:
+        training.open_quiz(session, emma, FIRST.slug)
+    with session_scope(engine) as session, pytest.raises(ValidationError) as caught:
         training.submit_quiz(session, emma, FIRST.slug, {})
-    keys = [p.key for p in caught.value.problems]
-    assert keys == ["training.error.lessons_unread", "training.error.unanswered"]
+    assert [p.key for p in caught.value.problems] == ["training.error.unanswered"]
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+        assert session.scalar(select(func.count()).select_from(QuizDraw)) == 1  # still open
+
+
+def test_the_open_quiz_stays_the_same_until_submitted_and_is_kept_with_the_attempt(engine, make_user):
+    emma = make_user("emma")
+    with session_scope(engine) as session:
+        read_all(session, emma, FIRST)
+        quiz = training.open_quiz(session, emma, FIRST.slug)
+    with session_scope(engine) as session:
+        again = training.open_quiz(session, emma, FIRST.slug)  # a reload shows the same quiz
+    assert again == quiz and quiz.attempt == 1 and len(quiz.questions) == FIRST.draw
+    drawn = drawn_of(quiz)
+    with session_scope(engine) as session:
+        attempt_id, _ = training.submit_quiz(session, emma, FIRST.slug, answers_for(FIRST, drawn, 3))
+    with session_scope(engine, write=False) as session:
+        row = session.get(QuizAttempt, attempt_id)
+        assert row.questions == drawn and row.answers == answers_for(FIRST, drawn, 3)
+        assert session.scalar(select(func.count()).select_from(QuizDraw)) == 0
+    with session_scope(engine) as session:
+        following = training.open_quiz(session, emma, FIRST.slug)
+    assert following.attempt == 2
+    asked = {d["id"] for d in drawn}
+    unseen = {q["id"] for q in FIRST.quiz} - asked
+    assert unseen <= {q.id for q in following.questions}  # other questions first
+
+
+def test_a_failed_attempt_shows_the_score_the_wrong_questions_and_lessons_not_the_key(engine, make_user):
+    emma = make_user("emma")
+    failed, cert, drawn = attempt(engine, emma, FIRST, wrong=3)
+    assert cert is None
+    with session_scope(engine, write=False) as session:
+        review = training.attempt_review(session, emma, failed)
+    assert not review.passed and review.number == 1
+    assert review.score == (200 * (len(drawn) - 3) + len(drawn)) // (2 * len(drawn))
+    assert [i.right for i in review.items] == [False] * 3 + [True] * (len(drawn) - 3)
+    lessons = [lesson["id"] for lesson in FIRST.lessons]
+    expected = sorted({lessons.index(FIRST.question(d["id"])["lesson"]) for d in drawn[:3]})
+    assert list(review.wrong_lessons) == expected
+    for item, d in zip(review.items, drawn):
+        q = FIRST.question(d["id"])
+        assert item.prompt == q["prompt"]
+        assert item.explanation == (q["explanation"] if item.right else None)  # no key for a miss
+        fields = {f: getattr(item, f) for f in item.__dataclass_fields__}
+        assert not any("correct" in str(v) for v in fields.values())
+    # nothing in the review names a right option
+    assert "correct" not in repr(review)
 
 
 def test_fail_then_pass_records_attempts_and_one_completion(engine, make_user):
     emma = make_user("emma")
-    with session_scope(engine) as session:
-        read_all(session, emma, FIRST)
-        failed, cert = training.submit_quiz(session, emma, FIRST.slug, with_wrong(FIRST, 3))
-    assert cert is None
-    with session_scope(engine, write=False) as session:
-        grade, _ = training.attempt_review(session, emma, failed)
-        attempt = session.get(QuizAttempt, failed)
-        assert not attempt.passed and attempt.score_pct == 63 and attempt.answers == with_wrong(FIRST, 3)
-    assert grade.score == 63 and [r.right for r in grade.results][:4] == [False, False, False, True]
+    attempt(engine, emma, FIRST, wrong=3)
     pass_module(engine, emma, FIRST)
     pass_module(engine, emma, FIRST)  # passing again adds an attempt, not a completion
     state = overview(engine, emma).state(FIRST.slug)
     assert state.status == "passed" and state.attempts == 3 and state.best_score == 100
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(ModuleCompletion)) == 1
+        assert session.scalar(select(func.count()).select_from(QuizAttempt)) == 3
 
 
 def test_someone_else_cannot_read_my_attempt(engine, make_user):
@@ -219,18 +334,71 @@ def test_certified_when_the_last_condition_is_met_and_certificate_names_everythi
     with session_scope(engine) as session:
         session.get(User, emma.id).full_name = "Emma <b>Dupont</b>"
     acknowledge(engine, emma)
-    for module in MODULES[:-1]:
+    for module in OTHERS:  # recommended and role modules are not required of an employee
         assert pass_module(engine, emma, module)[1] is None
-    _, cert = pass_module(engine, emma, MODULES[-1])
-    assert cert is not None and cert.modules == {m.slug: m.version for m in MODULES}
+    for module in CORE[:-1]:
+        assert pass_module(engine, emma, module)[1] is None
+    _, cert = pass_module(engine, emma, CORE[-1])
+    assert cert is not None and cert.modules == {m.slug: m.version for m in CORE}
     assert cert.expires_at == add_months(cert.issued_at, 12)
     me = overview(engine, emma)
-    assert me.certified and me.count("passed") == 8
+    assert me.certified and me.count("passed") == me.required == len(CORE)
     with session_scope(engine) as session:
         page = certificate_html(session, emma, "fr").decode()
     assert "Emma &lt;b&gt;Dupont&lt;/b&gt;" in page and "<b>Dupont" not in page
-    assert all(m.text("title", "fr").replace("'", "&#x27;") in page for m in MODULES)
+    assert all(m.text("title", "fr").replace("'", "&#x27;") in page for m in CORE)
     assert cert.issued_at.date().isoformat() in page and "Certificat de formation" in page
+
+
+def test_the_core_is_short_and_the_risk_module_comes_early():
+    assert [m.slug for m in CORE] == ["essentials"]
+    assert sum(m.data["duration_minutes"] for m in CORE) <= 15
+    titles = [lesson["id"] for lesson in CORE[0].lessons]
+    assert titles == ["never-post", "disclose", "complaint", "escalate"]
+    order = [m.slug for m in MODULES]
+    assert order.index("what-never-to-post") <= 2
+    role = [m for m in MODULES if m.path == "role"]
+    assert [(m.slug, m.role) for m in role] == [("executives-on-social-media", "executive")]
+
+
+def test_a_role_module_is_required_of_the_people_holding_the_role(engine, make_user):
+    exec_module = catalogue.module("executives-on-social-media")
+    emma, clara = make_user("emma"), make_user("clara", "employee", "executive")
+    for person in (emma, clara):
+        acknowledge(engine, person)
+        for module in CORE:
+            pass_module(engine, person, module)
+    assert overview(engine, emma).certified
+    clara_view = overview(engine, clara)
+    assert not clara_view.certified and clara_view.required == len(CORE) + 1
+    assert clara_view.state(exec_module.slug).required
+    _, cert = pass_module(engine, clara, exec_module)
+    assert cert is not None and exec_module.slug in cert.modules
+    assert overview(engine, clara).certified
+
+
+def test_hr_chooses_the_required_modules_and_certification_follows(engine, make_user):
+    emma, hr = make_user("emma"), make_user("hilda", "hr")
+    acknowledge(engine, emma)
+    for module in CORE:
+        pass_module(engine, emma, module)
+    assert overview(engine, emma).certified
+    extra = catalogue.module("what-never-to-post")
+    with session_scope(engine) as session:
+        with pytest.raises(PermissionDenied):
+            set_required_modules(session, emma, [extra.slug])
+        for bad in ([], ["no-such-module"]):
+            with pytest.raises(ValidationError):
+                set_required_modules(session, hr, bad)
+        assert required_choice(session) is None  # nothing changed
+        set_required_modules(session, hr, [m.slug for m in CORE] + [extra.slug])
+    me = overview(engine, emma)
+    assert not me.certified and me.required == len(CORE) + 1
+    with session_scope(engine) as session:  # a restart keeps HR's choice
+        catalogue.sync_catalogue(session)
+        assert session.get(TrainingModule, extra.slug).required
+    _, cert = pass_module(engine, emma, extra)
+    assert cert is not None and overview(engine, emma).certified
 
 
 def test_no_certificate_file_before_certification(engine, make_user):
