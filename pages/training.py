@@ -12,6 +12,7 @@ from lib.training import assignments
 from lib.training import certificates as certificate
 from lib.training.catalogue import load_modules, policy
 from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
+from lib.ui import training_quiz as quiz_ui
 
 STATUS_STYLE = {
     "not_started": ("gray", ":material/radio_button_unchecked:"),
@@ -19,11 +20,6 @@ STATUS_STYLE = {
     "passed": ("green", ":material/check_circle:"),
     "outdated": ("orange", ":material/update:"),
     "overdue": ("red", ":material/schedule:"),
-}
-REVIEW_MARK = {
-    "right": ":green[:material/check_circle:]",
-    "wrong": ":red[:material/cancel:]",
-    "other": ":gray[:material/radio_button_unchecked:]",
 }
 OPEN_LABEL = {
     "not_started": "start",
@@ -115,6 +111,7 @@ def catalogue_view() -> None:
         with columns[i % 2].container(border=True, height="stretch"):
             st.markdown(f"**{m.data['order']}. {titles[m.slug]}**")
             st.badge(tr(f"training.status.{state.status}"), color=color, icon=icon)
+            quiz_ui.path_badge(state)
             facts = [
                 tr("training.minutes", n=m.data["duration_minutes"]),
                 tr("training.lessons_read", read=state.lessons_read, total=len(m.lessons)),
@@ -139,6 +136,8 @@ def lesson_view(state, index: int) -> None:
     st.caption(tr("training.lesson_n", n=index + 1, total=len(m.lessons)))
     st.markdown(lesson["body"][L])
     last = index == len(m.lessons) - 1
+    if last:
+        quiz_ui.takeaways_view(m)
     left, right = st.columns(2)
     if index > 0:
         left.button(
@@ -156,87 +155,12 @@ def lesson_view(state, index: int) -> None:
             st.rerun()
 
 
-def options_review(question: dict, chosen) -> str:
-    """Every option, the right ones ticked in green, a wrong choice crossed in red, choices labelled."""
-    lines = []
-    for o in question["options"]:
-        kind = "right" if o["correct"] else "wrong" if o["id"] in chosen else "other"
-        mine = f" · *{tr('training.review.yours')}*" if o["id"] in chosen else ""
-        lines.append(f"{REVIEW_MARK[kind]} ({o['id']}) {o['text'][L]}{mine}")
-    return "  \n".join(lines)
-
-
 def quiz_view(state) -> None:
-    m = state.module
-    st.subheader(tr("training.quiz.title"))
-    st.caption(tr("training.quiz.intro", n=len(m.quiz), mark=m.pass_mark))
-    with st.form("training_quiz"):
-        for n, q in enumerate(m.quiz, start=1):
-            st.markdown(f"**{n}. {q['prompt'][L]}**")
-            texts = {o["id"]: f"({o['id']}) {o['text'][L]}" for o in q["options"]}
-            if q["kind"] == "single":
-                st.radio(
-                    q["prompt"][L],
-                    list(texts),
-                    format_func=texts.get,
-                    index=None,
-                    key=f"quiz_{q['id']}_{L}",
-                    label_visibility="collapsed",
-                )
-            else:
-                for oid, text in texts.items():
-                    st.checkbox(text, key=f"quiz_{q['id']}_{oid}")
-            st.divider()
-        submitted = st.form_submit_button(tr("training.quiz.submit"), type="primary")
-    if submitted:
-        answers = {}
-        for q in m.quiz:
-            if q["kind"] == "single":
-                choice = st.session_state.get(f"quiz_{q['id']}_{L}")
-                answers[q["id"]] = [choice] if choice else []
-            else:
-                answers[q["id"]] = [
-                    o["id"] for o in q["options"] if st.session_state.get(f"quiz_{q['id']}_{o['id']}")
-                ]
-        ok, result = write(training.submit_quiz, m.slug, answers)
-        if ok:
-            if result[1] is not None:
-                flash(tr("training.certified_now"))
-            go("result")
-            clear_quiz()
-            st.rerun()
+    quiz_ui.quiz_view(state, go)
 
 
 def result_view(state) -> None:
-    m = state.module
-    review = read(training.attempt_review, state.last_attempt_id)
-    if review is None:
-        st.info(tr("training.review.unavailable"))
-    else:
-        grade, submitted_at = review
-        (st.success if grade.passed else st.error)(
-            tr(
-                "training.result.passed" if grade.passed else "training.result.failed",
-                score=grade.score,
-                mark=grade.pass_mark,
-                right=sum(r.right for r in grade.results),
-                total=len(grade.results),
-            )
-        )
-        st.caption(tr("training.result.when", when=submitted_at.strftime("%Y-%m-%d %H:%M")))
-        st.caption(tr("training.review.legend"))
-        for n, (q, r) in enumerate(zip(m.quiz, grade.results), start=1):
-            with st.container(border=True):
-                st.markdown(f"**{n}. {q['prompt'][L]}**")
-                if r.right:
-                    st.badge(tr("training.review.right"), color="green", icon=":material/check:")
-                else:
-                    st.badge(tr("training.review.wrong"), color="red", icon=":material/close:")
-                st.markdown(options_review(q, r.chosen))
-                st.info(q["explanation"][L], icon=":material/lightbulb:")
-    st.button(
-        tr("training.retry"), key="training_retry", type="primary", icon=":material/replay:", on_click=retry
-    )
+    quiz_ui.result_view(state, go)
 
 
 def module_view(slug: str) -> None:
@@ -304,6 +228,8 @@ def guidelines_view() -> None:
     st.caption(tr("training.policy.version", version=pol["version"], date=pol.get("effective_date", "")))
     with st.container(height=460, border=True):
         st.markdown(pol["body"][L])
+    quiz_ui.alert_contacts_view()
+    quiz_ui.sheet_download()
     if not me.must_acknowledge:
         st.success(
             tr("training.policy.done", version=me.policy_version, date=day(me.acknowledged_at)),
@@ -493,6 +419,8 @@ def hr_view() -> None:
         },
     )
 
+    quiz_ui.required_form()
+    quiz_ui.alert_contacts_form()
     st.subheader(tr("training.hr.settings"))
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     months = c1.number_input(

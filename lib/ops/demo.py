@@ -41,6 +41,7 @@ from lib.core.models import (
 )
 from lib.core.vocab import LOSS_CATEGORIES, SIGNAL_OUTCOMES, WIN_CATEGORIES
 from lib.people import accounts as auth
+from lib.training import alerts
 from lib.training.catalogue import load_modules, policy, sync_catalogue
 
 DEPARTMENTS = {
@@ -157,6 +158,11 @@ CHECKER_LISTS = {
     "checker.confidential_terms": ["Project Falcon", "Orion"],
     "checker.own_domains": ["aurelis.example", "demo.porte-voix.example"],
 }
+# Whom ambassadors alert (shown under the guidelines and on the printable sheet).
+ALERT_CONTACTS = {
+    "office": "Communications desk: +33 1 84 88 00 10, alerte@aurelis.example (Mon-Fri 8:30-18:30)",
+    "out_of_hours": "On-call communications manager: +33 6 12 00 00 99 (evenings, weekends, holidays)",
+}
 
 
 @dataclass
@@ -258,6 +264,7 @@ def _load(conn, rng, employees, days, total, password, progress, today, report) 
             raise DemoError("this database already holds an organisation; load the demo into an empty one")
         sync_catalogue(session)
         session.add_all(Setting(key=key, value=value) for key, value in CHECKER_LISTS.items())
+        session.add(Setting(key=alerts.OPTION, value=ALERT_CONTACTS))
         teams = []
         for name, team_names in DEPARTMENTS.items():
             dept = Department(name=name)
@@ -406,12 +413,12 @@ def _load_training(conn, rng, user_ids, days, now) -> None:
         if passed and rng.random() < 0.8:
             ack_at = max(w for _, w in passed.values())
             acks.append((uid, pol["version"], ack_at))
-            if len(passed) == len(modules):
+            if all(m.slug in passed for m in modules if m.required):
                 certs.append(
                     (
                         uid,
                         pol["version"],
-                        _json({s: v for s, (v, _) in passed.items()}),
+                        _json({m.slug: passed[m.slug][0] for m in modules if m.required}),
                         ack_at,
                         ack_at + timedelta(days=365),
                     )

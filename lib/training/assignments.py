@@ -130,6 +130,12 @@ def create_assignments(
     return len(modules)
 
 
+def required_modules(session: Session, actor: Actor) -> set[str]:
+    """The modules required of everyone now (HR)."""
+    require_role(actor, "hr")
+    return set(session.scalars(select(TrainingModule.slug).where(TrainingModule.required)))
+
+
 def set_required_modules(session: Session, actor: Actor, modules: list[str]) -> None:
     """Choose the modules everyone must pass (HR). Certification follows at once: the one SQL
     definition (lib.training.certification) reads `training_modules.required`. Role modules stay

@@ -242,7 +242,7 @@ def policy() -> dict:
     """The posting guidelines employees acknowledge: {version, effective_date, title, intro, sections,
     closing, body}. Sections are numbered from 1 in file order and keep a stable `id` (the post
     checker and the lessons refer to them); `body` is the whole text, one numbered paragraph per
-    section ("N. **Title** text")."""
+    section ("N. **Title.** text")."""
     data = _load_yaml(POLICY_FILE)
     errors = policy_errors(data)
     if errors:
@@ -251,7 +251,7 @@ def policy() -> dict:
         lang: "\n\n".join(
             [data["intro"][lang]]
             + [
-                f"{n}. **{s['title'][lang]}** {s['body'][lang]}"
+                f"{n}. **{s['title'][lang]}.** {s['body'][lang]}"
                 for n, s in enumerate(data["sections"], start=1)
             ]
             + [data["closing"][lang]]

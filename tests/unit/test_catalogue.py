@@ -51,7 +51,7 @@ def test_policy_is_bilingual_versioned_and_has_the_sections_the_checker_cites():
     for section_id in POLICY_IDS:
         number, section = policy_section(section_id)
         for lang in LANGUAGES:
-            assert f"{number}. **{section['title'][lang]}**" in data["body"][lang]
+            assert f"{number}. **{section['title'][lang]}.**" in data["body"][lang]
     paid = policy_section("paid_disclosure")[1]["body"]
     assert "FTC" in paid["en"] and "2023-451" in paid["fr"]
     assert "«\u00a0publicité\u00a0»" in paid["fr"] and "«\u00a0collaboration commerciale\u00a0»" in paid["fr"]
