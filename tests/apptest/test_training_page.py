@@ -9,10 +9,10 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import app_test as app_test_module
 
 from lib.core.db import session_scope
-from lib.core.models import Assignment, Department, LessonProgress, QuizAttempt, QuizDraw, utcnow
+from lib.core.models import Assignment, Department, LessonProgress, utcnow
 from lib.training import academy as training
 from tests.apptest.conftest import signed_in, texts
-from tests.unit.test_training import CORE, MODULES, answers_for
+from tests.unit.test_training import CORE, MODULES, answers_for, open_draw
 
 FIRST = MODULES[0]
 SUBMIT = "FormSubmitter:training_quiz-Submit my answers"
@@ -44,16 +44,6 @@ def open_tab(at, label: str) -> None:
 
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
-
-
-def open_draw(engine, user_id, slug: str) -> tuple[int, list[dict]]:
-    """The quiz the page has drawn for the person: (attempt number, questions in the order shown)."""
-    with session_scope(engine, write=False) as session:
-        drawn = session.get(QuizDraw, (user_id, slug)).questions
-        done = session.scalar(
-            select(func.count()).where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == slug)
-        )
-    return done + 1, drawn
 
 
 def answer(at, engine, user_id, module, wrong: int = 0) -> list[dict]:

@@ -53,6 +53,16 @@ def drawn_of(quiz) -> list[dict]:
     return [{"id": q.id, "options": [oid for oid, _ in q.options]} for q in quiz.questions]
 
 
+def open_draw(engine, user_id, slug: str) -> tuple[int, list[dict]]:
+    """The quiz the page has drawn for the person: (attempt number, questions in the order shown)."""
+    with session_scope(engine, write=False) as session:
+        drawn = session.get(QuizDraw, (user_id, slug)).questions
+        done = session.scalar(
+            select(func.count()).where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == slug)
+        )
+    return done + 1, drawn
+
+
 def read_all(session, actor, module):
     for lesson in module.lessons:
         training.mark_lesson_read(session, actor, module.slug, lesson["id"])
