@@ -5,7 +5,7 @@ and re-read exactly; `quiz_draws` holds the quiz a person has open (one per modu
 belong to a role (`training_modules.role`), required for the people who hold it.
 
 Revision ID: 0013
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-04 15:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
