@@ -368,3 +368,17 @@ def test_only_hr_reads_the_checker_settings(engine, make_user):
         assert "checker.confidential_terms" in post_checker.settings(session, hugo)
         with pytest.raises(PermissionDenied):
             post_checker.settings(session, emma)
+
+
+def test_names_are_whole_words_outside_hashtags_and_links():
+    settings = {"checker.customer_names": ["Carrefour", "Martin SA", "L’Oréal"]}
+    text = "Visit #Carrefour, carrefour.fr/offres or https://x.example/carrefour; lunch with martin  sa and l'oreal."
+    [finding] = find_issues(text, "linkedin", settings)
+    assert finding.rule == "customer_named" and finding.params["words"] == ("martin  sa", "l'oreal")
+    assert find_issues("Carrefours of the world", "linkedin", settings) == []
+
+
+def test_thousands_of_names_are_matched_like_a_few():
+    names = [f"Client{i} SA" for i in range(5000)]
+    found = find_issues("Great day at Client4321 SA.", "linkedin", {"checker.customer_names": names})
+    assert [f.params["words"] for f in found] == [("Client4321 SA",)]
