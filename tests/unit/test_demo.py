@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from lib.activity import content_library, signals
 from lib.core.db import session_scope
-from lib.core.models import ContentItem, Contribution, CustomerSignal, User
+from lib.core.models import ContentItem, Contribution, CustomerSignal, User, UserRole
 from lib.core.permissions import Actor
 from lib.core.vocab import SIGNAL_OUTCOMES
 from lib.ops.demo import load_demo
@@ -67,7 +67,8 @@ def test_demo_fills_the_post_checker_lists(engine):
 
     load_demo(engine, employees=12, days=10, seed=4, contributions=50, today=TODAY)
     with session_scope(engine, write=False) as session:
-        someone = Actor.of(session.scalars(select(User).where(User.password_hash.is_not(None))).first())
+        hr = session.scalars(select(User).join(UserRole).where(UserRole.role == "hr")).first()
+        someone = Actor.of(hr)
         lists = post_checker.settings(session, someone)
         assert all(lists[key] for key in ("checker.company_names", "checker.competitor_names"))
         ledger = set(session.scalars(select(CustomerSignal.customer_name)))
