@@ -15,6 +15,8 @@ from lib.core.errors import invalid
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_ROWS = 20_000
+MAX_UPLOAD_COLUMNS = 200  # our files have about 20; a platform's analytics export fewer than 100
+MAX_CELL_CHARS = 10_000
 # An .xlsx is a zip: its parts are checked before openpyxl inflates anything (zip bombs).
 MAX_XLSX_PARTS = 200
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -50,25 +52,62 @@ def decode_upload(data: bytes) -> str:
 def read_csv(data: bytes, required: list[str]) -> pd.DataFrame:
     """Rows of an uploaded CSV as strings (nothing guessed: "NA" stays "NA"), columns checked.
 
-    The separator (comma or semicolon, as French Excel writes) is detected.
+    The one reader of every CSV upload (roster, contributions, platform analytics). The separator
+    (comma or semicolon, as French Excel writes) is detected. Size, columns, cells and rows are
+    capped before anything is built: the header line's separators are counted first, then rows are
+    read one by one and refused as soon as one goes past a limit (pandas would read a 500,000-column
+    header into gigabytes).
     """
     text = decode_upload(data)
+    first_line = text[: text.find("\n") if "\n" in text else len(text)]
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;")
         sep = dialect.delimiter
-    except csv.Error:
-        sep = ","
+    except csv.Error:  # rows of unequal length: the header says
+        sep = ";" if first_line.count(";") > first_line.count(",") else ","
+    if first_line.count(sep) >= MAX_UPLOAD_COLUMNS:
+        raise invalid("import.too_many_columns", n=MAX_UPLOAD_COLUMNS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line
+            if len(row) > MAX_UPLOAD_COLUMNS:
+                raise invalid("import.too_many_columns", n=MAX_UPLOAD_COLUMNS)
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                raise invalid("import.cell_too_long", n=MAX_CELL_CHARS)
+            if header is None:
+                header = row
+                continue
+            if len(row) > len(header):
+                if any(cell.strip() for cell in row[len(header) :]):
+                    raise invalid("import.not_csv")
+                row = row[: len(header)]
+            rows.append([cell.strip() for cell in row] + [""] * (len(header) - len(row)))
+            if len(rows) > MAX_UPLOAD_ROWS:
+                raise invalid("import.too_many_rows", n=MAX_UPLOAD_ROWS)
+    except csv.Error:
         raise invalid("import.not_csv") from None
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
+    if header is None:
+        raise invalid("import.not_csv")
+    columns = _unique([str(c).strip().lower() for c in header])
+    missing = [c for c in required if c not in columns]
     if missing:
         raise invalid("import.missing_columns", columns=", ".join(missing))
-    if len(df) > MAX_UPLOAD_ROWS:
-        raise invalid("import.too_many_rows", n=MAX_UPLOAD_ROWS)
-    return df.map(str.strip)
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique as pandas does ("a", "a.1", ...)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}.{n}")
+    return out
 
 
 def open_workbook(data: bytes):
