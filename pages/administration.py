@@ -11,7 +11,7 @@ from lib.core.vocab import ROLES
 from lib.people import accounts as auth
 from lib.people import organisation as org
 from lib.people import privacy
-from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
+from lib.ui import date_format, download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
 
 who = guard("administration")
 st.title(tr("page.administration"))
@@ -140,7 +140,7 @@ with tab_audit:
         key=f"audit_action_{lang()}",
     )
     who_filter = c2.text_input(tr("admin.audit_actor"), key="audit_actor")
-    period = c3.date_input(tr("admin.audit_period"), value=[], key="audit_period")
+    period = c3.date_input(tr("admin.audit_period"), value=[], format=date_format(), key="audit_period")
     start, end = (list(period) + [None, None])[:2]
     events = read(audit.browse, action=action, who=who_filter, start=start, end=end or start)
     if not events:

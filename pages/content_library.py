@@ -7,7 +7,20 @@ from lib.activity import post_checker
 from lib.core.i18n import label
 from lib.core.models import utcnow
 from lib.core.vocab import PLATFORMS
-from lib.ui import flash, guard, is_web_link, lang, plain, post_checker_panel, read, show_flash, tr, write
+from lib.ui import (
+    date_format,
+    day,
+    flash,
+    guard,
+    is_web_link,
+    lang,
+    plain,
+    post_checker_panel,
+    read,
+    show_flash,
+    tr,
+    write,
+)
 
 who = guard("content_library")
 st.title(tr("page.content_library"))
@@ -34,7 +47,7 @@ def item_card(item) -> None:
         st.markdown(f"**{plain(item.title)}**")
         if item.required:
             st.badge(tr("library.required"), icon=":material/priority_high:", color="orange")
-        until = tr("library.until", day=item.ends_on.isoformat()) if item.ends_on else tr("library.no_end")
+        until = tr("library.until", day=day(item.ends_on)) if item.ends_on else tr("library.no_end")
         st.caption(
             " · ".join(
                 x
@@ -121,13 +134,13 @@ def item_form(form: str, values: dict, submit: str) -> dict | None:
         out["starts_on"] = c2.date_input(
             tr("field.library.starts_on"),
             value=values.get("starts_on", today),
-            format="YYYY-MM-DD",
+            format=date_format(),
             key=f"{form}_starts_on",
         )
         out["ends_on"] = c3.date_input(
             tr("field.library.ends_on"),
             value=values.get("ends_on"),
-            format="YYYY-MM-DD",
+            format=date_format(),
             key=f"{form}_ends_on",
         )
         out["required"] = c4.checkbox(

@@ -14,6 +14,8 @@ from lib.core.i18n import label
 from lib.core.models import utcnow
 from lib.core.vocab import CONTRIBUTION_KINDS, PLATFORMS
 from lib.ui import (
+    date_format,
+    day,
     download_buttons,
     flash,
     forget_standings,
@@ -64,7 +66,7 @@ def contribution_form(form: str, submit: str) -> dict | None:
             "date": c1.date_input(
                 tr("field.contrib.date"),
                 max_value=today + timedelta(days=1),
-                format="YYYY-MM-DD",
+                format=date_format(),
                 key=f"{form}_date",
             ),
             "platform": c2.selectbox(
@@ -116,7 +118,7 @@ BLANK = {
 
 c1, c2, c3 = st.columns([2, 2, 2])
 period = c1.date_input(
-    tr("contrib.period"), value=(today - timedelta(days=89), today), format="YYYY-MM-DD", key="contrib_period"
+    tr("contrib.period"), value=(today - timedelta(days=89), today), format=date_format(), key="contrib_period"
 )
 start, end = (period[0], period[-1]) if period else (today, today)
 platforms = c2.multiselect(
@@ -136,7 +138,7 @@ kinds = c3.multiselect(
 filters = contrib.Filters(start, end, tuple(platforms), tuple(kinds))
 figures = read(contrib.my_figures, filters)
 
-st.caption(tr("contrib.figures_caption", start=start.isoformat(), end=end.isoformat()))
+st.caption(tr("contrib.figures_caption", start=day(start), end=day(end)))
 m = st.columns(6)
 m[0].metric(tr("contrib.count"), number(figures["count"]))
 m[1].metric(tr("contrib.reach"), number(figures["reach"]), help=tr("contrib.reach_help"))
@@ -346,7 +348,7 @@ if tab_points.open:
     with tab_points:
         board = standings(start, end)
         my_points, my_rank = board.of(who.id)
-        st.caption(tr("recognition.caption", start=start.isoformat(), end=end.isoformat()))
+        st.caption(tr("recognition.caption", start=day(start), end=day(end)))
         c1, c2, c3 = st.columns([1, 1, 2])
         c1.metric(tr("recognition.my_points"), number(my_points))
         c2.metric(tr("recognition.my_rank"), "—" if my_rank is None else f"#{my_rank}")

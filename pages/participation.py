@@ -18,6 +18,8 @@ from lib.people import organisation, roster
 from lib.training import assignments
 from lib.training.catalogue import load_modules
 from lib.ui import (
+    date_format,
+    day,
     download_buttons,
     flash,
     guard,
@@ -171,7 +173,7 @@ def overview_tab() -> None:
         value=(TODAY - timedelta(days=29), TODAY),
         max_value=TODAY,
         key="part_period",
-        format="YYYY-MM-DD",
+        format=date_format(),
     )
     if len(period) != 2:
         st.info(tr("participation.period_incomplete"), icon=":material/date_range:")
@@ -180,8 +182,8 @@ def overview_tab() -> None:
     st.caption(
         tr(
             "participation.funnel_caption",
-            start=period[0].isoformat(),
-            end=period[1].isoformat(),
+            start=day(period[0]),
+            end=day(period[1]),
             days=participation.ACTIVE_DAYS,
         )
     )
@@ -410,7 +412,7 @@ def people_list(which: str, extra: dict[str, str]) -> pd.DataFrame:
 
 
 def follow_up_tab() -> None:
-    st.caption(tr("participation.follow_up_caption", date=TODAY.isoformat()))
+    st.caption(tr("participation.follow_up_caption", date=day(TODAY)))
     lists = {}
     st.subheader(tr("participation.overdue"))
     lists["overdue"] = people_list(
@@ -497,7 +499,7 @@ def person(user_id: int) -> None:
     p = safe_read(person_file, user_id)
     me = p.profile
     left = (
-        tr("participation.left_on", date=me["left_on"].isoformat())
+        tr("participation.left_on", date=day(me["left_on"]))
         if me["left_on"]
         else tr("participation.left")
     )
@@ -517,7 +519,7 @@ def person(user_id: int) -> None:
                     team=shown["team"],
                     manager=shown["manager"],
                     job=shown["job_title"],
-                    start=me["start_date"].isoformat() if me["start_date"] else "—",
+                    start=day(me["start_date"]) if me["start_date"] else "—",
                     roles=", ".join(label(r, L) for r in me["roles"]),
                 ),
             ]
@@ -589,7 +591,7 @@ def person(user_id: int) -> None:
     if p.platforms.empty:
         st.caption(tr("participation.person_no_contribution"))
     else:
-        st.caption(tr("participation.person_last", date=p.contributions["last"].isoformat()))
+        st.caption(tr("participation.person_last", date=day(p.contributions["last"])))
         table(
             p.platforms.assign(platform=p.platforms["platform"].map(lambda c: label(c, L))),
             cols(
@@ -644,7 +646,7 @@ def assign_person(user_id: int, email: str) -> None:
             tr("participation.col.due_on"),
             value=TODAY + timedelta(days=30),
             min_value=TODAY,
-            format="YYYY-MM-DD",
+            format=date_format(),
         )
         if st.form_submit_button(tr("participation.assign_submit")):
             ok, n = write(

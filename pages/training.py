@@ -11,7 +11,8 @@ from lib.training import academy as training
 from lib.training import assignments
 from lib.training import certificates as certificate
 from lib.training.catalogue import load_modules, policy
-from lib.ui import download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
+from lib.ui import date_format, download_buttons, flash, guard, lang, plain, read, show_flash, tr, write
+from lib.ui import day as ui_day
 from lib.ui import training_quiz as quiz_ui
 
 STATUS_STYLE = {
@@ -38,7 +39,7 @@ titles = {m.slug: m.text("title", L) for m in load_modules()}
 
 
 def day(value) -> str:
-    return value.date().isoformat() if hasattr(value, "date") else value.isoformat()
+    return ui_day(value)
 
 
 def todo_text() -> str:
@@ -288,7 +289,7 @@ def assign_form() -> None:
         value=utcnow().date() + timedelta(days=30),
         min_value=utcnow().date(),
         key="assign_due",
-        format="YYYY-MM-DD",
+        format=date_format(),
     )
     scope = c1.radio(
         tr("training.hr.scope"),

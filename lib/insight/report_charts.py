@@ -61,7 +61,8 @@ def value_text(value, unit: str, lang: str, short: bool = False) -> str:
     if unit == "share":
         return fmt.percent(value, lang, 0 if short else 1)
     if unit == "money":
-        return fmt.money_short(value, lang)
+        text = fmt.money_short(value, lang)
+        return text.replace(",0\u202f", "\u202f").replace(".0k", "k").replace(".0M", "M") if short else text
     if unit == "hours":
         return fmt.hours(value, lang, 0 if short else 1)
     if short and value is not None and abs(value) >= 10_000:

@@ -13,7 +13,7 @@ from lib.training import academy as training
 from lib.training import alerts, sheet
 from lib.training.assignments import required_modules, set_required_modules
 from lib.training.catalogue import Module, load_modules
-from lib.ui import flash, lang, plain, read, tr, write
+from lib.ui import flash, lang, plain, read, tr, when, write
 
 PATH_STYLE = {"core": ("violet", ":material/star:"), "recommended": ("gray", ":material/thumb_up:")}
 
@@ -99,7 +99,7 @@ def result_view(state: training.ModuleState, go: Callable) -> None:
                 total=len(review.items),
             )
         )
-        st.caption(tr("training.result.when", when=review.submitted_at.strftime("%Y-%m-%d %H:%M")))
+        st.caption(tr("training.result.when", when=when(review.submitted_at)))
         if review.wrong_lessons:
             st.markdown(f"**{tr('training.review.lessons_to_reread')}**")
             for i in review.wrong_lessons:

@@ -275,4 +275,4 @@ def test_the_page_speaks_french(app_engine, add_user):
     assert "Personne n’est encore inscrit à l’effectif de ce périmètre." in texts(at)
     open_tab(at, "Suivi")
     assert "Modules assignés en retard" in texts(at)
-    assert "Son onglet « Affectations et suivi (RH) » assigne des modules" in texts(at)
+    assert "Son onglet «\u00a0Affectations et suivi (RH)\u00a0» assigne des modules" in texts(at)

@@ -165,12 +165,12 @@ def bomb() -> bytes:
         (
             linkedin_xlsx(POSTS, overrides={("TOP POSTS", "G4"): "lots"}),
             "export.xlsx",
-            "Sheet «TOP POSTS», column G, row 4: «lots» is not a whole number",
+            "Sheet “TOP POSTS”, column G, row 4: “lots” is not a whole number",
         ),
         (
             linkedin_xlsx(POSTS, [(D1, 5, 1)], overrides={("ENGAGEMENT", "A2"): "31/31/2026"}),
             "export.xlsx",
-            "Sheet «ENGAGEMENT», column A, row 2: «31/31/2026» is not a date",
+            "Sheet “ENGAGEMENT”, column A, row 2: “31/31/2026” is not a date",
         ),
         (b"name,email\nJane,j@example.com\n", "data.csv", "column(s) Tweet id / Post id, time, impressions"),
         (bomb(), "export.xlsx", "too large once unpacked"),
