@@ -21,6 +21,7 @@ from lib.ui import (
     flash,
     lang,
     password_change_form,
+    plain,
     session_began,
     settings,
     show_error,
@@ -256,7 +257,7 @@ def main() -> None:
     with st.sidebar:
         with st.empty():  # as above: the cookie is set on one run only
             issue_cookie(authn)
-        st.caption(tr("app.signed_in_as", name=st.session_state.get("name") or who.username))
+        st.caption(tr("app.signed_in_as", name=plain(st.session_state.get("name") or who.username)))
         if st.button(tr("account.logout"), icon=":material/logout:", key="sidebar_logout"):
             sign_out()
             st.rerun()

@@ -3,6 +3,7 @@ colour per platform everywhere, and the localised table behind each chart (for C
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -124,6 +125,13 @@ def signals_figure(df: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, lang, barmode="group", height=HEIGHT + 80)
 
 
+def plotly_text(values) -> list:
+    """Text for plotly labels, ticks and hover: plotly renders a subset of HTML in them (<a href>,
+    <b>, <br>...), so stored text (a person's, team's or department's name) has its markup escaped;
+    plotly shows the entities as the characters typed."""
+    return [v if v is None else html.escape(str(v), quote=False) for v in values]
+
+
 def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None) -> go.Figure:
     """Per department: active ambassadors as a share of headcount, and contributions per head."""
     df = df.sort_values("per_head")
@@ -136,7 +144,7 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
         subplot_titles=(t("leadership.chart.active_share", lang), t("leadership.chart.per_head", lang)),
     )
     fig.add_bar(
-        y=df["department"],
+        y=plotly_text(df["department"]),
         x=df["active_share"] * 100,
         orientation="h",
         marker_color=colours,
@@ -146,7 +154,7 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
         col=1,
     )
     fig.add_bar(
-        y=df["department"],
+        y=plotly_text(df["department"]),
         x=df["per_head"],
         orientation="h",
         marker_color=colours,
@@ -171,7 +179,7 @@ def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=values[::-1],
-            y=names[::-1],
+            y=plotly_text(names[::-1]),
             orientation="h",
             marker_color=ACCENT,
             text=[number(v, lang) for v in values[::-1]],

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from lib.core import formatting as fmt
 from lib.core.i18n import label, t
 from lib.core.vocab import PLATFORMS
-from lib.insight.charts import ACCENT, PLATFORM_COLOURS, SIGNAL_COLOURS
+from lib.insight.charts import ACCENT, PLATFORM_COLOURS, SIGNAL_COLOURS, plotly_text
 from lib.insight.leadership import Overview
 
 GREY, TARGET = "#52606D", "#D55E00"
@@ -363,12 +363,13 @@ def all_charts(overview: Overview, lang: str) -> list[Chart]:
 
 def to_plotly(chart: Chart, lang: str, height: int = 320) -> go.Figure:
     fig = go.Figure()
+    categories = plotly_text(chart.categories)  # names of departments, teams, people
     hbars = chart.kind == "hbars"
     for s in chart.series:
         text = [value_text(v, chart.unit, lang, short=True) for v in s.values]
         if chart.kind == "line":
             fig.add_scatter(
-                x=chart.categories,
+                x=categories,
                 y=s.values,
                 name=s.name,
                 mode="lines+markers",
@@ -379,7 +380,7 @@ def to_plotly(chart: Chart, lang: str, height: int = 320) -> go.Figure:
             )
         elif hbars:
             fig.add_bar(
-                y=chart.categories[::-1],
+                y=categories[::-1],
                 x=s.values[::-1],
                 orientation="h",
                 name=s.name,
@@ -391,7 +392,7 @@ def to_plotly(chart: Chart, lang: str, height: int = 320) -> go.Figure:
             )
         else:
             fig.add_bar(
-                x=chart.categories,
+                x=categories,
                 y=s.values,
                 name=s.name,
                 marker_color=s.colour,
