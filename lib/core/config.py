@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,11 +76,32 @@ def check_cookie_key(key: str) -> str:
         raise ConfigError("The cookie key is a known sample or trivial key; set a random one.")
     if len(key.encode()) < MIN_KEY_BYTES:
         raise ConfigError(f"The cookie key must be at least {MIN_KEY_BYTES} bytes long.")
+    if _repetitive(key):
+        raise ConfigError("The cookie key is made of a repeated pattern or sample keys; set a random one.")
     return key
+
+
+def _repetitive(key: str) -> bool:
+    """Whether `key` is a short pattern repeated (e.g. a sample key written several times), or
+    has too little left once every sample key in it is taken out."""
+    n = len(key)
+    for period in range(1, n // 2 + 1):
+        if all(key[i] == key[i % period] for i in range(n)):
+            return True
+    rest = key.lower()
+    for sample in sorted(SAMPLE_KEYS, key=len, reverse=True):
+        rest = rest.replace(sample, "")
+    return len(rest) < MIN_KEY_BYTES // 2
 
 
 def _stored_or_new_key() -> str:
     if KEY_FILE.exists():
+        mode = os.stat(KEY_FILE).st_mode
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ConfigError(
+                f"{KEY_FILE} may be written by other users (mode {stat.S_IMODE(mode):o}); "
+                "anyone who can change it can sign in as anyone: `chmod 600` it, or delete it for a new one."
+            )
         return KEY_FILE.read_text().strip()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)

@@ -8,7 +8,19 @@ import pytest
 from lib.core import config
 
 
-@pytest.mark.parametrize("key", ["some_key", "abcdef", "x" * 40, "short-but-random-9f8e7d"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "some_key",
+        "abcdef",
+        "x" * 40,
+        "short-but-random-9f8e7d",
+        "some_keysome_keysome_keysome_keysome_key!",  # 41 bytes of a sample key repeated
+        "random_signature_keyrandom_signature_key1",
+        "Ab3$Ab3$Ab3$Ab3$Ab3$Ab3$Ab3$Ab3$Ab3$Ab3$",  # a pattern repeated
+        "super_secret_key-changeme-secret_key-abcdef",
+    ],
+)
 def test_unsafe_cookie_keys_are_refused(key):
     with pytest.raises(config.ConfigError):
         config.check_cookie_key(key)
@@ -46,3 +58,17 @@ def test_environment_overrides_secrets_file(tmp_path, monkeypatch):
 
 def test_default_database_is_sqlite_under_data():
     assert config.default_database_url().endswith("/data/porte_voix.db")
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o622, 0o620])
+def test_a_key_file_others_may_write_is_refused(tmp_path, monkeypatch, mode):
+    """Issue 10 (hardening): whoever can write the key file can forge anyone's cookie."""
+    monkeypatch.delenv("PORTE_VOIX_COOKIE_KEY", raising=False)
+    monkeypatch.setattr(config, "KEY_FILE", tmp_path / ".cookie_key")
+    monkeypatch.setattr(config, "SECRETS_FILE", tmp_path / "absent.toml")
+    (tmp_path / ".cookie_key").write_text("k9Q2vX7pL4mN8rT1wY6zB3cF5hJ0dG2sA7eK4uP9")
+    os.chmod(tmp_path / ".cookie_key", mode)
+    with pytest.raises(config.ConfigError, match="chmod 600"):
+        config.load_settings()
+    os.chmod(tmp_path / ".cookie_key", 0o600)
+    assert config.load_settings().cookie_key == "k9Q2vX7pL4mN8rT1wY6zB3cF5hJ0dG2sA7eK4uP9"
