@@ -335,6 +335,19 @@ def to_pdf(report: Report) -> bytes:
             pdf.cell(columns[3], 4.8, text(c.delta or "—"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(31, 41, 51)
 
+    def notes() -> None:
+        pdf.ln(3)
+        heading(t("leadership.report.notes", lang))
+        pdf.set_font(family, size=8.5)
+        pdf.set_text_color(82, 96, 109)
+        for note in report.notes:
+            pdf.multi_cell(width, 4.3, text(note), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1)
+
+    notes_first = pdf.get_y() < pdf.h - 75  # the notes fit under the key figures
+    if notes_first:
+        notes()
+
     pdf.add_page()
     heading(t("leadership.report.trends", lang))
     box_w, box_h, gap = (width - 6) / 2, 62, 6
@@ -359,15 +372,10 @@ def to_pdf(report: Report) -> bytes:
         pdf.set_xy(14, y if column else y + box_h + 2)
     if column:
         pdf.set_xy(14, pdf.get_y() + box_h + 2)
-    pdf.ln(2)
-    if pdf.get_y() > pdf.h - 60:
-        pdf.add_page()
-    heading(t("leadership.report.notes", lang))
-    pdf.set_font(family, size=8.5)
-    pdf.set_text_color(82, 96, 109)
-    for note in report.notes:
-        pdf.multi_cell(width, 4.3, text(note), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
+    if not notes_first:
+        if pdf.get_y() > pdf.h - 60:
+            pdf.add_page()
+        notes()
     return bytes(pdf.output())
 
 

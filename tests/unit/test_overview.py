@@ -244,3 +244,39 @@ def test_departments_without_people_or_activity_are_left_out(engine, ids):
     with session_scope(engine) as session:
         session.add(Department(name="Legal"))
     assert "Legal" not in get(engine).departments["department"].tolist()
+
+
+def _resolve_previous_loss(engine, ids, when: datetime) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(CustomerSignal)
+            .where(CustomerSignal.reporter_id == ids["alice"], CustomerSignal.signal_type == "loss")
+            .values(status="resolved", resolved_at=when)
+        )
+
+
+def test_age_dependent_figures_are_compared_at_the_same_age(engine, ids):
+    """The previous period's loss (alice, T-50) counts as open if it was resolved later than the
+    previous period was as old as the current one is now, resolved if earlier."""
+    from lib.insight import kpis
+
+    # The current 30 days end today and are still running (12 hours left): the previous period is
+    # read 12 hours before its own end, on T-30 at noon.
+    _resolve_previous_loss(engine, ids, datetime.combine(TODAY - timedelta(days=29), time(10)))
+    ov = get(engine)
+    assert (ov.prior.open_losses, ov.prior.signals_reported, ov.prior.signals_resolved) == (1, 2, 1)
+    assert ov.current.open_losses == 2 and ov.current.resolution_rate == pytest.approx(2 / 5)
+    _resolve_previous_loss(engine, ids, datetime.combine(TODAY - timedelta(days=31), time(10)))
+    ov = get(engine, now=NOW + timedelta(hours=1))  # a new data version anyway; another hour too
+    assert (ov.prior.open_losses, ov.prior.signals_resolved) == (0, 2)
+
+    # A period that ended 30.5 days ago: the previous one is read 30.5 days after its end.
+    ended = View("custom", Period(TODAY - timedelta(days=40), TODAY - timedelta(days=31)))
+    _resolve_previous_loss(engine, ids, datetime.combine(TODAY - timedelta(days=5), time(10)))
+    ov = get(engine, ended)
+    assert ov.age_days == 30
+    assert ov.prior.open_losses == 1  # resolved 5 days ago: still open at the same age
+    _resolve_previous_loss(engine, ids, datetime.combine(TODAY - timedelta(days=20), time(10)))
+    assert get(engine, ended, now=NOW + timedelta(hours=2)).prior.open_losses == 0
+    help_text = {c.key: c for g in kpis.cards(ov, "en").values() for c in g}["open_losses"].help
+    assert "at the same age (30 days after its end)" in help_text
