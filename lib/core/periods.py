@@ -15,6 +15,7 @@ from lib.core.errors import Problem, ValidationError
 PRESETS = ("last_7", "last_30", "last_90", "quarter", "year", "last_12_months", "custom")
 DEFAULT_PRESET = "last_30"
 MAX_DAYS = 3 * 366  # custom periods: at most about three years
+EARLIEST = date(2000, 1, 1)  # no custom period starts before (nor its comparison period before year 1)
 DAILY_UP_TO = 31  # periods this short are charted by day,
 WEEKLY_UP_TO = 184  # these by week (7-day blocks from the period's first day), longer ones by month
 
@@ -118,6 +119,8 @@ def custom_period(start: date, end: date, today: date) -> Period:
         problems.append(Problem("leadership.end_in_future"))
     if (end - start).days + 1 > MAX_DAYS:
         problems.append(Problem("leadership.too_long", params={"years": MAX_DAYS // 366}))
+    if start < EARLIEST:
+        problems.append(Problem("leadership.too_early", params={"year": EARLIEST.year}))
     if problems:
         raise ValidationError(problems)
     return Period(start, end)
@@ -153,7 +156,7 @@ def from_query(
     department_id = None
     if "department" in params:
         raw = params["department"]
-        if raw.isdigit() and int(raw) in departments:
+        if raw.isascii() and raw.isdigit() and len(raw) < 12 and int(raw) in departments:  # not "²"
             department_id = int(raw)
         else:
             problems.append(Problem("leadership.unknown_department"))

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from lib.core.errors import ValidationError
+from lib.core.i18n import problem_text
 from lib.core.periods import (
     DEFAULT_PRESET,
     MAX_DAYS,
@@ -126,3 +127,73 @@ def test_buckets_are_aligned_on_the_period_bounds():
     assert months.bucket_days(date(2025, 12, 15)) == 17
     days = Period(date(2026, 11, 2), date(2026, 12, 1))
     assert days.bucket_starts() == [date(2026, 11, 2) + timedelta(days=i) for i in range(30)]
+
+
+HOSTILE_VALUES = [
+    "",
+    "²",
+    "%C2%B2",
+    "١٢",  # Arabic-Indic digits: isdigit() but not a number int() should see as an id
+    "0001-01-01",
+    "9999-12-31",
+    "0000-00-00",
+    "2026-02-30",
+    "-1",
+    "1e9",
+    "99999999999999999999999",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\x00",
+    "../../etc/passwd",
+    "custom",
+    "last_99999999999",
+    "last_-1",
+    "x" * 10_000,
+]
+PARAMS = ("period", "from", "to", "department", "unknown")
+
+
+def hostile_queries(n: int, seed: int = 10) -> list[dict[str, str]]:
+    """Query parameters a link may carry: the issue's crash links, hostile values, random text."""
+    import random
+
+    rng = random.Random(seed)
+    queries = [
+        {"department": "\u00b2"},
+        {"period": "custom", "from": "0001-01-01", "to": "0001-01-03"},
+        {"period": "custom", "from": "0001-01-01", "to": "2026-01-01"},
+    ]
+    alphabet = "0123456789-_:%²١é<>'\" \x00abcdefghijklmnopqrstuvwxyz"
+    while len(queries) < n:
+        query = {}
+        for name in rng.sample(PARAMS, rng.randint(1, len(PARAMS))):
+            if rng.random() < 0.5:
+                query[name] = rng.choice(HOSTILE_VALUES)
+            elif rng.random() < 0.5:
+                query[name] = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+            else:
+                d = date(rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28))
+                query[name] = d.isoformat()
+        if rng.random() < 0.3:
+            query["period"] = "custom"
+        queries.append(query)
+    return queries
+
+
+def test_no_link_raises_each_bad_part_is_explained():
+    """Issue 10, item 11: the overview's link parsing never raises, whatever the link."""
+    for query in hostile_queries(5000):
+        view, problems = from_query(query, TODAY, DEPARTMENTS)
+        assert view.period.previous().start <= view.period.end <= TODAY, query
+        for problem in problems:
+            assert problem_text(problem, "en") and problem_text(problem, "fr")
+
+
+def test_the_issue_links_are_explained():
+    assert [p.key for p in from_query({"department": "²"}, TODAY, DEPARTMENTS)[1]] == [
+        "leadership.unknown_department"
+    ]
+    _, problems = from_query(
+        {"period": "custom", "from": "0001-01-01", "to": "0001-01-03"}, TODAY, DEPARTMENTS
+    )
+    assert [p.key for p in problems] == ["leadership.too_early"]
