@@ -565,6 +565,7 @@ def person(user_id: int) -> None:
             status="participation.col.status",
             passed_at="participation.col.passed_at",
             attempts="participation.col.attempts",
+            attempts_to_pass="participation.col.attempts_to_pass",
             best_score="participation.col.best_score",
             due_on="participation.col.due_on",
         ),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.activity.contributions import engagement_expr
@@ -30,7 +30,7 @@ from lib.core.permissions import Actor, require_role
 from lib.insight.participation import ACTIVE_DAYS, VIEWERS
 from lib.training.academy import module_status
 from lib.training.assignments import applies_to
-from lib.training.certification import certified_condition
+from lib.training.certification import certified_condition, required_for
 
 SEARCH_LIMIT = 25
 SIGNALS_SHOWN = 50
@@ -61,7 +61,9 @@ def find_people(session: Session, actor: Actor, text: str, limit: int = SEARCH_L
 class PersonFile:
     profile: dict
     certified: bool
-    modules: pd.DataFrame  # module, version, status, passed_at, attempts, best_score, due_on
+    modules: (
+        pd.DataFrame
+    )  # module, required, version, status, passed_at, attempts, attempts_to_pass, best_score, due_on
     certificates: pd.DataFrame  # issued_at, expires_at, policy_version
     contributions: dict  # total, recent (last ACTIVE_DAYS days), last (date or None)
     platforms: pd.DataFrame  # platform, contributions, impressions, engagement
@@ -116,6 +118,24 @@ def _modules(session: Session, user: User, today: date) -> pd.DataFrame:
             .group_by(QuizAttempt.module_slug)
         )
     }
+    # attempts needed: those at the current version up to and including the one that passed
+    needed = dict(
+        session.execute(
+            select(ModuleCompletion.module_slug, func.count(QuizAttempt.id))
+            .join(TrainingModule, TrainingModule.slug == ModuleCompletion.module_slug)
+            .join(
+                QuizAttempt,
+                and_(
+                    QuizAttempt.user_id == ModuleCompletion.user_id,
+                    QuizAttempt.module_slug == ModuleCompletion.module_slug,
+                    QuizAttempt.module_version == ModuleCompletion.module_version,
+                    QuizAttempt.id <= ModuleCompletion.attempt_id,
+                ),
+            )
+            .where(ModuleCompletion.user_id == uid, ModuleCompletion.module_version == current)
+            .group_by(ModuleCompletion.module_slug)
+        ).all()
+    )
     passed: dict[str, dict[int, datetime]] = {}
     for slug, version, at in session.execute(
         select(
@@ -131,7 +151,7 @@ def _modules(session: Session, user: User, today: date) -> pd.DataFrame:
         ).all()
     )
     rows = []
-    modules = select(TrainingModule.slug, TrainingModule.version, TrainingModule.required)
+    modules = select(TrainingModule.slug, TrainingModule.version, required_for(uid))
     for slug, version, required in session.execute(modules.order_by(TrainingModule.position)):
         done, (n, best) = passed.get(slug, {}), attempts.get(slug, (0, None))
         status = module_status(
@@ -149,12 +169,25 @@ def _modules(session: Session, user: User, today: date) -> pd.DataFrame:
                 status,
                 done.get(version),
                 n,
+                needed.get(slug),
                 best,
                 None if version in done else due.get(slug),
             )
         )
-    columns = ["module", "required", "version", "status", "passed_at", "attempts", "best_score", "due_on"]
-    return pd.DataFrame(rows, columns=columns).astype({"attempts": "int64", "best_score": "Int64"})
+    columns = [
+        "module",
+        "required",
+        "version",
+        "status",
+        "passed_at",
+        "attempts",
+        "attempts_to_pass",
+        "best_score",
+        "due_on",
+    ]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"required": bool, "attempts": "int64", "attempts_to_pass": "Int64", "best_score": "Int64"}
+    )
 
 
 def person_file(session: Session, actor: Actor, user_id: int, now: datetime | None = None) -> PersonFile:

@@ -310,6 +310,10 @@ def test_person_file(engine, org):
     s5 = read(engine, person_file, org["hr"], org["s5"].id)
     first = s5.modules.set_index("module").loc[FIRST.slug]
     assert (first["status"], first["attempts"], first["best_score"]) == ("in_progress", 1, 50)  # 3 of 6
+    assert pd.isna(first["attempts_to_pass"])
+    pass_module(engine, org["s5"], FIRST)
+    again = read(engine, person_file, org["hr"], org["s5"].id).modules.set_index("module").loc[FIRST.slug]
+    assert (again["status"], again["attempts"], again["attempts_to_pass"]) == ("passed", 2, 2)
     assert not s5.certified and s5.contributions == {"total": 0, "recent": 0, "last": None}
     with pytest.raises(NotFound):
         read(engine, person_file, org["hr"], 999_999)
