@@ -8,7 +8,7 @@ from lib.core.db import make_engine
 from tests.conftest import create_account
 from tests.e2e.conftest import press, settle, shot, sign_in
 from tests.e2e.test_leadership_browser import metric
-from tests.e2e.test_training_browser import answer, click, quiz_answers
+from tests.e2e.test_training_browser import actor, answer, click
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,9 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     while page.get_by_role("button", name="Mark as read, next lesson").count():
         click(page, "Mark as read, next lesson")
     click(page, "Mark as read, go to the quiz")
-    answer(page, quiz_answers(wrong=0))
+    engine = make_engine(server["url"])
+    answer(page, engine, actor(engine, jules).id, wrong=0)
+    engine.dispose()
     page.get_by_text("Passed with 100%").first.wait_for()
     shot(page, "journey_01_module_passed")
 
@@ -83,7 +85,7 @@ def test_employee_journey_is_seen_by_hr_and_executives(server, page, browser, ju
     settle(hr)
     assert metric(hr, "Contributions (all time)") == "1"
     assert metric(hr, "Customer signals") == "1"
-    assert metric(hr, "Required modules passed") == "1 / 8"
+    assert metric(hr, "Required modules passed") == "1 / 1"  # the core
     shot(hr, "journey_03_hr_person_file")
     hr.context.close()
 
