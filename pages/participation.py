@@ -8,6 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from lib.core import formatting as fmt
 from lib.core.errors import NotFound, ValidationError
 from lib.core.i18n import label
 from lib.core.models import utcnow
@@ -36,6 +37,7 @@ from lib.ui import (
 
 who = guard("participation")
 L = lang()
+PCT = "\u202f%" if L == "fr" else "%"
 TODAY = utcnow().date()
 st.title(tr("page.participation"))
 show_flash()
@@ -208,13 +210,17 @@ def overview_tab() -> None:
         go.Funnel(
             y=stage_names,
             x=f.stages["people"],
-            textinfo="value+percent previous",
+            text=[
+                f"{number(v)} · {fmt.percent(v / p if p else None, L, 0)}"
+                for v, p in zip(f.stages["people"], [f.stages["people"].iloc[0], *f.stages["people"][:-1]])
+            ],
+            textinfo="text",
             marker={"color": "#3b6e9e"},
             connector={"line": {"color": "#cbd5e1"}},
         )
     )
     chart.update_layout(
-        height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=", " if L == "fr" else ".,"
+        height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=fmt.plotly_separators(L)
     )
     st.plotly_chart(chart, width="stretch", key="part_funnel_chart")
     stages = f.stages.assign(stage=stage_names, share=(f.stages["share"] * 100).round(1))
@@ -347,14 +353,15 @@ def heatmap(c) -> None:
             },
         )
         figure.update_traces(
-            texttemplate="%{z:.0f} %", hovertemplate="%{y} · %{x}: %{z:.0f} %<extra></extra>"
+            texttemplate="%{z:.0f}" + PCT, hovertemplate="%{y} · %{x}: %{z:.0f}" + PCT + "<extra></extra>"
         )
         figure.update_xaxes(side="top", title=None)
         figure.update_yaxes(title=None)
         figure.update_layout(
             height=120 + 40 * len(modules),
             margin={"l": 10, "r": 10, "t": 40, "b": 10},
-            coloraxis_colorbar={"ticksuffix": " %", "title": {"side": "right"}},
+            coloraxis_colorbar={"ticksuffix": PCT, "title": {"side": "right"}},
+            separators=fmt.plotly_separators(L),
         )
         st.plotly_chart(figure, width="stretch", key="part_heatmap")
     for reason in (participation.SMALL, participation.COMPLEMENT):
@@ -498,11 +505,7 @@ def people_tab() -> None:
 def person(user_id: int) -> None:
     p = safe_read(person_file, user_id)
     me = p.profile
-    left = (
-        tr("participation.left_on", date=day(me["left_on"]))
-        if me["left_on"]
-        else tr("participation.left")
-    )
+    left = tr("participation.left_on", date=day(me["left_on"])) if me["left_on"] else tr("participation.left")
     shown = {
         k: plain(v) if v else "—"
         for k, v in me.items()
