@@ -559,15 +559,19 @@ def draw_pdf(pdf, chart: Chart, lang: str, x: float, y: float, w: float, h: floa
     ticks = _geometry(chart)
     top = ticks[-1] or 1
     pdf.set_font(size=6.5)
-    legend_h = 4.5 if len(chart.series) > 1 else 0
-    if legend_h:
-        lx = x
+    legend_h = 0.0
+    if len(chart.series) > 1:  # the legend, wrapped to the box
+        lx, ly = x, y
         for s in chart.series:
+            step = 6 + pdf.get_string_width(text(s.name))
+            if lx + step > x + w and lx > x:
+                lx, ly = x, ly + 3.6
             pdf.set_fill_color(*_rgb(s.colour))
-            pdf.rect(lx, y + 0.6, 2.4, 2.4, style="F")
+            pdf.rect(lx, ly + 0.6, 2.4, 2.4, style="F")
             pdf.set_text_color(31, 41, 51)
-            pdf.text(lx + 3.2, y + 2.8, text(s.name))
-            lx += 6 + pdf.get_string_width(text(s.name))
+            pdf.text(lx + 3.2, ly + 2.8, text(s.name))
+            lx += step
+        legend_h = ly - y + 4.5
     pdf.set_draw_color(228, 231, 235)
     pdf.set_line_width(0.15)
     grey = _rgb(GREY)
