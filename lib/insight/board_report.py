@@ -134,7 +134,9 @@ def summary(overview: Overview, lang: str) -> list[str]:
             )
             for k in biggest
         ]
-        out.append(t("leadership.summary.biggest", lang, changes="; ".join(parts)))
+        out.append(
+            t("leadership.summary.biggest", lang, changes=("\u202f; " if lang == "fr" else "; ").join(parts))
+        )
     else:
         out.append(t("leadership.summary.steady", lang))
     return out

@@ -62,6 +62,7 @@ def test_html_report_in_french(ov):
     assert f"<td class=num>58{N}€</td>" in page
     assert f"vues 2{N}150 fois" in page
     assert "2026-03" not in page  # no ISO date left
+    assert ")\u202f; " in page or report.SUMMARY_CHANGES < 2  # French semicolons in the summary
 
 
 def test_pdf_report_pages_size_and_formatting(ov):
