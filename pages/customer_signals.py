@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from lib.activity import signals
+from lib.core import formatting as fmt
 from lib.core.i18n import label
 from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES, SIGNAL_TYPES
-from lib.ui import flash, guard, is_web_link, lang, number, plain, read, show_flash, tr, write
+from lib.ui import flash, guard, is_web_link, lang, number, plain, read, show_flash, tr, write, zone
 
 who = guard("customer_signals")
 st.title(tr("page.customer_signals"))
@@ -19,7 +20,13 @@ def vocab(code) -> str:
 
 
 def when(moment) -> str:
-    return "—" if moment is None or pd.isna(moment) else f"{moment:%Y-%m-%d %H:%M} UTC"
+    """A date-time in the viewer's zone, the zone named: «1 déc. 2026, 14:05 (Europe/Paris)»."""
+    return fmt.date_time(moment, lang(), zone())
+
+
+def when_short(moment) -> str:
+    """For table cells (the zone is named under the table): «01/12/2026 14:05»."""
+    return fmt.date_time_short(moment, lang(), zone())
 
 
 def done(message_key: str, **params) -> None:
@@ -248,8 +255,8 @@ def signal_list(view: str) -> None:
     if total > len(rows):
         st.caption(tr("signals.list_capped", shown=len(rows), total=total))
     table = rows.assign(
-        reported_at=rows["reported_at"].map(when),
-        ack_due_at=rows["ack_due_at"].map(when),
+        reported_at=rows["reported_at"].map(when_short),
+        ack_due_at=rows["ack_due_at"].map(when_short),
         **{
             c: rows[c].map(vocab, na_action="ignore")
             for c in ("signal_type", "category", "status", "resolution")
@@ -274,6 +281,7 @@ def signal_list(view: str) -> None:
         "estimated_value",
         "currency",
     )
+    st.caption(tr("leadership.times_in", zone=zone()))
     st.dataframe(
         shown,
         hide_index=True,
