@@ -20,7 +20,7 @@ from lib.core.models import (
 )
 from lib.training import academy as training
 from lib.training import catalogue
-from lib.training.assignments import set_required_modules
+from lib.training.assignments import hr_view, set_required_modules
 from lib.training.catalogue import load_modules, required_choice
 from lib.training.certificates import add_months, certificate_html, set_certification_months
 
@@ -441,15 +441,20 @@ def test_module_version_bump_marks_outdated_and_recertification_issues_a_new_cer
 
 
 def test_policy_version_bump_requires_a_new_acknowledgement(engine, make_user, monkeypatch):
-    emma = make_user("emma")
+    emma, hr = make_user("emma"), make_user("hilda", "hr")
     certify(engine, emma)
     bumped = {**catalogue.policy(), "version": catalogue.policy()["version"] + 1}
     monkeypatch.setattr(catalogue, "policy", lambda: bumped)
     me = overview(engine, emma)
     assert me.must_acknowledge and not me.certified
+    with session_scope(engine, write=False) as session:  # HR sees who must recertify, and why
+        recertify = hr_view(session, hr).recertify
+    assert recertify["username"].tolist() == ["emma"] and recertify["guidelines_changed"].tolist() == [True]
     cert = acknowledge(engine, emma)
     assert cert is not None and cert.policy_version == bumped["version"]
     assert overview(engine, emma).certified
+    with session_scope(engine, write=False) as session:
+        assert hr_view(session, hr).recertify.empty
 
 
 def test_expired_certificate_is_renewed_by_confirming_the_guidelines_again(engine, make_user):
