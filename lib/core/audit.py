@@ -1,10 +1,13 @@
-"""Append-only audit trail. There is deliberately no function to update or delete events."""
+"""Append-only audit trail. There is deliberately no function to update or delete events, with one
+exception the law requires: `scrub`, which erasure uses to replace an erased person's identifiers
+wherever an event names them (its action, time, actor and subject ids stay as recorded)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.core.i18n import catalogue, label, t
@@ -39,6 +42,37 @@ def record(
             details=clean,
         )
     )
+
+
+def scrub(session: Session, identifiers: list[str], replacement: str) -> int:
+    """Replace `identifiers` (an erased person's username, e-mail, name; any case) with `replacement`
+    in the target and details of every event that holds one (export scopes, sign-ins recorded before
+    unknown usernames stopped being kept...). Returns how many events changed. For erasure only."""
+    identifiers = sorted({i for i in identifiers if i}, key=len, reverse=True)
+    if not identifiers:
+        return 0
+    pattern = re.compile("|".join(re.escape(i) for i in identifiers), re.IGNORECASE)
+    # Candidates found in SQL by the identifiers' ASCII runs ("milie", "zorglub"): JSON text may hold
+    # "Émilie" as typed or as \u00c9milie, and SQL lower() may not fold non-ASCII letters.
+    runs = {run.lower() for i in identifiers for run in re.findall(r"[A-Za-z0-9@._'+-]{3,}", i)}
+    texts = (func.lower(AuditEvent.target), func.lower(cast(AuditEvent.details, Text)))
+    matches = [text.contains(run, autoescape=True) for run in sorted(runs) for text in texts]
+    if not matches:
+        return 0
+    events = session.scalars(select(AuditEvent).where(or_(*matches))).all()
+
+    def clean(value):
+        if isinstance(value, str):
+            return pattern.sub(replacement, value)
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    for event in events:
+        event.target, event.details = clean(event.target), clean(event.details)
+    return len(events)
 
 
 def actions(session: Session, actor: Actor) -> list[str]:

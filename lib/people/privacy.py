@@ -3,7 +3,8 @@
 Erasure anonymises rather than deletes, so every count, sum and trend stays right: the account
 row keeps its id but loses every identifier, free texts the person wrote lose their links and
 notes, and their name, username and e-mail are scrubbed from texts others wrote about them. The
-audit trail holds ids only (see lib.core.audit), so it needs no change.
+audit trail refers to people by id; where an event's target or details name the person (an export's
+scope, a sign-in recorded before unknown usernames stopped being kept), erasure scrubs them.
 """
 
 from __future__ import annotations
@@ -307,6 +308,7 @@ def erase(session: Session, actor: Actor, user_id: int) -> None:
         .values(manager_id=None)
         .execution_options(synchronize_session=False)
     )
+    audit.scrub(session, identifiers, SCRUBBED)  # e.g. the username as an export's scope
     tag = f"erased-{user.id}"
     user.username, user.email, user.full_name = tag, f"{tag}@invalid", SCRUBBED
     user.password_hash, user.job_title, user.manager_id = None, None, None

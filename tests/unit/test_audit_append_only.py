@@ -4,7 +4,7 @@ import re
 
 from lib.core.config import ROOT
 
-SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").glob("*.py")]
+SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").rglob("*.py")]
 MUTATION = re.compile(
     r"(update|delete)\(\s*AuditEvent|audit_events\s+(SET|WHERE)|DELETE\s+FROM\s+audit_events", re.IGNORECASE
 )

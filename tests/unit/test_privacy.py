@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from lib.core import audit
 from lib.core.db import session_scope
 from lib.core.errors import PermissionDenied, ValidationError
 from lib.core.models import Base, Contribution, CustomerSignal, SignalEvent, User, utcnow
@@ -49,6 +50,12 @@ def seed(engine, emilie, hugo):
         session.add(SignalEvent(signal_id=signal_id, actor_id=hugo.id, comment="Thanks Émilie Zorglub!"))
         auth.check_login(session, "ezorglub", "wrong password 42")
         auth.check_login(session, "ezorglub", "correct horse battery staple")
+        auth.check_login(session, "emilie.zorglub@example.com", "typed her e-mail as the username")
+        # as the interface records her own exports (scope: her username), and events recorded before
+        # unknown usernames stopped being kept (the e-mail as the target of a failed sign-in)
+        audit.record(session, emilie, "export", "contributions", scope="ezorglub", format="csv", rows=3)
+        audit.record(session, None, "login.failed", "Emilie.Zorglub@example.com")
+        audit.record(session, hugo, "export", "people", scope="Émilie Zorglub's team", rows=1)
 
 
 def aggregates(engine):
@@ -84,7 +91,7 @@ def test_erasure_leaves_no_identifier_and_keeps_aggregates(engine, admin, make_u
     assert "zorglub" in full_dump(engine)
     with session_scope(engine) as session:
         privacy.erase(session, admin, emilie.id)
-    assert "zorglub" not in full_dump(engine)
+    assert "zorglub" not in full_dump(engine)  # the audit trail included
     assert aggregates(engine) == before
     with session_scope(engine) as session:
         assert not auth.check_login(session, "ezorglub", "correct horse battery staple")
