@@ -6,6 +6,7 @@ required modules and of the alert contacts."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import streamlit as st
 
@@ -15,7 +16,11 @@ from lib.training.assignments import required_modules, set_required_modules
 from lib.training.catalogue import Module, load_modules
 from lib.ui import flash, lang, plain, read, tr, when, write
 
-PATH_STYLE = {"core": ("violet", ":material/star:"), "recommended": ("gray", ":material/thumb_up:")}
+BadgeColor = Literal["violet", "gray"]
+PATH_STYLE: dict[str, tuple[BadgeColor, str]] = {
+    "core": ("violet", ":material/star:"),
+    "recommended": ("gray", ":material/thumb_up:"),
+}
 
 
 def path_badge(state: training.ModuleState) -> None:
@@ -171,7 +176,7 @@ def required_form() -> None:
         tr("field.training_required"),
         list(titles),
         default=[slug for slug in titles if slug in current],
-        format_func=titles.get,
+        format_func=lambda slug: titles[slug],
         key=f"required_modules_{language}",
     )
     if (
