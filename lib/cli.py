@@ -14,8 +14,8 @@ from pathlib import Path
 
 from lib.core.config import ConfigError, default_database_url
 from lib.core.db import SchemaError, make_engine, migrate, session_scope
-from lib.core.errors import ValidationError
-from lib.core.i18n import problem_text
+from lib.core.errors import NotFound, PermissionDenied, ValidationError
+from lib.core.i18n import problem_text, t
 from lib.core.periods import View
 from lib.core.permissions import Actor
 from lib.core.vocab import ROLES
@@ -249,6 +249,37 @@ def cmd_check(args) -> int:
     return 0 if ready else 2
 
 
+def cmd_import_analytics(args) -> int:
+    """Import a person's LinkedIn (.xlsx) or X (.csv) analytics export, as the operator."""
+    from lib.activity import analytics_import
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"error: import-analytics: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    engine = _engine()
+    apply = analytics_import.preview if args.dry_run else analytics_import.apply
+    try:
+        with session_scope(engine, write=not args.dry_run) as session:
+            plan = apply(session, Actor.command_line(), data, path.name, args.user)
+    except (NotFound, PermissionDenied) as exc:
+        print(f"error: import-analytics: {t(exc.key, **exc.params)}", file=sys.stderr)
+        return 2
+    verb = "would create" if args.dry_run else "created"
+    changed = len(plan.new_days) + len(plan.changed_days)
+    print(
+        f"{plan.export.platform} export for {args.user.lower()}: {verb} {plan.count('create')}, "
+        f"{'would update' if args.dry_run else 'updated'} {plan.count('update')}, "
+        f"unchanged {plan.count('unchanged')}, held for review {plan.held}, daily figures {changed}"
+    )
+    for row in plan.rows:
+        if row["status"] != "unchanged":
+            print(f"  {row['status']:<7} {row['occurred_on']} {row['url']} impressions={row['impressions']}")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one clear line (status 2), like every other refusal of this command."""
 
@@ -304,6 +335,13 @@ def parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="list what would be sent; send and write nothing"
     )
     notify.set_defaults(func=cmd_send_notifications)
+    ia = sub.add_parser(
+        "import-analytics", help="import a person's LinkedIn (.xlsx) or X (.csv) analytics export"
+    )
+    ia.add_argument("--user", required=True, help="the username whose export it is")
+    ia.add_argument("--file", required=True, help="the exported file")
+    ia.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    ia.set_defaults(func=cmd_import_analytics)
     return p
 
 

@@ -603,9 +603,20 @@ def person(user_id: int) -> None:
                 contributions="participation.col.contributions",
                 impressions="participation.col.impressions",
                 engagement="participation.col.engagement",
+                impressions_imported="participation.col.impressions_imported",
+                held="participation.col.held",
             ),
             f"contributions_{slug}",
             "participation.person_contributions",
+            slug,
+        )
+    if not p.imports.empty:
+        st.markdown(f"**{tr('analytics.history')}**")
+        table(
+            p.imports.assign(platform=p.imports["platform"].map(lambda c: label(c, L))),
+            cols(**{c: f"analytics.col.{c}" for c in p.imports.columns}),
+            f"analytics_imports_{slug}",
+            "participation.person_imports",
             slug,
         )
     st.subheader(tr("participation.person_signals"))

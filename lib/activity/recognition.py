@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from lib.activity import review
 from lib.activity.contributions import WEEKLY_GOAL, engagement_expr
 from lib.core import audit, options
 from lib.core.fields import Checker
@@ -111,7 +112,7 @@ def _contribution_points(r: dict, start: date, end: date):
             .over(partition_by=(c.user_id, c.occurred_on), order_by=(points.desc(), c.id))
             .label("rn"),
         )
-        .where(c.occurred_on >= start, c.occurred_on <= end)
+        .where(c.occurred_on >= start, c.occurred_on <= end, review.counted())  # held out: no points
         .subquery()
     )
     daily = (

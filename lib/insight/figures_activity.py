@@ -1,4 +1,5 @@
-"""Leadership figures from the contribution rollups (migration 0006): active ambassadors,
+"""Leadership figures from the contribution rollups (migrations 0006, 0012: contributions held
+for review are not in them): active ambassadors,
 activity totals and series, departments, and the top people and teams. Plain SQL, both databases."""
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def activity_totals(session: Session, view: View, previous: Period) -> dict[int,
         "comments",
         "shares",
         "clicks",
+        "engagements",
+        "impressions_imported",
     )
     query = select(current, *(func.sum(getattr(A, c)) for c in columns)).where(
         A.day.between(previous.start, view.period.end)
@@ -169,7 +172,7 @@ def activity_series(session: Session, view: View) -> pd.DataFrame:
             A.platform,
             func.sum(A.contributions).label("contributions"),
             func.sum(A.impressions).label("impressions"),
-            func.sum(A.reactions + A.comments + A.shares).label("engagement"),
+            func.sum(A.reactions + A.comments + A.shares + A.engagements).label("engagement"),
         )
         .where(A.day.between(view.period.start, view.period.end))
         .group_by(bucket, A.platform)

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from lib.activity import review
 from lib.activity.signals import ack_hours
 from lib.core import options
 from lib.core.errors import NotFound, Problem, ValidationError
@@ -60,6 +61,8 @@ class Figures:
     comments: int = 0
     shares: int = 0
     clicks: int = 0
+    engagements: int = 0  # engagement totals platforms give without a split (LinkedIn exports)
+    impressions_imported: int = 0  # reach whose figures come from platform analytics exports
     wins: int = 0
     win_value: float = 0.0  # euros
     losses: int = 0
@@ -82,7 +85,12 @@ class Figures:
 
     @property
     def engagement(self) -> int:
-        return self.reactions + self.comments + self.shares
+        return self.reactions + self.comments + self.shares + self.engagements
+
+    @property
+    def imported_reach_share(self) -> float | None:
+        """The share of the period's reach whose figures come from platform exports."""
+        return self._share(self.impressions_imported, self.impressions)
 
     @property
     def engagement_rate(self) -> float | None:
@@ -133,6 +141,7 @@ class Overview:
     age_days: int  # days since the period ended; the previous period is compared at that same age
     rates: Rates
     has_data: bool  # any contribution or signal at all, in any period
+    pending_review: int  # contributions held out of every figure until HR reviews them (in scope)
     version: int
     computed_at: datetime
 
@@ -272,6 +281,7 @@ def compute(session: Session, view: View, now: datetime, current_rates: Rates, v
         age_days=same_age[1]["age_days"],
         rates=current_rates,
         has_data=bool(has_data),
+        pending_review=review.pending_count(session, view.department_id),
         version=version,
         computed_at=now,
     )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from lib.activity import review
 from lib.activity.contributions import engagement_expr
 from lib.core.errors import NotFound
 from lib.core.models import (
+    AnalyticsImport,
     Assignment,
     Certification,
     Contribution,
@@ -66,9 +68,11 @@ class PersonFile:
     )  # module, required, version, status, passed_at, attempts, attempts_to_pass, best_score, due_on
     certificates: pd.DataFrame  # issued_at, expires_at, policy_version
     contributions: dict  # total, recent (last ACTIVE_DAYS days), last (date or None)
-    platforms: pd.DataFrame  # platform, contributions, impressions, engagement
+    platforms: pd.DataFrame  # platform, contributions, impressions, engagement, impressions_imported, held
     signals: pd.DataFrame  # reported_at, signal_type, category, customer_name, status, resolution
     signal_count: int
+    # The platform analytics exports imported for the person: which file, when, what it did.
+    imports: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _profile(session: Session, user_id: int) -> dict:
@@ -213,15 +217,59 @@ def person_file(session: Session, actor: Actor, user_id: int, now: datetime | No
             func.max(c.occurred_on),
         ).where(c.user_id == user_id)
     ).one()
+    ok = review.counted()
     platforms = pd.DataFrame(
         session.execute(
-            select(c.platform, func.count(), func.sum(c.impressions), func.sum(engagement_expr()))
+            select(
+                c.platform,
+                func.count(),
+                func.sum(case((ok, c.impressions))),
+                func.sum(case((ok, engagement_expr()))),
+                func.sum(case((ok & (c.figures_source == "imported"), c.impressions))),
+                func.count().filter(c.review == "pending"),
+            )
             .where(c.user_id == user_id)
             .group_by(c.platform)
             .order_by(func.count().desc(), c.platform)
         ).all(),
-        columns=["platform", "contributions", "impressions", "engagement"],
-    ).astype({"contributions": "int64", "impressions": "Int64", "engagement": "Int64"})
+        columns=["platform", "contributions", "impressions", "engagement", "impressions_imported", "held"],
+    ).astype(
+        {
+            "contributions": "int64",
+            "impressions": "Int64",
+            "engagement": "Int64",
+            "impressions_imported": "Int64",
+            "held": "int64",
+        }
+    )
+    A = AnalyticsImport
+    imports = pd.DataFrame(
+        session.execute(
+            select(
+                A.imported_at,
+                A.platform,
+                A.filename,
+                A.period_start,
+                A.period_end,
+                A.posts,
+                A.created,
+                A.updated,
+            )
+            .where(A.user_id == user_id)
+            .order_by(A.imported_at.desc(), A.id.desc())
+            .limit(SIGNALS_SHOWN)
+        ).all(),
+        columns=[
+            "imported_at",
+            "platform",
+            "filename",
+            "period_start",
+            "period_end",
+            "posts",
+            "created",
+            "updated",
+        ],
+    )
     s = CustomerSignal
     signal_count = session.scalar(select(func.count()).where(s.reporter_id == user_id))
     signals = pd.DataFrame(
@@ -242,4 +290,5 @@ def person_file(session: Session, actor: Actor, user_id: int, now: datetime | No
         platforms=platforms,
         signals=signals,
         signal_count=signal_count,
+        imports=imports,
     )

@@ -33,7 +33,7 @@ def activity_trend(session: Session, view: View) -> pd.DataFrame:
             A.platform,
             func.sum(A.contributions).label("contributions"),
             func.sum(A.impressions).label("impressions"),
-            func.sum(A.reactions + A.comments + A.shares).label("engagement"),
+            func.sum(A.reactions + A.comments + A.shares + A.engagements).label("engagement"),
             func.sum(A.engagement_known).label("engagement_known"),
             func.sum(A.clicks).label("clicks"),
         )
@@ -92,7 +92,7 @@ def breakdown(session: Session, view: View, by: str) -> pd.DataFrame:
             key.label(by),
             func.sum(A.contributions).label("contributions"),
             func.sum(A.impressions).label("impressions"),
-            func.sum(A.reactions + A.comments + A.shares).label("engagement"),
+            func.sum(A.reactions + A.comments + A.shares + A.engagements).label("engagement"),
             func.sum(A.clicks).label("clicks"),
         )
         .where(A.day.between(period.start, period.end))

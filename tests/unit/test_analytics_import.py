@@ -227,3 +227,34 @@ def test_implausible_imported_post_is_held(engine, make_user):
     assert plan.held == 1
     held = next(r for r in rows(engine, jane.id) if r.impressions == 5_000_000)
     assert held.review == "pending" and "above_ceiling" in held.review_reasons
+
+
+def test_command_line_dry_run_apply_and_bad_file(engine, make_user, tmp_path):
+    from tests.unit.test_cli import cli
+
+    make_user("jane")
+    url = engine.url.render_as_string(hide_password=False)
+    good = tmp_path / "export.xlsx"
+    good.write_bytes(linkedin_xlsx(POSTS, year_of_days(TODAY - timedelta(days=1), 10)))
+    dry = cli(url, "import-analytics", "--user", "Jane", "--file", str(good), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would create 3, would update 0" in dry.stdout
+    assert count_all(engine) == 0
+    done = cli(url, "import-analytics", "--user", "jane", "--file", str(good))
+    assert done.returncode == 0 and "created 3, updated 0" in done.stdout
+    assert count_all(engine) == 3
+    again = cli(url, "import-analytics", "--user", "jane", "--file", str(good))
+    assert "created 0, updated 0, unchanged 3" in again.stdout
+    bad = tmp_path / "renamed.xlsx"
+    bad.write_bytes(b"a,b\n1,2\n")
+    refused = cli(url, "import-analytics", "--user", "jane", "--file", str(bad))
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "a CSV renamed .xlsx" in refused.stderr
+    nobody = cli(url, "import-analytics", "--user", "nobody", "--file", str(good))
+    assert nobody.returncode == 2 and "No account" in nobody.stderr
+    assert count_all(engine) == 3
+
+
+def count_all(engine) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(Contribution))

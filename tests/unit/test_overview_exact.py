@@ -64,8 +64,12 @@ def seed(engine, rng: random.Random) -> None:
             users.append(user.id)
         known = lambda hi: rng.randint(0, hi) if rng.random() < 0.75 else None
         for _ in range(700):
+            lumped = rng.random() < 0.2  # a platform export's engagement total, without a split
             session.add(
                 Contribution(
+                    engagements=rng.randint(0, 90) if lumped else None,
+                    figures_source="imported" if lumped or rng.random() < 0.2 else "typed",
+                    review=rng.choice(("ok",) * 6 + ("pending", "approved", "rejected")),
                     user_id=rng.choice(users),
                     department_id=rng.choice([d for d, _ in depts] + [None]),
                     occurred_on=TODAY - timedelta(days=rng.randint(0, 200)),
@@ -126,7 +130,10 @@ def raw(session) -> dict[str, pd.DataFrame]:
     signals["estimated_value"] = signals["estimated_value"].astype(float)
     return {
         "users": users.set_index("id"),
-        "contributions": frame(select(Contribution.__table__)),
+        # held-out contributions (pending or rejected review) count nowhere
+        "contributions": frame(
+            select(Contribution.__table__).where(Contribution.review.in_(("ok", "approved")))
+        ),
         "signals": signals,
         "completions": frame(select(ModuleCompletion.__table__)),
         "certifications": frame(select(Certification.__table__)),
@@ -154,8 +161,10 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates, cutoff
         contributions=len(scoped),
         impressions=int(known["impressions"].sum()),
         impressions_known=len(known),
-        engagement_known=int(known[["reactions", "comments", "shares"]].fillna(0).sum().sum()),
+        engagement_known=int(known[["reactions", "comments", "shares", "engagements"]].fillna(0).sum().sum()),
         **{f: int(fill[f].sum()) for f in FIGURES},
+        engagements=int(scoped["engagements"].fillna(0).sum()),
+        impressions_imported=int(known[known["figures_source"] == "imported"]["impressions"].sum()),
     )
     sig = signals_in(s, period, dept)
     eur = dict(rates.eur)
@@ -220,7 +229,7 @@ def check(engine, view: View) -> None:
     ]
     c = c.assign(
         bucket=c["occurred_on"].map(lambda d: bucket(d, period)),
-        engagement=c[["reactions", "comments", "shares"]].fillna(0).sum(axis=1),
+        engagement=c[["reactions", "comments", "shares", "engagements"]].fillna(0).sum(axis=1),
     )
     series = c.groupby(["bucket", "platform"]).agg(
         contributions=("id", "size"), impressions=("impressions", "sum"), engagement=("engagement", "sum")
@@ -351,12 +360,29 @@ def edit(engine, rng: random.Random) -> None:
             row.reactions = rng.choice([None, 3])
             row.department_id = rng.choice([None, *depts])
             row.user_id = rng.choice(users)
+            row.review = rng.choice(("ok", "pending", "approved", "rejected"))  # held out, released
+            row.figures_source = rng.choice(("typed", "imported", "corrected"))
+            row.engagements = rng.choice([None, 11])
         session.execute(delete(Contribution).where(Contribution.id.in_(rng.sample(ids, 80))))
         session.execute(
             update(Contribution).where(Contribution.platform == "x").values(clicks=None, shares=7)
         )
         next_day = "occurred_on + 1" if engine.dialect.name == "postgresql" else "date(occurred_on, '+1 day')"
         session.execute(text(f"UPDATE contributions SET occurred_on = {next_day} WHERE id - id / 7 * 7 = 0"))
+        # a review queue worked through in one statement each: approvals, rejections
+        session.execute(
+            text(
+                "UPDATE contributions SET review = 'approved' WHERE review = 'pending' AND id - id / 3 * 3 = 0"
+            )
+        )
+        session.execute(
+            text(
+                "UPDATE contributions SET review = 'rejected' WHERE review = 'pending' AND id - id / 3 * 3 = 1"
+            )
+        )
+        session.execute(
+            text("UPDATE contributions SET figures_source = 'imported' WHERE id - id / 5 * 5 = 0")
+        )
         signal_ids = session.scalars(select(CustomerSignal.id)).all()
         for sid in rng.sample(signal_ids, 30):
             row = session.get(CustomerSignal, sid)
