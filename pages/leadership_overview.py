@@ -14,7 +14,7 @@ from lib.core.i18n import problem_text
 from lib.core.models import utcnow
 from lib.insight import leadership as overview
 from lib.insight.charts import sections
-from lib.insight.kpis import cards, emv_formula
+from lib.insight.kpis import cards, emv_formula, provenance_line
 from lib.people import organisation as org
 from lib.ui import (
     date_format,
@@ -159,6 +159,8 @@ def live() -> None:
                     border=True,
                     delta_arrow="off" if card.delta_color == "off" else "auto",
                 )
+        if group == "reach":
+            st.caption(provenance_line(ov, lang()))
         if group == "engagement":
             st.caption(emv_formula(ov, lang()))
         if group == "customers":

@@ -13,6 +13,7 @@ from lib.core.errors import ValidationError
 from lib.core.i18n import label
 from lib.core.models import utcnow
 from lib.core.vocab import CONTRIBUTION_KINDS, PLATFORMS
+from lib.ui import analytics_import as figure_sections
 from lib.ui import (
     date_format,
     day,
@@ -65,7 +66,6 @@ def contribution_form(form: str, submit: str) -> dict | None:
         values = {
             "date": c1.date_input(
                 tr("field.contrib.date"),
-                max_value=today + timedelta(days=1),
                 format=date_format(),
                 key=f"{form}_date",
             ),
@@ -90,11 +90,11 @@ def contribution_form(form: str, submit: str) -> dict | None:
         st.caption(tr("contrib.figures_help"))
         for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES):
             values[name] = column.number_input(
-                tr(f"field.contrib.{name}"), min_value=0, step=1, value=None, key=f"{form}_{name}"
+                tr(f"field.contrib.{name}"), step=1, value=None, key=f"{form}_{name}"
             )
         c1, c2 = st.columns([1, 3])
         values["minutes_spent"] = c1.number_input(
-            tr("field.contrib.minutes_spent"), min_value=0, step=1, value=None, key=f"{form}_minutes_spent"
+            tr("field.contrib.minutes_spent"), step=1, value=None, key=f"{form}_minutes_spent"
         )
         values["note"] = c2.text_input(tr("field.contrib.note"), key=f"{form}_note")
         if st.form_submit_button(submit, type="primary"):
@@ -157,6 +157,8 @@ m[5].metric(
     help=tr("contrib.streak_help", goal=figures["weekly_goal"]),
 )
 st.caption(tr("contrib.this_week", n=figures["this_week"], goal=figures["weekly_goal"]))
+if figures["held"]:
+    st.warning(tr("contrib.held", n=figures["held"]), icon=":material/pending_actions:")
 
 tab_log, tab_list, tab_import, tab_points = st.tabs(
     [tr("contrib.tab_log"), tr("contrib.tab_list"), tr("contrib.tab_import"), tr("recognition.tab")],
@@ -192,7 +194,7 @@ if tab_list.open:
         else:
             if total > len(rows):
                 st.caption(tr("contrib.list_capped", shown=len(rows), total=total))
-            shown = rows.assign(
+            shown = figure_sections.provenance(rows).assign(
                 platform=rows["platform"].map(vocab),
                 kind=rows["kind"].map(vocab),
                 url=rows["url"].where(rows["url"].map(is_web_link)),
@@ -206,14 +208,29 @@ if tab_list.open:
                 column_config={names["url"]: st.column_config.LinkColumn(names["url"])},
             )
             by_id = {r.id: r for r in rows.itertuples()}
+            labels = contrib.pick_labels(
+                [
+                    (
+                        r.id,
+                        " · ".join(
+                            [
+                                str(r.occurred_on),
+                                vocab(r.platform),
+                                vocab(r.kind),
+                                (r.url or r.note or "—")[:60],
+                                tr("contrib.pick_figures", n=number(r.impressions)),
+                            ]
+                        ),
+                    )
+                    for r in rows.itertuples()
+                ]
+            )
             picked = st.selectbox(
                 tr("contrib.pick"),
                 list(by_id),
                 index=None,
                 placeholder=tr("contrib.pick_placeholder"),
-                format_func=lambda i: " · ".join(
-                    (str(by_id[i].occurred_on), vocab(by_id[i].platform), vocab(by_id[i].kind))
-                ),
+                format_func=labels.get,
                 key=f"contrib_pick_{lang()}",
             )
             if picked is not None:
@@ -233,6 +250,8 @@ if tab_list.open:
 
 if tab_import.open:
     with tab_import:
+        figure_sections.import_section(who)
+        st.divider()
         st.subheader(tr("contrib.import_title"))
         st.markdown(
             tr("contrib.import_help", platforms=", ".join(PLATFORMS), kinds=", ".join(CONTRIBUTION_KINDS))

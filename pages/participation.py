@@ -18,6 +18,7 @@ from lib.insight.person_file import find_people, person_file
 from lib.people import organisation, roster
 from lib.training import assignments
 from lib.training.catalogue import load_modules
+from lib.ui import analytics_import as figure_sections
 from lib.ui import (
     date_format,
     day,
@@ -869,6 +870,7 @@ TABS = {
     "follow_up": follow_up_tab,
     "people": people_tab,
     "roster": roster_tab,
+    "review": figure_sections.review_section,
 }
 for tab, view in zip(
     st.tabs([tr(f"participation.tab.{t}") for t in TABS], key="part_tab", on_change="rerun"), TABS.values()

@@ -23,7 +23,7 @@ from lib.core.i18n import t
 from lib.core.models import utcnow
 from lib.core.permissions import Actor, require_role
 from lib.insight import report_charts
-from lib.insight.kpis import GROUPS, Card, age_text, cards, emv_formula, value_of
+from lib.insight.kpis import GROUPS, Card, age_text, cards, emv_formula, provenance_line, value_of
 from lib.insight.leadership import VIEWERS, Overview
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -158,6 +158,7 @@ def build(
         prev_end=fmt.day(previous.end, lang),
     )
     notes = [
+        provenance_line(overview, lang),
         emv_formula(overview, lang),
         t("leadership.value_note", lang),
         t("leadership.report.fair_note", lang, age=age_text(overview, lang)),

@@ -110,6 +110,17 @@ def age_text(overview: Overview, lang: str) -> str:
     return t("leadership.age.days", lang, days=number(overview.age_days, lang))
 
 
+def provenance_line(overview: Overview, lang: str) -> str:
+    """Where the period's reach comes from, and how many contributions wait for a review."""
+    share = overview.current.imported_reach_share
+    return t(
+        "leadership.provenance_line",
+        lang,
+        share="—" if share is None else percent(share, lang),
+        n=number(overview.pending_review, lang),
+    )
+
+
 def emv_formula(overview: Overview, lang: str) -> str:
     """The earned-media formula with the rates in force, as shown under the figures."""
     rates = overview.rates

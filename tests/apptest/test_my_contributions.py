@@ -75,6 +75,7 @@ def test_list_edit_and_delete(app_engine, add_user):
                 occurred_on=TODAY - timedelta(days=2),
                 platform="linkedin",
                 kind="share",
+                url="https://www.linkedin.com/feed/update/urn:li:activity:7000000000000000001",
                 impressions=100,
             )
         )
@@ -93,6 +94,44 @@ def test_list_edit_and_delete(app_engine, add_user):
     at.checkbox(key=f"contrib_confirm_{row_id}").check().run()
     at.button(key="contrib_delete").click().run()
     assert "Contribution deleted." in texts(at)
+    assert rows(app_engine, Contribution) == []
+
+
+def test_every_contribution_of_a_busy_day_can_be_opened(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    with session_scope(app_engine) as session:
+        for n in (1, 2):
+            session.add(
+                Contribution(
+                    user_id=emma.id,
+                    occurred_on=TODAY - timedelta(days=1),
+                    platform="linkedin",
+                    kind="customer_reply",
+                    note="Answered a customer",
+                    impressions=10,
+                )
+            )
+    at = open_page("emma", "my_contributions", "My contributions")
+    picker = at.selectbox(key="contrib_pick_en")
+    assert len(set(picker.options)) == 2  # two labels, told apart
+    for row in rows(app_engine, Contribution):
+        at.selectbox(key="contrib_pick_en").select(row.id).run()
+        assert at.number_input(key=f"contrib_edit_{row.id}_en_impressions").value == 10
+    assert "(2)" in at.selectbox(key="contrib_pick_en").options[1]
+
+
+def test_refusals_are_listed_on_submit(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma")
+    at = open_page("emma", "my_contributions")
+    at.date_input(key="contrib_new_en_date").set_value(TODAY + timedelta(days=1))
+    at.number_input(key="contrib_new_en_impressions").set_value(-5)
+    at.button(key=SAVE_NEW).click().run()
+    shown = texts(at)
+    assert "Date: cannot be in the future." in shown
+    assert "Impressions: cannot be negative." in shown
+    assert "URL: give the link to the post or comment" in shown
     assert rows(app_engine, Contribution) == []
 
 
@@ -123,7 +162,7 @@ def test_import_preview_commit_and_reimport(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
     at = open_page("emma", "my_contributions", "Import and export")
-    data = f"date,platform,kind\n{TODAY},linkedin,share\n{TODAY},X,Comment\n".encode()
+    data = f"date,platform,kind,url\n{TODAY},linkedin,share,https://example.com/a\n{TODAY},X,Comment,https://x.com/e/status/7\n".encode()
     upload(at, data)
     assert "Preview: 2 new contribution(s) to import" in texts(at)
     assert rows(app_engine, Contribution) == []

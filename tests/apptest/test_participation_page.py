@@ -2,6 +2,7 @@
 person's file, roster import, departments and teams; refusals, empty states, exports, French."""
 
 import io
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import func, select, update
@@ -51,7 +52,14 @@ def test_empty_programme_says_what_to_do(app_engine, add_user):
     add_user("hilda", "hr")
     at = participation_page("hilda")
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Overview", "Completion", "Follow-up", "People", "Roster"]
+    assert [t.label for t in at.tabs] == [
+        "Overview",
+        "Completion",
+        "Follow-up",
+        "People",
+        "Roster",
+        "Figures to review",
+    ]
     assert "Nobody is on the roster for this scope yet. Import the HR system’s export" in texts(at)
     open_tab(at, "Completion")
     assert "Nobody is on the roster for this scope yet" in texts(at)
@@ -180,7 +188,7 @@ def test_person_file_and_assignment(app_engine, add_user):
     points = next(m for m in at.metric if m.label == "Points (last 30 days)")
     assert (points.value, points.delta) == ("2", "rank 1 in the company")
     assert frame(at, "Quiz attempts")["Status"].unique().tolist() == ["Passed"]
-    assert frame(at, "Platform").values.tolist() == [["LinkedIn", 2, 200, 10]]
+    assert frame(at, "Platform").values.tolist() == [["LinkedIn", 2, 200, 10, pd.NA, 0]]
 
     at.text_input(key="part_search").input("s6").run()
     assert metric(at, "Certified") == "No" and "No contribution logged yet." in texts(at)
@@ -271,8 +279,41 @@ def test_the_page_speaks_french(app_engine, add_user):
         "Suivi",
         "Collaborateurs",
         "Effectif",
+        "Chiffres à vérifier",
     ]
     assert "Personne n’est encore inscrit à l’effectif de ce périmètre." in texts(at)
     open_tab(at, "Suivi")
     assert "Modules assignés en retard" in texts(at)
     assert "Son onglet «\u00a0Affectations et suivi (RH)\u00a0» assigne des modules" in texts(at)
+
+
+def test_review_queue_approve(app_engine, add_user):
+    from lib.core.models import Contribution
+    from tests.apptest.activity_helpers import rows
+
+    add_user("root", "admin")
+    add_user("hilda", "hr")
+    emma = add_user("emma")
+    with session_scope(app_engine) as session:
+        session.add(
+            Contribution(
+                user_id=emma.id,
+                occurred_on=date.today(),
+                platform="linkedin",
+                kind="share",
+                url="https://www.linkedin.com/feed/update/urn:li:activity:7000000000000000009",
+                impressions=5_000_000,
+                review="pending",
+                review_reasons="above_ceiling",
+            )
+        )
+    at = participation_page("hilda", "Figures to review")
+    assert "1 contribution(s) wait for a review." in texts(at)
+    assert frame(at, "Why")["Why"].tolist() == [
+        "impressions above what the platform plausibly gives a member’s post"
+    ]
+    [row] = rows(app_engine, Contribution)
+    at.selectbox(key="review_pick_en").select(row.id).run()
+    at.button(key=f"FormSubmitter:review_{row.id}-Approve as is").click().run()
+    assert "Approved: its figures now count." in texts(at)
+    assert rows(app_engine, Contribution)[0].review == "approved"
