@@ -297,7 +297,7 @@ def check_trends(ov, data, view: View) -> None:
     known = c["impressions"].notna()
     c = c.assign(
         bucket=c["occurred_on"].map(lambda d: bucket(d, period)),
-        engagement=c[["reactions", "comments", "shares"]].fillna(0).sum(axis=1),
+        engagement=c[["reactions", "comments", "shares", "engagements"]].fillna(0).sum(axis=1),
         clicks=c["clicks"].fillna(0),
     )
     c = c.assign(engagement_known=c["engagement"].where(known, 0))
