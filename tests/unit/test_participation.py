@@ -304,7 +304,7 @@ def test_person_file(engine, org):
     assert (p.modules["status"] == "passed").all() and len(p.modules) == len(MODULES)
     assert p.contributions["total"] == 2 and p.contributions["recent"] == 2
     assert p.contributions["last"] == TODAY - timedelta(days=3)
-    assert p.platforms.values.tolist() == [["linkedin", 2, 200, 10]]
+    assert p.platforms.values.tolist() == [["linkedin", 2, 200, 10, pd.NA, 0]]
     assert p.signal_count == 1 and p.signals["category"].tolist() == ["lead"]
     assert len(p.certificates) == 1
     s5 = read(engine, person_file, org["hr"], org["s5"].id)

@@ -138,7 +138,7 @@ def test_refusals_are_explained_in_both_languages(engine, make_user):
         impressions=-5,
     )
     texts = sorted(problem_text(p, "fr") for p in future)
-    assert texts == ["Date : ne peut pas être dans le futur.", "Impressions : ne peut pas être négatif."]
+    assert texts == ["Date\u00a0: ne peut pas être dans le futur.", "Impressions\u00a0: ne peut pas être négatif."]
     assert {p.key for p in future} == {"activity.future_date", "activity.negative"}
     log(engine, jane, 1, 10)
     dup = problems(
