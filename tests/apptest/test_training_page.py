@@ -237,6 +237,38 @@ def test_hr_sets_certificate_validity(app_engine, add_user):
     assert at.number_input(key="cert_months").value == 24
 
 
+def test_hr_chooses_required_modules_and_sets_alert_contacts(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("hilda", "hr")
+    emma = add_user("emma")
+    at = training_page("hilda")
+    open_tab(at, "Assignments and follow-up (HR)")
+    picker = at.multiselect(key="required_modules_en")
+    assert picker.value == [m.slug for m in CORE]
+    picker.set_value([]).run()
+    at.button(key="required_save").click().run()
+    assert "Modules required of everyone: choose at least one module." in texts(at)
+    extra = MODULES[1]
+    at.multiselect(key="required_modules_en").set_value([m.slug for m in CORE] + [extra.slug]).run()
+    at.button(key="required_save").click().run()
+    assert "Required modules saved." in texts(at)
+    with session_scope(app_engine, write=False) as session:
+        assert training.overview(session, emma).required == len(CORE) + 1
+
+    # Alert contacts: both are needed; the employee then sees them under the guidelines.
+    field = {area.label: area for area in at.text_area}
+    field["Office hours"].set_value("Comms desk 01 23 45 67 89")
+    at.button(key="FormSubmitter:alert_contacts-Save the alert contacts").click().run()
+    assert "Out of hours: is required." in texts(at)
+    field = {area.label: area for area in at.text_area}
+    field["Out of hours"].set_value("On-call manager 06 12 34 56 78")
+    at.button(key="FormSubmitter:alert_contacts-Save the alert contacts").click().run()
+    assert "Alert contacts saved." in texts(at)
+    mine = training_page("emma")
+    open_tab(mine, "Posting guidelines")
+    assert "On\\-call manager 06 12 34 56 78" in texts(mine)  # markdown-escaped by plain()
+
+
 def test_the_page_speaks_french(app_engine, add_user):
     add_user("root", "admin")
     add_user("lea", language="fr")
