@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -171,16 +171,52 @@ def sign_in(authn: stauth.Authenticate) -> None:
         st.error(tr("login.failed"))
 
 
+def _https() -> bool:
+    url = st.context.url or ""
+    return url.startswith("https:") or st.context.headers.get("X-Forwarded-Proto", "") == "https"
+
+
 def issue_cookie(authn: stauth.Authenticate) -> None:
-    """Set the remember-me cookie once after a password sign-in, on a run that is not cut short."""
+    """Set the remember-me cookie once after a password sign-in, on a run that is not cut short.
+
+    SameSite=Strict, and Secure when the app is reached over HTTPS. It cannot be HttpOnly: the
+    component sets it from JavaScript (document.cookie), so the server only ever reads it."""
     if st.session_state.pop("_issue_cookie", False):
-        authn.cookie_controller.set_cookie()
+        model = authn.cookie_controller.cookie_model
+        if model.cookie_expiry_days:
+            model.exp_date = model._set_exp_date()
+            model.cookie_manager.set(
+                model.cookie_name,
+                model._token_encode(),
+                expires_at=datetime.now() + timedelta(days=model.cookie_expiry_days),
+                same_site="strict",
+                secure=_https() or None,
+            )
 
 
-def forced_password_change() -> None:
+def forget_cookie(authn: stauth.Authenticate) -> None:
+    """Remove the remember-me cookie from the browser, on the complete run after a sign-out (a
+    component drawn on the run that signs out is cut short by the rerun and never reaches it)."""
+    model = authn.cookie_controller.cookie_model
+    model.cookie_manager.cookie_manager(
+        method="delete", cookie=model.cookie_name, key="forget_cookie", default=False
+    )
+
+
+def sign_out_button(key: str) -> None:
+    if st.button(tr("account.logout"), icon=":material/logout:", key=key):
+        sign_out()
+        st.rerun()
+
+
+def forced_password_change(who: Actor) -> None:
+    """A one-time password must be replaced before anything else; the person may also sign out."""
     st.title(tr("account.first_change_title"))
     st.info(tr("account.first_change_intro"))
     password_change_form("first_change", "field.temporary_password")
+    with st.sidebar:
+        st.caption(tr("app.signed_in_as", name=plain(st.session_state.get("name") or who.username)))
+        sign_out_button("first_change_logout")
 
 
 def load_actor(username: str):
@@ -203,11 +239,17 @@ def screen_pages(roles) -> dict[str, st.Page]:
             title=tr(s.title_key),
             icon=s.icon,
             url_path=s.slug,
-            default=bool(menu) and s.slug == menu[0],
             visibility="visible" if s.slug in menu else "hidden",
         )
         for s in SCREENS
     }
+
+
+def home_page() -> st.Page:
+    """The app's root (`/`), which main() sends on to the person's first screen at that screen's own
+    path. Were the first screen the default page itself, its path would be `/`, and a link to it
+    (`/training`) would find no page."""
+    return st.Page(lambda: None, title="Porte-voix", url_path="home", default=True, visibility="hidden")
 
 
 def hold(blank: st.Page) -> None:
@@ -220,21 +262,26 @@ def main() -> None:
     remember_requested_page()
     with session_scope(engine(), write=False) as session:
         empty = not auth.has_accounts(session)
-    language_picker()
     blank = st.Page(lambda: None, title="Porte-voix", url_path="sign-in", default=True)
     if empty:
-        first_admin_form()
+        # Pages first: a fresh process runs its first session in the legacy `pages/` mode until
+        # st.navigation is called; a form drawn before that is drawn again, and its first submit lost.
         hold(blank)
+        language_picker()
+        first_admin_form()
         return
     # The authenticator draws its cookie component on a session's first run only; a fixed slot keeps
     # the elements after it in place, so the sign-in form is not re-mounted (and typing not lost).
     with st.empty():
         authn = authenticator()
+        if st.session_state.pop("_forget_cookie", False):
+            forget_cookie(authn)
     if not st.session_state.get("authentication_status"):
         authn.login(location="unrendered")  # honours a valid remember-me cookie
     if not st.session_state.get("authentication_status"):
-        sign_in(authn)
         hold(blank)
+        language_picker()
+        sign_in(authn)
         return
     if "signed_in_at" not in st.session_state:  # first run after sign-in (password or cookie)
         session_began()
@@ -247,24 +294,30 @@ def main() -> None:
         st.session_state["lang"] = user_lang
     st.session_state["actor"] = who
     if must_change:
-        forced_password_change()
         hold(blank)
+        language_picker()  # drawn once the saved language is adopted, so that it shows it
+        forced_password_change(who)
         return
 
     pages = screen_pages(who.roles)
-    st.session_state["menu"] = [s.slug for s in visible_screens(who.roles)]
-    nav = st.navigation(list(pages.values()))
-    with st.sidebar:
-        with st.empty():  # as above: the cookie is set on one run only
-            issue_cookie(authn)
-        st.caption(tr("app.signed_in_as", name=plain(st.session_state.get("name") or who.username)))
-        if st.button(tr("account.logout"), icon=":material/logout:", key="sidebar_logout"):
-            sign_out()
-            st.rerun()
+    menu = [s.slug for s in visible_screens(who.roles)]
+    st.session_state["menu"] = menu
+    home = home_page()
+    nav = st.navigation([home, *pages.values()])
+    # Go where the person is going before drawing anything: a run cut short by switch_page would
+    # lose what it drew (the remember-me cookie, say).
     requested = st.session_state.pop("requested_page", "")
     query = st.session_state.pop("requested_query", None)
     if requested in pages and pages[requested] is not nav and requested != nav.url_path:
         st.switch_page(pages[requested], query_params=query)
+    if nav is home and menu:
+        st.switch_page(pages[menu[0]])
+    language_picker()
+    with st.sidebar:
+        with st.empty():  # as above: the cookie is set on one run only
+            issue_cookie(authn)
+        st.caption(tr("app.signed_in_as", name=plain(st.session_state.get("name") or who.username)))
+        sign_out_button("sidebar_logout")
     nav.run()
 
 

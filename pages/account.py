@@ -6,7 +6,6 @@ from lib.core.i18n import label
 from lib.people import accounts as auth
 from lib.people import privacy
 from lib.ui import (
-    choose_language,
     guard,
     lang,
     notifications,
@@ -41,26 +40,28 @@ with left:
 
 with right:
     st.subheader(tr("account.language"))
-    st.session_state["account_language"] = lang()
-    st.radio(
-        tr("field.language"),
-        ["en", "fr"],
-        format_func={"en": "English", "fr": "Français"}.get,
-        horizontal=True,
-        label_visibility="collapsed",
-        key="account_language",
-        on_change=choose_language,
-        args=("account_language",),
-    )
+    # One language picker, in the sidebar: a second one here would disagree with it.
+    st.caption(tr("account.language_where"))
     notifications.my_optional_emails()
     st.subheader(tr("privacy.my_data"))
     st.caption(tr("privacy.my_data_help"))
-    st.download_button(
-        tr("privacy.download"),
+    readable, machine = st.columns(2)
+    readable.download_button(
+        tr("privacy.download_excel"),
+        data=read(privacy.personal_data_excel),
+        file_name="porte-voix-my-data.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="my_data_xlsx",
+        on_click=write,
+        args=(privacy.record_export,),
+    )
+    machine.download_button(
+        tr("privacy.download_json"),
         data=read(privacy.personal_data_json),
         file_name="porte-voix-my-data.json",
         mime="application/json",
-        icon=":material/download:",
+        icon=":material/data_object:",
         key="my_data",
         on_click=write,
         args=(privacy.record_export,),

@@ -187,6 +187,7 @@ def sign_out(everywhere: bool = True) -> None:
     st.session_state.clear()
     st.session_state["lang"] = keep_lang
     st.session_state["requested_page"] = ""
+    st.session_state["_forget_cookie"] = True  # the next, complete run removes it from the browser
 
 
 def choose_language(key: str) -> None:

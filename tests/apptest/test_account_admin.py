@@ -149,7 +149,10 @@ def test_employee_downloads_own_data(app_engine, add_user):
     add_user("emma")
     at = open_page("emma", "account")
     button = at.download_button(key="my_data")
-    assert button.label == "Download my data"
+    assert button.label == "My data, machine-readable (JSON)"
+    readable = at.download_button(key="my_data_xlsx")
+    assert readable.label == "My data, readable (Excel)"
+    assert "lang_picker" in at.session_state and not at.radio  # one language picker: the sidebar's
 
 
 def test_admin_erases_a_person_after_typing_the_username(app_engine, add_user):

@@ -4,6 +4,7 @@ import pytest
 
 from lib.core.db import session_scope
 from lib.core.i18n import t
+from lib.core.permissions import Actor
 from lib.core.screens import BY_SLUG, visible_screens
 from lib.people import accounts as auth
 from tests.apptest.conftest import new_app, sign_in, signed_in, texts
@@ -161,10 +162,36 @@ def test_interface_switches_to_french(app_engine, add_user):
     add_user("root", "admin", "employee")
     at = signed_in("root")
     at.switch_page("pages/account.py").run()
-    at.radio(key="account_language").set_value("fr").run()
+    at.segmented_control(key="lang_picker").set_value("fr").run()
     assert at.title[0].value == "Compte"
     with session_scope(app_engine) as session:
         assert auth.find_user(session, "root").language == "fr"
     # The saved language is adopted at the next sign-in.
     again = signed_in("root")
     assert again.title[0].value == "Formation"
+
+
+def test_a_one_time_password_page_in_the_person_s_language_with_sign_out(app_engine, add_user):
+    add_user("root", "admin")
+    with session_scope(app_engine) as session:
+        user, _ = auth.create_user(
+            session,
+            Actor.command_line(),
+            username="newbie",
+            full_name="Newbie",
+            email="newbie@example.com",
+            roles=["employee"],
+            language="fr",
+        )
+        user.password_hash = auth.hash_password(PASSWORD)
+    at = signed_in("newbie")
+    assert at.title[0].value == "Choisissez votre mot de passe"
+    assert at.segmented_control(key="lang_picker").value == "fr"  # the picker says what the page shows
+    assert at.sidebar.button(key="first_change_logout").label == "Se déconnecter"
+    for i, value in enumerate([PASSWORD, "a brand new password 2026", "a brand new password 2026"]):
+        at.text_input[i].input(value)
+    at.button[0].click().run()
+    assert "Mot de passe modifié" in texts(at)  # the confirmation, on the first screen
+    assert at.title[0].value == "Formation"
+    at.sidebar.button(key="sidebar_logout").click().run()
+    assert "actor" not in at.session_state

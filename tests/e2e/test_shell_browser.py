@@ -86,7 +86,7 @@ def test_download_my_data_is_a_real_json_file(server, page):
     sign_in(page, server["base"], "emma", path="account")
     page.get_by_role("heading", name="My data").first.wait_for()
     with page.expect_download() as download:
-        press(page.get_by_role("button", name="Download my data"))
+        press(page.get_by_role("button", name="My data, machine-readable (JSON)"))
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert data["profile"]["username"] == "emma"
     assert download.value.suggested_filename == "porte-voix-my-data.json"
