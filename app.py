@@ -34,7 +34,8 @@ st.set_page_config(page_title="Porte-voix", page_icon=":material/campaign:", lay
 
 
 def language_picker() -> None:
-    """English / French switch in the sidebar; saved to the account once signed in."""
+    """English / French switch in the sidebar; saved to the account once signed in. The page's
+    `lang` attribute follows it, so that screen readers and the browser read French as French."""
     st.session_state["lang_picker"] = lang()
     st.sidebar.segmented_control(
         t("account.language", lang()),
@@ -43,6 +44,10 @@ def language_picker() -> None:
         key="lang_picker",
         on_change=choose_language,
         args=("lang_picker",),
+    )
+    code = "fr" if lang() == "fr" else "en"  # a fixed value, never user text, in the script
+    st.sidebar.html(
+        f'<script>document.documentElement.lang = "{code}";</script>', unsafe_allow_javascript=True
     )
 
 
