@@ -14,6 +14,7 @@ from lib.ui import (
     guard,
     is_web_link,
     lang,
+    number,
     plain,
     post_checker_panel,
     read,
@@ -61,9 +62,13 @@ def item_card(item) -> None:
             )
         )
         mine, other = ("text_fr", "text_en") if lang() == "fr" else ("text_en", "text_fr")
-        st.code(getattr(item, mine), language=None, wrap_lines=True)
+        # The post as it will read: ordinary text, not a monospace code block.
+        with st.container(border=True):
+            st.markdown(plain(getattr(item, mine)).replace("\n", "  \n"))
+        with st.expander(tr("library.copy_text"), icon=":material/content_copy:"):
+            st.code(getattr(item, mine), language=None, wrap_lines=True)  # for its copy button
         with st.expander(tr("library.other_language")):
-            st.code(getattr(item, other), language=None, wrap_lines=True)
+            st.markdown(plain(getattr(item, other)).replace("\n", "  \n"))
         c1, c2, _ = st.columns([1, 1, 2])
         if is_web_link(item.url):
             c1.link_button(tr("library.open_link"), item.url, icon=":material/open_in_new:")
@@ -162,7 +167,28 @@ def manage_tab() -> None:
         table = items.assign(
             state=items["state"].map(lambda s: tr(f"library.state.{s}")),
             platforms=items["platforms"].map(lambda ps: ", ".join(vocab(p) for p in ps)),
-        )[["id", "title", "campaign", "state", "starts_on", "ends_on", "required", "platforms", "shares"]]
+        )[
+            [
+                "id",
+                "title",
+                "campaign",
+                "state",
+                "starts_on",
+                "ends_on",
+                "required",
+                "platforms",
+                "shares",
+                "sharers",
+                "impressions",
+                "engagement",
+                "clicks",
+            ]
+        ]
+        # Which items performed: shares, people, and the reach and engagement those shares recorded.
+        st.caption(tr("library.performance_help"))
+        table = table.sort_values("shares", ascending=False)
+        for column in ("shares", "sharers", "impressions", "engagement", "clicks"):
+            table[column] = table[column].map(number)  # the interface language's separators
         st.dataframe(
             table.rename(columns=lambda c: tr(f"library.col.{c}")),
             hide_index=True,
