@@ -50,7 +50,7 @@ def test_figures_charts_and_report(ids):
     at = open_page("vera")
     assert not at.exception
     shown = metrics(at)
-    assert shown["Active ambassadors"] == ("5", "+3 (+150.0%)")
+    assert shown["Contributors"] == ("5", "+3 (+150.0%)")
     assert shown["Participation rate"] == ("80.0%", "+40.0\u202fpts")
     assert shown["Contributions"] == ("7", "+5 (+250.0%)")
     assert shown["Reach (impressions)"] == ("2,150", "+1,750 (+437.5%)")

@@ -47,7 +47,7 @@ def test_html_report_in_english(ov):
     assert "<td>Contributions</td><td class=num>7</td><td class=num>2</td>" in page
     assert "+5 (+250.0%)" in page
     assert "<td>Earned-media value</td><td class=num>€58</td>" in page
-    assert "5 active ambassadors made 7 contributions, seen 2,150 times" in page
+    assert "5 contributors made 7 contributions, seen 2,150 times" in page
     assert "Biggest changes against the previous period:" in page
     assert "Carol Example" not in page  # no people named in the board report
     assert len(page.encode()) < MAX_BYTES
@@ -91,7 +91,7 @@ def test_a_long_period_stays_small(engine):
 
 def test_summary_names_the_biggest_changes(ov):
     lines = report.summary(ov, "en")
-    assert lines[0].startswith("5 active ambassadors made 7 contributions")
+    assert lines[0].startswith("5 contributors made 7 contributions")
     assert lines[1].startswith("2 customer wins worth €1,460 and 3 losses worth €2,300")
     biggest = lines[-1]
     assert biggest.startswith("Biggest changes against the previous period: ")
