@@ -1,4 +1,4 @@
-"""The executives' monthly digest carries last month's board report for the whole company."""
+"""The executives' monthly digest carries last month's board report (PDF) for the whole company."""
 
 from __future__ import annotations
 
@@ -21,6 +21,5 @@ def board_report_attachment(engine: Engine, due: Due) -> tuple[str, str, bytes] 
     period = Period(date.fromisoformat(due.params["start"]), date.fromisoformat(due.params["end"]))
     with session_scope(engine, write=False) as session:
         overview = leadership.overview(session, Actor.command_line(), View("custom", period))
-    document = board_report.board_report(overview, due.language, t("leadership.company", due.language))
-    name = f"porte-voix_board_report_{period.start}_{period.end}.html"
-    return name, "text/html", document.encode("utf-8")
+    document = board_report.board_report_pdf(overview, due.language, t("leadership.company", due.language))
+    return f"porte-voix_board_report_{period.start}_{period.end}.pdf", "application/pdf", document

@@ -283,8 +283,9 @@ def test_executives_get_the_monthly_digest_with_the_board_report_unless_they_opt
     [digest] = inbox.to("ceo@example.com")
     assert digest["Subject"] == "Porte-voix: the month of November\u00a02026"
     [attachment] = [p for p in digest.walk() if p.get_filename()]
-    assert attachment.get_filename() == "porte-voix_board_report_2026-11-01_2026-11-30.html"
-    assert b"<html" in attachment.get_payload(decode=True)
+    assert attachment.get_filename() == "porte-voix_board_report_2026-11-01_2026-11-30.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_payload(decode=True).startswith(b"%PDF")
     assert inbox.to("cfo@example.com") == []
 
 
