@@ -17,7 +17,7 @@ from lib.core.models import User
 
 class SteadyPagesManager(PagesManager):
     """AppTest resets Streamlit's legacy `pages/` mode before every run; a real server leaves it
-    after its first run (see lib.ui._through_the_shell). Run in that steady state."""
+    after its first run (see lib.ui.shell._through_the_shell). Run in that steady state."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

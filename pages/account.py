@@ -2,72 +2,19 @@
 
 import streamlit as st
 
-from lib.core.i18n import label
-from lib.people import accounts as auth
-from lib.people import privacy
-from lib.ui import (
-    guard,
-    lang,
-    notifications,
-    password_change_form,
-    plain,
-    read,
-    show_flash,
-    sign_out,
-    tr,
-    write,
-)
+from lib.ui import account, notifications
+from lib.ui.shell import guard, show_flash, tr
+from lib.ui.widgets import password_change_form
 
-who = guard("account")
+guard("account")
 st.title(tr("page.account"))
 show_flash()
-me = read(auth.profile)
-
-st.subheader(tr("account.profile"))
-lines = [
-    f"**{plain(me['full_name'])}** · `{me['username']}` · {plain(me['email'])}",
-    tr("account.roles_line", roles=", ".join(label(r, lang()) for r in me["roles"])),
-]
-if me["department"]:
-    lines.append(
-        tr("account.department_line", department=plain(me["department"]), team=plain(me["team"] or "—"))
-    )
-st.markdown("  \n".join(lines))
-
+account.profile()
 left, right = st.columns(2, gap="large")
 with left:
     password_change_form("change_password", "field.current_password")
-
 with right:
-    st.subheader(tr("account.language"))
-    # One language picker, in the sidebar: a second one here would disagree with it.
-    st.caption(tr("account.language_where"))
+    account.language()
     notifications.my_optional_emails()
-    st.subheader(tr("privacy.my_data"))
-    st.caption(tr("privacy.my_data_help"))
-    readable, machine = st.columns(2)
-    readable.download_button(
-        tr("privacy.download_excel"),
-        data=read(privacy.personal_data_excel),
-        file_name="porte-voix-my-data.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        key="my_data_xlsx",
-        on_click=write,
-        args=(privacy.record_export,),
-    )
-    machine.download_button(
-        tr("privacy.download_json"),
-        data=read(privacy.personal_data_json),
-        file_name="porte-voix-my-data.json",
-        mime="application/json",
-        icon=":material/data_object:",
-        key="my_data",
-        on_click=write,
-        args=(privacy.record_export,),
-    )
-    st.subheader(tr("account.logout"))
-    st.caption(tr("account.logout_help"))
-    if st.button(tr("account.logout"), icon=":material/logout:", key="account_logout"):
-        sign_out()
-        st.rerun()
+    account.my_data()
+    account.sign_out_section()

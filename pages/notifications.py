@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from lib.ui import guard, show_flash, tr
 from lib.ui import notifications as sections
+from lib.ui.shell import guard, show_flash, tr
 
 guard("notifications")
 st.title(tr("page.notifications"))

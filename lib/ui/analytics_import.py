@@ -11,7 +11,9 @@ from lib.activity import review
 from lib.core.errors import NotFound, PermissionDenied, ValidationError
 from lib.core.i18n import label
 from lib.core.permissions import Actor
-from lib.ui import day, flash, forget_standings, lang, number, read, show_error, tr, when, write
+from lib.ui.shell import flash, lang, read, show_error, tr, write
+from lib.ui.standings import forget_standings
+from lib.ui.widgets import day, number, when
 
 SHOWN = (
     "status",

@@ -14,7 +14,9 @@ from lib.insight import leadership as overview
 from lib.insight import report_charts
 from lib.insight.charts import latest_table
 from lib.insight.leadership import Overview
-from lib.ui import download_buttons, lang, read, tr, write, zone
+from lib.ui.downloads import download_buttons
+from lib.ui.shell import lang, read, tr, write
+from lib.ui.widgets import zone
 
 
 def caption(ov: Overview, seconds: int) -> None:

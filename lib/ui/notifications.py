@@ -15,7 +15,9 @@ from lib.notifications import dispatch, history, kinds, messages
 from lib.notifications.kinds import ANY_TEAM, KINDS, OPTIONAL, Choice
 from lib.notifications.smtp import EMAIL_RE, base_url, describe, load_smtp
 from lib.people import accounts
-from lib.ui import actor, download_buttons, flash, lang, number, read, tr, when, write
+from lib.ui.downloads import download_buttons
+from lib.ui.shell import actor, flash, lang, read, tr, write
+from lib.ui.widgets import number, when
 
 
 def _smtp():

@@ -14,7 +14,8 @@ from lib.training import academy as training
 from lib.training import alerts, sheet
 from lib.training.assignments import required_modules, set_required_modules
 from lib.training.catalogue import Module, load_modules
-from lib.ui import flash, lang, plain, read, tr, when, write
+from lib.ui.shell import flash, lang, read, tr, write
+from lib.ui.widgets import plain, when
 
 BadgeColor = Literal["violet", "gray"]
 PATH_STYLE: dict[str, tuple[BadgeColor, str]] = {

@@ -5,7 +5,7 @@ import re
 from lib.core.config import ROOT
 from lib.core.i18n import catalogue, t
 
-SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").glob("*.py")]
+SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").rglob("*.py")]
 LITERAL_KEY = re.compile(r"""\b(?:tr|t)\(\s*["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 
 

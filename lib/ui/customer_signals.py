@@ -1,0 +1,323 @@
+"""Customer signals sections: report a win or a loss, the lists (mine, assigned to me, all), one
+signal's details, thread and actions, and the handlers' settings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.activity import signals
+from lib.core import formatting as fmt
+from lib.core.i18n import label
+from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES, SIGNAL_TYPES
+from lib.ui.shell import flash, lang, read, tr, write
+from lib.ui.widgets import is_web_link, number, plain, zone
+
+
+def vocab(code) -> str:
+    return "—" if code is None else label(code, lang())
+
+
+def when(moment) -> str:
+    """A date-time in the viewer's zone, the zone named: «1 déc. 2026, 14:05 (Europe/Paris)»."""
+    return fmt.date_time(moment, lang(), zone())
+
+
+def when_short(moment) -> str:
+    """For table cells (the zone is named under the table): «01/12/2026 14:05»."""
+    return fmt.date_time_short(moment, lang(), zone())
+
+
+def done(message_key: str, **params) -> None:
+    flash(tr(message_key, **params))
+    st.rerun()
+
+
+# --- report a signal ---------------------------------------------------------------------
+
+
+def report_form() -> None:
+    generation = st.session_state.setdefault("signal_form_generation", 0)
+    key = f"signal_new_{lang()}_{generation}"  # per language: no stale translated label stays selected
+    signal_type = st.segmented_control(
+        tr("field.signals.signal_type"),
+        SIGNAL_TYPES,
+        format_func=vocab,
+        default="win",
+        required=True,
+        key=f"{key}_type",
+    )
+    teams = read(signals.teams)
+    with st.form(key):
+        c1, c2 = st.columns(2)
+        values = {
+            "signal_type": signal_type,
+            "category": c1.selectbox(
+                tr("field.signals.category"),
+                signals.CATEGORIES[signal_type],
+                format_func=vocab,
+                key=f"{key}_category",
+            ),
+            "customer_name": c2.text_input(tr("field.signals.customer_name"), key=f"{key}_customer"),
+            "platform": c1.selectbox(
+                tr("field.signals.platform"),
+                PLATFORMS,
+                index=None,
+                format_func=vocab,
+                placeholder="—",
+                key=f"{key}_platform",
+            ),
+            "url": c2.text_input(tr("field.signals.url"), placeholder="https://", key=f"{key}_url"),
+        }
+        c1, c2, c3 = st.columns([2, 1, 3])
+        values["estimated_value"] = c1.number_input(
+            tr("field.signals.estimated_value"), min_value=0.0, step=100.0, value=None, key=f"{key}_value"
+        )
+        values["currency"] = c2.selectbox(tr("field.signals.currency"), CURRENCIES, key=f"{key}_currency")
+        values["owner_team"] = c3.selectbox(
+            tr("field.signals.owner_team"),
+            teams,
+            index=None,
+            placeholder=tr("signals.team_unknown"),
+            key=f"{key}_team",
+        )
+        values["description"] = st.text_area(
+            tr("field.signals.description"), placeholder=tr("signals.describe"), key=f"{key}_description"
+        )
+        submitted = st.form_submit_button(tr("signals.report_submit"), type="primary")
+    if submitted:
+        if values["estimated_value"] is not None:
+            values["estimated_value"] = f"{values['estimated_value']:.2f}"
+        ok, signal = write(signals.report_signal, **values)
+        if ok:
+            st.session_state["signal_form_generation"] = generation + 1
+            done("signals.reported", id=signal.id, hours=read(signals.ack_hours))
+
+
+# --- one signal: details, thread, actions ------------------------------------------------
+
+
+def seen_version(signal_id: int, current: int) -> int:
+    """The version of the signal the person opened: changes apply to it, so a change someone else made
+    since is refused ("changed meanwhile"), however many runs widget changes made in between. Taken
+    when the signal is first shown; renewed after the person's own change or a refused one."""
+    seen = st.session_state.get("signal_seen")
+    if seen is None or seen[0] != signal_id:
+        seen = st.session_state["signal_seen"] = (signal_id, current)
+    return seen[1]
+
+
+def changed(signal_id: int, ok: bool, shown: int, message_key: str, **params) -> None:
+    """After a change was tried: on success confirm (the next showing starts afresh); when refused
+    (someone changed the signal meanwhile), the version shown with the refusal is the one seen now."""
+    if ok:
+        st.session_state.pop("signal_seen", None)
+        done(message_key, **params)
+    st.session_state["signal_seen"] = (signal_id, shown)
+
+
+def detail_panel(signal_id: int) -> None:
+    s = read(signals.signal_detail, signal_id)
+    version = seen_version(signal_id, s["version"])
+    st.subheader(
+        tr(
+            "signals.detail_title",
+            id=s["id"],
+            type=vocab(s["signal_type"]),
+            category=vocab(s["category"]),
+            customer=plain(s["customer_name"]),
+        )
+    )
+    status = vocab(s["status"]) + (f" · {vocab(s['resolution'])}" if s["resolution"] else "")
+    owner = " · ".join(plain(x) for x in (s["owner"], s["owner_team"]) if x) or tr("signals.no_owner")
+    value = f"{number(s['estimated_value'], 2)} {s['currency']}" if s["estimated_value"] is not None else "—"
+    st.markdown(
+        "  \n".join(
+            [
+                tr("signals.line_status", status=status, owner=owner),
+                tr(
+                    "signals.line_reported",
+                    reporter=plain(s["reporter"] or "—"),
+                    at=when(s["reported_at"]),
+                    platform=vocab(s["platform"]),
+                ),
+                tr("signals.line_ack", due=when(s["ack_due_at"]), at=when(s["acknowledged_at"])),
+                tr("signals.line_value", value=value),
+            ]
+        )
+    )
+    if is_web_link(s["url"]):
+        st.link_button(tr("signals.open_link"), s["url"], icon=":material/open_in_new:")
+    if s["overdue"]:
+        st.warning(tr("signals.overdue_one"), icon=":material/schedule:")
+    with st.container(border=True):
+        st.text(s["description"])
+
+    st.markdown(f"**{tr('signals.history')}**")
+    history = pd.DataFrame(
+        {
+            tr("signals.col.at"): [when(e["at"]) for e in s["events"]],
+            tr("signals.col.by"): [e["by"] or "—" for e in s["events"]],
+            tr("signals.col.change"): [
+                f"{vocab(e['from_status'])} → {vocab(e['to_status'])}" if e["to_status"] else ""
+                for e in s["events"]
+            ],
+            tr("signals.col.comment"): [e["comment"] or "" for e in s["events"]],
+        }
+    )
+    st.dataframe(history, hide_index=True, width="stretch")
+
+    if s["next_statuses"]:
+        with st.container(border=True):
+            st.markdown(f"**{tr('signals.move_title')}**")
+            c1, c2 = st.columns(2)
+            to_status = c1.selectbox(
+                tr("signals.move_to"),
+                s["next_statuses"],
+                format_func=vocab,
+                key=f"signal_to_{signal_id}_{lang()}",
+            )
+            resolution = None
+            if to_status == "resolved":
+                resolution = c2.selectbox(
+                    tr("field.signals.resolution"),
+                    s["outcomes"],
+                    format_func=vocab,
+                    key=f"signal_resolution_{signal_id}_{lang()}",
+                )
+            note = st.text_input(tr("signals.move_comment"), key=f"signal_move_note_{signal_id}")
+            clicked = st.button(tr("signals.move_submit"), type="primary", key=f"signal_move_{signal_id}")
+            if clicked:
+                ok = write(signals.move, signal_id, version, to_status, resolution, note)[0]
+                changed(signal_id, ok, s["version"], "signals.moved", status=vocab(to_status))
+    if s["may_assign"]:
+        with st.container(border=True):
+            st.markdown(f"**{tr('signals.assign_title')}**")
+            people = dict(read(signals.owner_candidates))
+            teams = read(signals.teams)
+            c1, c2 = st.columns(2)
+            person = c1.selectbox(
+                tr("field.signals.owner"),
+                [None, *people],
+                format_func=lambda i: people.get(i, "—"),
+                index=([None, *people].index(s["owner_id"]) if s["owner_id"] in people else 0),
+                key=f"signal_owner_{signal_id}",
+            )
+            team = c2.selectbox(
+                tr("field.signals.owner_team"),
+                [None, *teams],
+                format_func=lambda t: t or "—",
+                index=([None, *teams].index(s["owner_team"]) if s["owner_team"] in teams else 0),
+                key=f"signal_team_{signal_id}",
+            )
+            clicked = st.button(tr("signals.assign_submit"), key=f"signal_assign_{signal_id}")
+            if clicked:
+                ok = write(signals.assign, signal_id, version, person, team)[0]
+                changed(signal_id, ok, s["version"], "signals.assigned")
+    with st.form(f"signal_comment_{signal_id}"):  # cleared once saved, kept when the save fails
+        text = st.text_area(tr("signals.comment_label"), key=f"signal_comment_text_{signal_id}")
+        clicked = st.form_submit_button(tr("signals.comment_submit"))
+        if clicked and write(signals.add_comment, signal_id, text)[0]:
+            del st.session_state[f"signal_comment_text_{signal_id}"]
+            done("signals.commented")
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def signal_list(view: str) -> None:
+    c1, c2, c3 = st.columns([1, 2, 1])
+    signal_type = c1.selectbox(
+        tr("field.signals.signal_type"),
+        SIGNAL_TYPES,
+        index=None,
+        format_func=vocab,
+        placeholder=tr("signals.all_types"),
+        key=f"signals_{view}_type_{lang()}",
+    )
+    statuses = c2.multiselect(
+        tr("field.signals.status"),
+        SIGNAL_STATUSES,
+        format_func=vocab,
+        placeholder=tr("signals.all_statuses"),
+        key=f"signals_{view}_statuses_{lang()}",
+    )
+    overdue_only = c3.toggle(tr("signals.overdue_only"), key=f"signals_{view}_overdue")
+    rows, total, overdue = read(
+        signals.list_signals, signals.SignalFilters(view, signal_type, tuple(statuses), overdue_only)
+    )
+    if overdue:
+        st.warning(tr("signals.overdue_many", n=overdue), icon=":material/schedule:")
+    if rows.empty:
+        st.info(tr(f"signals.empty_{view}"), icon=":material/info:")
+        return
+    if total > len(rows):
+        st.caption(tr("signals.list_capped", shown=len(rows), total=total))
+    table = rows.assign(
+        reported_at=rows["reported_at"].map(when_short),
+        ack_due_at=rows["ack_due_at"].map(when_short),
+        **{
+            c: rows[c].map(vocab, na_action="ignore")
+            for c in ("signal_type", "category", "status", "resolution")
+        },
+    )
+    names = {c: tr(f"signals.col.{c}") for c in table.columns}
+    shown = table.rename(columns=names).style.apply(
+        lambda r: ["background-color: #fdecea" if r[names["overdue"]] else "" for _ in r], axis=1
+    )
+    columns = (
+        "id",
+        "reported_at",
+        "signal_type",
+        "category",
+        "customer_name",
+        "status",
+        "resolution",
+        "owner",
+        "reporter",
+        "ack_due_at",
+        "overdue",
+        "estimated_value",
+        "currency",
+    )
+    st.caption(tr("leadership.times_in", zone=zone()))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_order=[names[c] for c in columns if not (view == "mine" and c == "reporter")],
+    )
+    by_id = dict(zip(rows["id"], rows["customer_name"]))
+    picked = st.selectbox(
+        tr("signals.pick"),
+        list(by_id),
+        index=None,
+        placeholder=tr("signals.pick_placeholder"),
+        format_func=lambda i: f"#{i} · {by_id[i]}",
+        key=f"signals_{view}_pick",
+    )
+    if picked is not None:
+        detail_panel(picked)
+
+
+def settings_panel() -> None:
+    st.caption(tr("signals.settings_help"))
+    with st.form("signals_settings"):
+        hours = st.number_input(
+            tr("field.signals.ack_hours"),
+            min_value=1,
+            max_value=720,
+            step=1,
+            value=read(signals.ack_hours),
+            key="signals_settings_hours",
+        )
+        teams = st.text_area(
+            tr("field.signals.teams"),
+            value="\n".join(read(signals.teams)),
+            help=tr("signals.teams_help"),
+            key="signals_settings_teams",
+        )
+        clicked = st.form_submit_button(tr("signals.settings_submit"), type="primary")
+        if clicked and write(signals.update_settings, hours, teams.splitlines())[0]:
+            done("signals.settings_saved")

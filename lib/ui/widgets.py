@@ -1,0 +1,112 @@
+"""Small widgets and text helpers shared by several screens: numbers in the interface language,
+stored text made safe for markdown, web links, the post checker and the password form."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from lib.activity import post_checker
+from lib.core import formatting
+from lib.core.i18n import label
+from lib.core.vocab import PLATFORMS
+from lib.people.accounts import change_password
+from lib.ui.shell import flash, lang, read, session_began, tr, write
+
+
+def number(value, decimals: int = 0) -> str:
+    """`value` written for the interface language (1,234.5 / 1 234,5); "—" when unknown."""
+    return formatting.number(value, lang(), decimals)
+
+
+def zone() -> str:
+    """The viewer's time zone: the browser's (Streamlit's context), UTC when it is not known."""
+    return formatting.zone_name(st.context.timezone)
+
+
+def day(value) -> str:
+    """A date for the interface language: «1 déc. 2026» / "1 Dec 2026"."""
+    return formatting.day(value, lang())
+
+
+def when(moment) -> str:
+    """A date-time in the viewer's zone, zone named: «1 déc. 2026, 14:05 (Europe/Paris)»."""
+    return formatting.date_time(moment, lang(), zone())
+
+
+def date_format() -> str:
+    """`st.date_input`'s `format` for the interface language (DD/MM/YYYY in French)."""
+    return formatting.DATE_INPUT_FORMAT.get(lang(), "YYYY-MM-DD")
+
+
+def plain(text) -> str:
+    """Stored text (a name, a title) made safe to embed in markdown: its markup characters are escaped."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
+
+
+def is_web_link(url) -> bool:
+    """Whether a stored URL may be offered as a link (http or https only, whatever was stored)."""
+    return isinstance(url, str) and url.lower().startswith(("https://", "http://"))
+
+
+def post_checker_panel(key: str, platform: str = "linkedin") -> None:
+    """A draft post and its platform, checked against the posting rules on demand: each finding
+    with the guideline it comes from, or a plain "no issue found"."""
+    with st.form(f"{key}_form"):
+        text = st.text_area(
+            tr("checker.draft"), placeholder=tr("checker.placeholder"), height=140, key=f"{key}_text"
+        )
+        chosen = st.selectbox(
+            tr("checker.platform"),
+            PLATFORMS,
+            index=PLATFORMS.index(platform),
+            format_func=lambda p: label(p, lang()),
+            key=f"{key}_platform_{lang()}",
+        )
+        submitted = st.form_submit_button(tr("checker.check"), icon=":material/fact_check:")
+    if not submitted:
+        return
+    if not text.strip():
+        st.info(tr("checker.empty"), icon=":material/info:")
+        return
+    limit = post_checker.platform_limit(chosen)
+    st.caption(
+        tr("checker.length", n=number(len(text)))
+        if limit is None
+        else tr("checker.length_limit", n=number(len(text)), limit=number(limit))
+    )
+    findings = read(post_checker.check_post, text, chosen)
+    if not findings:
+        st.success(tr("checker.ok"), icon=":material/check_circle:")
+    elif len(findings) > 1:
+        st.markdown(f"**{tr('checker.findings', n=len(findings))}**")
+    else:
+        st.markdown(f"**{tr('checker.finding_one')}**")
+    company = read(post_checker.company_name) if findings else None
+    for finding in findings:
+        lines = [
+            post_checker.explain(finding, lang(), plain),
+            tr("checker.guideline", ref=post_checker.guideline_text(finding.guideline, lang())),
+        ]
+        good = post_checker.example(finding.rule, lang(), company)
+        if good and finding.guideline.get("policy"):
+            lines.append(tr("checker.example", text=plain(good)))
+        st.warning("  \n".join(lines), icon=":material/warning:")
+
+
+def password_change_form(key: str, current_label: str) -> None:
+    """The change-password form (current, new, confirmation); on success flashes and reruns."""
+    with st.form(key, clear_on_submit=True):
+        st.subheader(tr("account.change_password"))
+        current = st.text_input(tr(current_label), type="password")
+        new = st.text_input(tr("field.new_password"), type="password", help=tr("password.help"))
+        confirm = st.text_input(tr("field.password_confirm"), type="password")
+        if st.form_submit_button(tr("account.change_password"), type="primary"):
+            if new != confirm:
+                st.error(tr("password.mismatch"))
+            elif write(change_password, current=current, new=new)[0]:
+                session_began()  # every other session ends; this one goes on, with a new cookie
+                st.session_state["_issue_cookie"] = True
+                flash(tr("account.password_changed"))
+                st.rerun()
