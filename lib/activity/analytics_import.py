@@ -372,10 +372,9 @@ def read_x(data: bytes) -> Export:
             published = _x_time(get("time"), cells, line, columns["time"])
             post = Post(url, key, published)
             for figure, what in (("impressions", "impressions"), *X_FIGURES.items()):
-                if what in columns:
-                    value = cells.number(get(what), line, columns[what])
-                    if value is not None:
-                        post.figures[figure] = value
+                value = cells.number(get(what), line, columns[what]) if what in columns else None
+                if value is not None:
+                    post.figures[figure] = value
             if not any(w in columns for w in ("likes", "replies", "reposts")) and "engagements" in columns:
                 value = cells.number(get("engagements"), line, columns["engagements"])
                 if value is not None:
