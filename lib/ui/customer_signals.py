@@ -10,8 +10,19 @@ from lib.activity import signals
 from lib.core import formatting as fmt
 from lib.core.i18n import label
 from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES, SIGNAL_TYPES
+from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.widgets import is_web_link, number, plain, zone
+
+
+def team_name(name) -> str:
+    """A team as the interface names it: the default teams translated, HR's own as typed."""
+    return "—" if not name else plain(signals.team_label(name, lang()))
+
+
+def amount(value, currency) -> str:
+    """An estimated value with its currency, in the language's format ("€45,000" / «45 000 €»)."""
+    return "—" if value is None or pd.isna(value) else fmt.money(float(value), lang(), currency or "EUR")
 
 
 def vocab(code) -> str:
@@ -78,6 +89,7 @@ def report_form() -> None:
             tr("field.signals.owner_team"),
             teams,
             index=None,
+            format_func=team_name,
             placeholder=tr("signals.team_unknown"),
             key=f"{key}_team",
         )
@@ -116,6 +128,18 @@ def changed(signal_id: int, ok: bool, shown: int, message_key: str, **params) ->
     st.session_state["signal_seen"] = (signal_id, shown)
 
 
+def change(event: dict) -> str:
+    """One line of the history: a status change (late when acknowledged after its target), a new
+    owner, or nothing (a comment)."""
+    if event["to_status"]:
+        text = f"{vocab(event['from_status'])} → {vocab(event['to_status'])}"
+        return text + (f" ({tr('signals.late')})" if event["late"] else "")
+    if event["owner"] or event["owner_team"]:
+        who = " · ".join(x for x in (event["owner"] or "", team_name(event["owner_team"])) if x and x != "—")
+        return tr("signals.handed_to", owner=who)
+    return ""
+
+
 def detail_panel(signal_id: int) -> None:
     s = read(signals.signal_detail, signal_id)
     version = seen_version(signal_id, s["version"])
@@ -129,8 +153,10 @@ def detail_panel(signal_id: int) -> None:
         )
     )
     status = vocab(s["status"]) + (f" · {vocab(s['resolution'])}" if s["resolution"] else "")
-    owner = " · ".join(plain(x) for x in (s["owner"], s["owner_team"]) if x) or tr("signals.no_owner")
-    value = f"{number(s['estimated_value'], 2)} {s['currency']}" if s["estimated_value"] is not None else "—"
+    owner = " · ".join(x for x in (plain(s["owner"] or ""), team_name(s["owner_team"])) if x and x != "—")
+    owner = owner or tr("signals.no_owner")
+    value = amount(s["estimated_value"], s["currency"])
+    late = f" · **{tr('signals.late')}**" if s["late"] else ""
     st.markdown(
         "  \n".join(
             [
@@ -141,7 +167,7 @@ def detail_panel(signal_id: int) -> None:
                     at=when(s["reported_at"]),
                     platform=vocab(s["platform"]),
                 ),
-                tr("signals.line_ack", due=when(s["ack_due_at"]), at=when(s["acknowledged_at"])),
+                tr("signals.line_ack", due=when(s["ack_due_at"]), at=when(s["acknowledged_at"])) + late,
                 tr("signals.line_value", value=value),
             ]
         )
@@ -158,10 +184,7 @@ def detail_panel(signal_id: int) -> None:
         {
             tr("signals.col.at"): [when(e["at"]) for e in s["events"]],
             tr("signals.col.by"): [e["by"] or "—" for e in s["events"]],
-            tr("signals.col.change"): [
-                f"{vocab(e['from_status'])} → {vocab(e['to_status'])}" if e["to_status"] else ""
-                for e in s["events"]
-            ],
+            tr("signals.col.change"): [change(e) for e in s["events"]],
             tr("signals.col.comment"): [e["comment"] or "" for e in s["events"]],
         }
     )
@@ -206,7 +229,7 @@ def detail_panel(signal_id: int) -> None:
             team = c2.selectbox(
                 tr("field.signals.owner_team"),
                 [None, *teams],
-                format_func=lambda t: t or "—",
+                format_func=team_name,
                 index=([None, *teams].index(s["owner_team"]) if s["owner_team"] in teams else 0),
                 key=f"signal_team_{signal_id}",
             )
@@ -243,19 +266,34 @@ def signal_list(view: str) -> None:
         key=f"signals_{view}_statuses_{lang()}",
     )
     overdue_only = c3.toggle(tr("signals.overdue_only"), key=f"signals_{view}_overdue")
-    rows, total, overdue = read(
-        signals.list_signals, signals.SignalFilters(view, signal_type, tuple(statuses), overdue_only)
-    )
+    unassigned_only = c3.toggle(tr("signals.unassigned_only"), key=f"signals_{view}_unassigned")
+    filters = signals.SignalFilters(view, signal_type, tuple(statuses), overdue_only, unassigned_only)
+    page = st.session_state.get(f"signals_{view}_page", 1) - 1
+    rows, total, overdue = read(signals.list_signals, filters, page)
     if overdue:
         st.warning(tr("signals.overdue_many", n=overdue), icon=":material/schedule:")
     if rows.empty:
         st.info(tr(f"signals.empty_{view}"), icon=":material/info:")
         return
-    if total > len(rows):
-        st.caption(tr("signals.list_capped", shown=len(rows), total=total))
+    pages = -(-total // signals.PAGE_SIZE)
+    if pages > 1:  # never a silent cap: how many match, and the way to the others
+        c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+        c1.number_input(
+            tr("signals.page", pages=pages), min_value=1, max_value=pages, step=1, key=f"signals_{view}_page"
+        )
+        first = (min(page, pages - 1)) * signals.PAGE_SIZE
+        c2.caption(
+            tr("signals.paging", first=number(first + 1), last=number(first + len(rows)), total=number(total))
+        )
     table = rows.assign(
         reported_at=rows["reported_at"].map(when_short),
         ack_due_at=rows["ack_due_at"].map(when_short),
+        owner=[
+            " · ".join(x for x in (plain(o) if isinstance(o, str) else "", team_name(t)) if x and x != "—")
+            or "—"
+            for o, t in zip(rows["owner"], rows["owner_team"])
+        ],
+        estimated_value=[amount(v, c) for v, c in zip(rows["estimated_value"], rows["currency"])],
         **{
             c: rows[c].map(vocab, na_action="ignore")
             for c in ("signal_type", "category", "status", "resolution")
@@ -277,8 +315,8 @@ def signal_list(view: str) -> None:
         "reporter",
         "ack_due_at",
         "overdue",
+        "late",
         "estimated_value",
-        "currency",
     )
     st.caption(tr("leadership.times_in", zone=zone()))
     st.dataframe(
@@ -287,6 +325,16 @@ def signal_list(view: str) -> None:
         width="stretch",
         placeholder="—",
         column_order=[names[c] for c in columns if not (view == "mine" and c == "reporter")],
+    )
+    export = read(signals.export_signals, filters)
+    export = export.assign(
+        **{
+            c: export[c].map(vocab, na_action="ignore")
+            for c in ("signal_type", "category", "status", "resolution")
+        }
+    ).rename(columns=lambda c: tr(f"signals.col.{c}"))
+    download_buttons(
+        export, f"signals_{view}", "signals", scope=view, key=f"signals_{view}_export", deferred=True
     )
     by_id = dict(zip(rows["id"], rows["customer_name"]))
     picked = st.selectbox(

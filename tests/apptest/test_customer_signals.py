@@ -193,3 +193,29 @@ def test_widget_changes_do_not_renew_the_version_the_person_saw(app_engine, add_
     at.button(key=f"signal_assign_{sid}").click().run()
     assert "Owner saved." in texts(at)
     assert rows(app_engine, CustomerSignal)[0].owner_team == teams[2]
+
+
+def test_history_owner_late_mark_money_and_the_unassigned_filter(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    hugo = add_user("hugo", "hr")
+    late = seed_signal(app_engine, emma, estimated_value="45000", currency="EUR", customer_name="Late SA")
+    seed_signal(app_engine, emma, customer_name="Nobody's SA")
+    with session_scope(app_engine) as session:
+        session.get(CustomerSignal, late).ack_due_at = utcnow() - timedelta(hours=1)
+    with session_scope(app_engine) as session:
+        signals.assign(session, hugo, late, session.get(CustomerSignal, late).version, owner_team="Sales")
+    with session_scope(app_engine) as session:
+        signal = session.get(CustomerSignal, late)
+        signals.move(session, hugo, late, signal.version, "acknowledged")
+    at = open_page("hugo", "customer_signals", "All signals")
+    table = at.dataframe[0].value
+    assert table.set_index("Customer").loc["Late SA", "Estimated value"] == "€45,000"
+    assert table.set_index("Customer").loc["Late SA", "Owner"] == "Sales"
+    at.toggle(key="signals_all_unassigned").set_value(True).run()
+    assert at.dataframe[0].value["Customer"].tolist() == ["Nobody's SA"]
+    at.toggle(key="signals_all_unassigned").set_value(False).run()
+    at.selectbox(key="signals_all_pick").select(late).run()
+    history = at.dataframe[1].value["Status change"].tolist()
+    assert history == ["— → New", "Handed to Sales", "New → Acknowledged (late)"]
+    assert "Acknowledged late" in table.columns
