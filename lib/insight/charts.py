@@ -7,6 +7,7 @@ import html
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -172,6 +173,61 @@ def funnel_figure(df: pd.DataFrame, lang: str) -> go.Figure:
     text = [f"{number(v, lang)} · {percent(v / first if first else None, lang, 0)}" for v in df["people"]]
     fig = go.Figure(go.Funnel(y=df["stage"], x=df["people"], text=text, textinfo="text", marker_color=ACCENT))
     return _layout(fig, lang)
+
+
+def stage_funnel(names: list[str], people: pd.Series, lang: str) -> go.Figure:
+    """Participation's funnel: a bar per stage (`names`, in order) with its number of people and its
+    share of the stage before, written for the language."""
+    previous = [people.iloc[0], *people[:-1]]
+    fig = go.Figure(
+        go.Funnel(
+            y=names,
+            x=people,
+            text=[
+                f"{number(v, lang)} · {percent(v / p if p else None, lang, 0)}"
+                for v, p in zip(people, previous)
+            ],
+            textinfo="text",
+            marker={"color": "#3b6e9e"},
+            connector={"line": {"color": "#cbd5e1"}},
+        )
+    )
+    fig.update_layout(
+        height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=plotly_separators(lang)
+    )
+    return fig
+
+
+def completion_heatmap(
+    shares: pd.DataFrame, lang: str, x_title: str, y_title: str, colour_title: str
+) -> go.Figure:
+    """Module completion by group: `shares` has a row per module (its title as index, down the side,
+    as titles are long) and a column per group (across the top); a cell is the share, 0 to 1, of the
+    group's people who passed the module, shown as a whole percentage."""
+    pct = "\u202f%" if lang == "fr" else "%"
+    z = (shares.astype("float64") * 100).round(0)
+    fig = px.imshow(
+        z.values,
+        x=list(shares.columns),
+        y=list(shares.index),
+        zmin=0,
+        zmax=100,
+        aspect="auto",
+        color_continuous_scale="Blues",
+        labels={"x": x_title, "y": y_title, "color": colour_title},
+    )
+    fig.update_traces(
+        texttemplate="%{z:.0f}" + pct, hovertemplate="%{y} · %{x}: %{z:.0f}" + pct + "<extra></extra>"
+    )
+    fig.update_xaxes(side="top", title=None)
+    fig.update_yaxes(title=None)
+    fig.update_layout(
+        height=120 + 40 * len(shares),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        coloraxis_colorbar={"ticksuffix": pct, "title": {"side": "right"}},
+        separators=plotly_separators(lang),
+    )
+    return fig
 
 
 def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
-from lib.core import formatting as fmt
 from lib.insight import participation
+from lib.insight.charts import completion_heatmap
 from lib.ui.participation.common import PERCENT, Context, cols, hidden_note, safe_read, table
 from lib.ui.participation.follow_up import people_list
 from lib.ui.shell import lang, tr
@@ -59,34 +58,17 @@ def heatmap(ctx: Context, c) -> None:
     groups = c.by_group.assign(group=ctx.group_names(c.by_group))
     modules = list(c.by_module["module"])
     shown = groups[groups["hidden"].isna()]
-    pct = "\u202f%" if lang() == "fr" else "%"
     if not shown.empty:
-        # Modules down the side (their ctx.titles are long), groups across the top.
-        z = (shown[modules].astype("float64").T * 100).round(0)
-        figure = px.imshow(
-            z.values,
-            x=list(shown["group"]),
-            y=[ctx.titles[m] for m in modules],
-            zmin=0,
-            zmax=100,
-            aspect="auto",
-            color_continuous_scale="Blues",
-            labels={
-                "x": ctx.group_label,
-                "y": tr("participation.col.module"),
-                "color": tr("participation.col.share_passed"),
-            },
+        # Modules down the side (their titles are long), groups across the top.
+        shares = (
+            shown[modules].T.set_axis(list(shown["group"]), axis=1).set_axis([ctx.titles[m] for m in modules])
         )
-        figure.update_traces(
-            texttemplate="%{z:.0f}" + pct, hovertemplate="%{y} · %{x}: %{z:.0f}" + pct + "<extra></extra>"
-        )
-        figure.update_xaxes(side="top", title=None)
-        figure.update_yaxes(title=None)
-        figure.update_layout(
-            height=120 + 40 * len(modules),
-            margin={"l": 10, "r": 10, "t": 40, "b": 10},
-            coloraxis_colorbar={"ticksuffix": pct, "title": {"side": "right"}},
-            separators=fmt.plotly_separators(lang()),
+        figure = completion_heatmap(
+            shares,
+            lang(),
+            ctx.group_label,
+            tr("participation.col.module"),
+            tr("participation.col.share_passed"),
         )
         st.plotly_chart(figure, width="stretch", key="part_heatmap")
     for reason in (participation.SMALL, participation.COMPLEMENT):

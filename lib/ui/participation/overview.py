@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from lib.core import formatting as fmt
 from lib.insight import participation
+from lib.insight.charts import stage_funnel
 from lib.insight.participation import STAGES
 from lib.ui.participation.common import PERCENT, Context, cols, hidden_note, safe_read, table
 from lib.ui.shell import flash, lang, read, tr, write
@@ -57,22 +56,7 @@ def overview_tab(ctx: Context) -> None:
             delta_arrow="off",
             help=tr(f"participation.stage_help.{row.stage}", days=participation.ACTIVE_DAYS),
         )
-    chart = go.Figure(
-        go.Funnel(
-            y=stage_names,
-            x=f.stages["people"],
-            text=[
-                f"{number(v)} · {fmt.percent(v / p if p else None, lang(), 0)}"
-                for v, p in zip(f.stages["people"], [f.stages["people"].iloc[0], *f.stages["people"][:-1]])
-            ],
-            textinfo="text",
-            marker={"color": "#3b6e9e"},
-            connector={"line": {"color": "#cbd5e1"}},
-        )
-    )
-    chart.update_layout(
-        height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=fmt.plotly_separators(lang())
-    )
+    chart = stage_funnel(stage_names, f.stages["people"], lang())
     st.plotly_chart(chart, width="stretch", key="part_funnel_chart")
     stages = f.stages.assign(stage=stage_names, share=(f.stages["share"] * 100).round(1))
     table(
