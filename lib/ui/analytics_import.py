@@ -30,7 +30,12 @@ SHOWN = (
 
 def reasons_text(codes: str | list | None) -> str:
     """Review reason codes as one sentence in the interface language."""
-    items = codes.split(",") if isinstance(codes, str) else list(codes or [])
+    if isinstance(codes, str):
+        items = codes.split(",")
+    elif isinstance(codes, list | tuple):
+        items = list(codes)
+    else:  # None or a missing value (NaN) in a column where some rows have reasons
+        items = []
     return "; ".join(tr(f"review.reason.{c}") for c in items if c)
 
 
@@ -176,6 +181,7 @@ def review_section() -> None:
         shown[list(columns)].rename(columns={c: tr(k) for c, k in columns.items()}),
         hide_index=True,
         width="stretch",
+        placeholder="—",
     )
     labels = {
         int(r.id): f"{r.person} · {r.occurred_on} · {r.platform} · {number(r.impressions)} · {r.reasons}"

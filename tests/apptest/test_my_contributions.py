@@ -244,3 +244,30 @@ def test_hr_changes_the_point_rules(app_engine, add_user):
     assert "Rules saved" in texts(at)
     assert "share 4, comment 1" in texts(at)
     assert "of your weekly goal of 3 contributions" in texts(at)
+
+
+def test_list_shows_provenance_and_review_of_mixed_rows(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    with session_scope(app_engine) as session:
+        for n, (review, reasons, source) in enumerate(
+            [("ok", None, "typed"), ("pending", "above_ceiling", "imported"), ("approved", None, "corrected")]
+        ):
+            session.add(
+                Contribution(
+                    user_id=emma.id,
+                    occurred_on=TODAY - timedelta(days=n + 1),
+                    platform="linkedin",
+                    kind="share",
+                    url=f"https://www.linkedin.com/feed/update/urn:li:activity:700000000000000000{n}",
+                    impressions=100 * (n + 1),
+                    figures_source=source,
+                    review=review,
+                    review_reasons=reasons,
+                )
+            )
+    at = open_page("emma", "my_contributions", "My contributions")
+    table = at.dataframe[0].value
+    assert table["Review"].tolist() == ["Counted", "Waiting for HR review", "Approved by HR"]
+    assert table["Figures"].tolist() == ["Typed", "Platform export", "Corrected by HR"]
+    assert "1 of these contributions wait for an HR review" in texts(at)
