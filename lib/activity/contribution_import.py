@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lib.activity import review
 from lib.activity.contributions import COLUMNS, check
 from lib.activity.urls import url_key
 from lib.core import audit
@@ -195,6 +196,10 @@ def commit(session: Session, actor: Actor, data: bytes) -> ImportResult:
         for r in checked.rows
         if r["status"] == "new"
     ]
+    checks = review.Checks(session, actor.id, now.date())
+    for row in new:  # implausible typed figures wait for HR, as on the form
+        reasons = checks.reasons(row)
+        row["review"], row["review_reasons"] = ("pending", ",".join(reasons)) if reasons else ("ok", None)
     try:
         if new:
             session.execute(insert(Contribution), new)

@@ -138,7 +138,10 @@ def test_refusals_are_explained_in_both_languages(engine, make_user):
         impressions=-5,
     )
     texts = sorted(problem_text(p, "fr") for p in future)
-    assert texts == ["Date\u00a0: ne peut pas être dans le futur.", "Impressions\u00a0: ne peut pas être négatif."]
+    assert texts == [
+        "Date\u00a0: ne peut pas être dans le futur.",
+        "Impressions\u00a0: ne peut pas être négatif.",
+    ]
     assert {p.key for p in future} == {"activity.future_date", "activity.negative"}
     log(engine, jane, 1, 10)
     dup = problems(
@@ -165,3 +168,22 @@ def test_picker_labels_are_all_distinct():
         ]
     )
     assert len(set(labels.values())) == 3 and labels[2].endswith("(2)")
+
+
+def test_csv_import_holds_implausible_rows(engine, make_user):
+    from lib.activity import contribution_import as imports
+
+    jane = make_user("jane")
+    data = (
+        "date,platform,kind,url,impressions,clicks\n"
+        f"{TODAY},linkedin,share,https://example.com/a,100,5\n"
+        f"{TODAY},linkedin,share,https://example.com/b,100,500\n"
+    ).encode()
+    with session_scope(engine) as session:
+        assert imports.commit(session, jane, data).created == 2
+    with session_scope(engine) as session:
+        states = session.execute(
+            select(Contribution.url, Contribution.review).order_by(Contribution.url)
+        ).all()
+    assert states == [("https://example.com/a", "ok"), ("https://example.com/b", "pending")]
+    assert reach(engine) == 100
