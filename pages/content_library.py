@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.activity import content_library as content
+from lib.core.permissions import can
 from lib.ui import content_library as library
 from lib.ui.shell import guard, show_flash, tr
 
@@ -10,7 +10,7 @@ who = guard("content_library")
 st.title(tr("page.content_library"))
 st.caption(tr("library.intro"))
 show_flash()
-editor = who.has(*content.EDITORS)
+editor = can(who, "content.publish")
 names = [tr("library.tab_current"), tr("checker.title")] + ([tr("library.tab_manage")] if editor else [])
 tabs = st.tabs(names, key="library_tabs", on_change="rerun")
 if tabs[0].open:

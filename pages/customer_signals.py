@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.activity import signals
+from lib.core.permissions import can
 from lib.ui import customer_signals as sections
 from lib.ui.shell import guard, show_flash, tr
 
@@ -10,9 +10,9 @@ who = guard("customer_signals")
 st.title(tr("page.customer_signals"))
 st.caption(tr("signals.intro"))
 show_flash()
-views = ["mine", "assigned"] + (["all"] if who.has(*signals.READERS) else [])
+views = ["mine", "assigned"] + (["all"] if can(who, "signals.view_all") else [])
 names = [tr("signals.tab_report")] + [tr(f"signals.tab_{v}") for v in views]
-if who.has(*signals.HANDLERS):
+if can(who, "signals.triage"):
     names.append(tr("signals.tab_settings"))
 tabs = st.tabs(names, key="signals_tabs", on_change="rerun")
 if tabs[0].open:
@@ -22,6 +22,6 @@ for view, tab in zip(views, tabs[1:]):
     if tab.open:
         with tab:
             sections.signal_list(view)
-if who.has(*signals.HANDLERS) and tabs[-1].open:
+if can(who, "signals.triage") and tabs[-1].open:
     with tabs[-1]:
         sections.settings_panel()

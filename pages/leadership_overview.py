@@ -6,6 +6,7 @@ so a view can be bookmarked and shared.
 
 import streamlit as st
 
+from lib.core.permissions import can
 from lib.ui import leadership
 from lib.ui.shell import guard, show_flash, tr
 
@@ -14,5 +15,5 @@ st.title(tr("page.leadership_overview"))
 show_flash()
 view, scope_name = leadership.view_controls()
 leadership.live(view, scope_name)
-if "admin" in who.roles:
+if can(who, "overview.configure"):
     leadership.rates_form()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.core.permissions import can
 from lib.training import academy
 from lib.ui import training, training_hr
 from lib.ui.shell import guard, read, show_flash, tr
@@ -12,7 +13,7 @@ show_flash()
 me = read(academy.overview)
 training.header(me)
 names = [tr("training.tab.modules"), tr("training.tab.guidelines"), tr("training.tab.certificate")]
-if who.has("hr"):
+if can(who, "training.assign"):
     names.append(tr("training.tab.hr"))
 views = [
     lambda: training.modules_view(me),

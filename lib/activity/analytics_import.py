@@ -35,10 +35,9 @@ from lib.activity.urls import url_key
 from lib.core import audit
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import AnalyticsImport, Contribution, PlatformDay, User, utcnow
-from lib.core.permissions import Actor, require_role, require_self_or_role
+from lib.core.permissions import Actor, require_any, require_self_or
 from lib.core.spreadsheets import MAX_UPLOAD_BYTES, decode_upload, open_workbook
 
-IMPORTERS_FOR_OTHERS = ("hr", "admin")
 MAX_ROWS = 5_000  # rows read per sheet or CSV (an export has at most ~400)
 MAX_COLUMNS = 60
 HEADER_SCAN = 40  # rows searched for a header
@@ -442,14 +441,14 @@ class Plan:
 
 def _target(session: Session, actor: Actor, username: str | None) -> User:
     """The person whose export it is: the actor, or (HR, admin) anyone named."""
-    require_role(actor, "employee", *IMPORTERS_FOR_OTHERS)
+    require_any(actor, "contributions.log", "analytics.import_for_others")
     if username is None:
         user = session.get(User, actor.id) if actor.id is not None else None
     else:
         user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound("analytics.unknown_user")
-    require_self_or_role(actor, user.id, *IMPORTERS_FOR_OTHERS)
+    require_self_or(actor, user.id, "analytics.import_for_others")
     return user
 
 

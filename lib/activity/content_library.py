@@ -17,12 +17,9 @@ from lib.core import audit
 from lib.core.errors import NotFound
 from lib.core.fields import Checker
 from lib.core.models import Campaign, ContentItem, Contribution
-from lib.core.permissions import Actor, require_role
-from lib.core.screens import BY_SLUG
+from lib.core.permissions import Actor, require
 from lib.core.vocab import PLATFORMS
 
-EDITORS = ("hr", "admin")
-READERS = (*BY_SLUG["content_library"].roles, "admin")
 MAX_TEXT = 5000
 
 
@@ -84,7 +81,7 @@ def _items(session: Session, actor: Actor, *conditions) -> pd.DataFrame:
 
 def current_items(session: Session, actor: Actor, today: date, platform: str | None = None) -> pd.DataFrame:
     """The items published on `today` (required ones first), with how often they were shared."""
-    require_role(actor, *READERS)
+    require(actor, "content.read")
     items = _items(session, actor, current_condition(today))
     if platform:  # platforms is a JSON list: filtered here, on the few current items
         items = items[items["platforms"].map(lambda p: platform in p)]
@@ -93,7 +90,7 @@ def current_items(session: Session, actor: Actor, today: date, platform: str | N
 
 def all_items(session: Session, actor: Actor, today: date) -> pd.DataFrame:
     """Every item, with its state on `today`: scheduled, current, ended or archived (HR/admin)."""
-    require_role(actor, *EDITORS)
+    require(actor, "content.publish")
     items = _items(session, actor)
     items["state"] = [
         "archived"
@@ -109,7 +106,7 @@ def all_items(session: Session, actor: Actor, today: date) -> pd.DataFrame:
 
 
 def campaigns(session: Session, actor: Actor) -> list[str]:
-    require_role(actor, *READERS)
+    require(actor, "content.read")
     return list(session.scalars(select(Campaign.name).order_by(Campaign.name)))
 
 
@@ -126,7 +123,7 @@ def _campaign_id(session: Session, name: str | None) -> int | None:
 
 def save_item(session: Session, actor: Actor, item_id: int | None = None, **values) -> ContentItem:
     """Create (item_id None) or change a content item; the campaign is created if new (HR/admin)."""
-    require_role(actor, *EDITORS)
+    require(actor, "content.publish")
     item = ContentItem(created_by=actor.id) if item_id is None else session.get(ContentItem, item_id)
     if item is None:
         raise NotFound("library.not_found")
@@ -169,7 +166,7 @@ def save_item(session: Session, actor: Actor, item_id: int | None = None, **valu
 
 def get_item(session: Session, actor: Actor, item_id: int) -> dict:
     """One item as form values (HR/admin)."""
-    require_role(actor, *EDITORS)
+    require(actor, "content.publish")
     item = session.get(ContentItem, item_id)
     if item is None:
         raise NotFound("library.not_found")
@@ -187,7 +184,7 @@ def get_item(session: Session, actor: Actor, item_id: int) -> dict:
 
 def set_archived(session: Session, actor: Actor, item_id: int, archived: bool) -> None:
     """Withdraw an item from the library (or put it back); contributions keep their link to it."""
-    require_role(actor, *EDITORS)
+    require(actor, "content.publish")
     item = session.get(ContentItem, item_id)
     if item is None:
         raise NotFound("library.not_found")
@@ -197,7 +194,7 @@ def set_archived(session: Session, actor: Actor, item_id: int, archived: bool) -
 
 def share_prefill(session: Session, actor: Actor, item_id: int, today: date) -> dict:
     """The contribution form's values for "I shared this" on a current item."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     item = session.scalar(select(ContentItem).where(ContentItem.id == item_id, current_condition(today)))
     if item is None:
         raise NotFound("library.not_current")
@@ -212,7 +209,7 @@ def share_prefill(session: Session, actor: Actor, item_id: int, today: date) -> 
 
 def choices(session: Session, actor: Actor, today: date, keep: int | None = None) -> dict[int, str]:
     """{id: title} of the items a contribution can point to: the current ones, plus `keep`."""
-    require_role(actor, *READERS)
+    require(actor, "content.read")
     c = ContentItem
     wanted = current_condition(today) if keep is None else or_(current_condition(today), c.id == keep)
     return dict(session.execute(select(c.id, c.title).where(wanted).order_by(c.title)).all())

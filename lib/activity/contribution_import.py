@@ -26,7 +26,7 @@ from lib.core.fields import Checker
 from lib.core.formatting import to_csv, to_excel
 from lib.core.i18n import label, t
 from lib.core.models import Contribution, User, utcnow
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 from lib.core.spreadsheets import read_csv
 from lib.core.vocab import CONTRIBUTION_KINDS, LANGUAGES, PLATFORMS
 
@@ -150,7 +150,7 @@ def _existing_keys(session: Session, user_id: int, keys: list[str]) -> set[str]:
 
 def preview(session: Session, actor: Actor, data: bytes) -> Preview:
     """Read and check every row; mark each as new, already imported or repeated in the file."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     df = read_csv(data, list(REQUIRED))
     result = Preview()
     for index, values in enumerate(df.to_dict("records")):

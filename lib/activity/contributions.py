@@ -19,7 +19,7 @@ from lib.core import audit, options
 from lib.core.errors import NotFound, PermissionDenied
 from lib.core.fields import Checker
 from lib.core.models import AnalyticsImport, ContentItem, Contribution, User, utcnow
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 from lib.core.vocab import CONTRIBUTION_KINDS, KINDS_WITH_LINK, PLATFORMS
 
 FIGURES = ("impressions", "reactions", "comments", "shares", "clicks")
@@ -120,7 +120,7 @@ def _has_figures(values: dict) -> bool:
 def log_contribution(session: Session, actor: Actor, **values) -> Contribution:
     """Record one of the actor's own contributions (values keyed as COLUMNS, plus content_item_id).
     Figures are marked as typed; implausible ones hold the contribution for review."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     clean = _validated(session, actor.id, values)
     author = session.get(User, actor.id)
     reasons = review.Checks(session, actor.id, utcnow().date()).reasons(clean)
@@ -149,7 +149,7 @@ def _own(session: Session, actor: Actor, contribution_id: int) -> Contribution:
 
 def update_contribution(session: Session, actor: Actor, contribution_id: int, **values) -> Contribution:
     """Change one of the actor's own contributions (the department snapshot is kept)."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     row = _own(session, actor, contribution_id)
     clean = _validated(session, actor.id, values, exclude_id=row.id)
     changed = any(getattr(row, n) != clean[n] for n in FIGURES)
@@ -166,7 +166,7 @@ def update_contribution(session: Session, actor: Actor, contribution_id: int, **
 
 
 def delete_contribution(session: Session, actor: Actor, contribution_id: int) -> None:
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     row = _own(session, actor, contribution_id)
     audit.record(session, actor, "contribution.deleted", str(row.id), occurred_on=row.occurred_on.isoformat())
     session.delete(row)
@@ -208,7 +208,7 @@ def list_mine(
     session: Session, actor: Actor, f: Filters, limit: int = LIST_LIMIT
 ) -> tuple[pd.DataFrame, int]:
     """The actor's contributions matching `f`, most recent first (at most `limit`), and how many match."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     c = Contribution
     total = session.scalar(select(func.count()).select_from(c).where(*_mine(actor, f)))
     query = (
@@ -244,7 +244,7 @@ def list_mine(
 
 def my_figures(session: Session, actor: Actor, f: Filters) -> dict:
     """Count, reach, engagement, engagement rate, minutes for `f`, and the weekly streak."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     c = Contribution
     eng = engagement_expr()
     known = c.impressions.is_not(None)
@@ -314,7 +314,7 @@ def streak(session: Session, user_id: int, today: date, goal: int) -> tuple[int,
 
 def export_mine(session: Session, actor: Actor) -> pd.DataFrame:
     """All the actor's contributions, in the import file's columns (plus the shared content item)."""
-    require_role(actor, "employee")
+    require(actor, "contributions.log")
     c = Contribution
     query = (
         select(

@@ -37,12 +37,11 @@ from lib.core.config import DATA_DIR
 from lib.core.errors import Problem, ValidationError
 from lib.core.i18n import t
 from lib.core.models import CustomerSignal
-from lib.core.permissions import Actor, require_role
-from lib.core.vocab import LANGUAGES, ROLES
+from lib.core.permissions import Actor, require
+from lib.core.vocab import LANGUAGES
 from lib.training.catalogue import module, policy
 
 RULES_FILE = DATA_DIR / "post_rules.yaml"
-EDITORS = ("hr", "admin")
 EMAIL_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 # Phone numbers: international (+33 6 12 34 56 78), French (06.12.34.56.78) or North American
 # ((555) 123-4567); dates and large amounts do not match.
@@ -433,7 +432,7 @@ def known_customers(session: Session) -> list[str]:
 
 def check_post(session: Session, actor: Actor, text: str, platform: str) -> list[Finding]:
     """Check a draft with the rules and the run-time lists (company, competitors, customers...)."""
-    require_role(actor, *ROLES)
+    require(actor, "checker.use")
     values = {key: options.get(session, key, []) for key in SETTINGS}
     values[CUSTOMERS] = known_customers(session)
     return find_issues(text, platform, values)
@@ -441,13 +440,13 @@ def check_post(session: Session, actor: Actor, text: str, platform: str) -> list
 
 def settings(session: Session, actor: Actor) -> dict[str, list[str]]:
     """HR/admin: the checker's lists as set (they name customers and confidential terms)."""
-    require_role(actor, *EDITORS)
+    require(actor, "checker.configure")
     return {key: list(options.get(session, key, [])) for key in SETTINGS}
 
 
 def update_settings(session: Session, actor: Actor, values: dict[str, list[str]]) -> None:
     """HR/admin: the company's names, its competitors, customers, confidential terms, e-mail domains."""
-    require_role(actor, *EDITORS)
+    require(actor, "checker.configure")
     problems = [
         Problem("activity.too_long", key, params={"n": MAX_TERM})
         for key in SETTINGS

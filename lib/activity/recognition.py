@@ -29,8 +29,8 @@ from lib.activity.contributions import WEEKLY_GOAL, engagement_expr
 from lib.core import audit, options
 from lib.core.fields import Checker
 from lib.core.models import Contribution, CustomerSignal, Department, Team, User
-from lib.core.permissions import Actor, require_role
-from lib.core.vocab import CONTRIBUTION_KINDS, ROLES
+from lib.core.permissions import Actor, require
+from lib.core.vocab import CONTRIBUTION_KINDS
 
 DEFAULTS = {
     "original_post": 3,
@@ -49,7 +49,6 @@ DEFAULTS = {
 }
 AT_LEAST_ONE = ("engagement_per_point", "contributions_per_day", "signals_per_day")
 MAX_RULE = 1000
-EDITORS = ("hr", "admin")
 TOP = 20
 
 
@@ -60,7 +59,7 @@ def rules(session: Session, actor: Actor | None = None) -> dict[str, int]:
 
 def update_rules(session: Session, actor: Actor, values: dict, weekly_goal) -> None:
     """HR/admin: change the point rules and the weekly contribution goal (whole numbers)."""
-    require_role(actor, *EDITORS)
+    require(actor, "recognition.configure")
     ck = Checker()
     clean = {key: _whole(ck, f"recognition.{key}", values.get(key), key in AT_LEAST_ONE) for key in DEFAULTS}
     goal = _whole(ck, "recognition.weekly_goal", weekly_goal, True, maximum=100)
@@ -88,7 +87,7 @@ def settings(session: Session, actor: Actor) -> dict:
 
 def set_opt_out(session: Session, actor: Actor, opt_out: bool) -> None:
     """A person hides (or shows again) their name on the leaderboard."""
-    require_role(actor, *ROLES)
+    require(actor, "recognition.view")
     user = session.get(User, actor.id)
     user.leaderboard_opt_out = bool(opt_out)
     audit.record(session, actor, "leaderboard.opt_out" if opt_out else "leaderboard.opt_in", subject=actor.id)
@@ -184,7 +183,7 @@ class Standings:
 
 def standings(session: Session, actor: Actor, start: date, end: date) -> Standings:
     """Points per active person and per team from `start` to `end` (both included), ranked in SQL."""
-    require_role(actor, *ROLES)
+    require(actor, "recognition.view")
     totals = _totals(session, start, end)
     people = session.execute(
         select(

@@ -27,9 +27,8 @@ from lib.core import audit, options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.fields import Checker
 from lib.core.models import Contribution, Department, User, utcnow
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 
-REVIEWERS = ("hr", "admin")
 REASONS = (
     "above_ceiling",
     "above_usual",
@@ -153,7 +152,7 @@ def pending_count(session: Session, department_id: int | None = None) -> int:
 def queue(session: Session, actor: Actor, state: str = "pending", limit: int = QUEUE_LIMIT) -> pd.DataFrame:
     """Contributions in review `state` (pending by default), oldest first, with the person's
     usual reach on the platform so the reviewer can compare."""
-    require_role(actor, *REVIEWERS)
+    require(actor, "contributions.review")
     if state not in STATES:
         raise ValidationError([Problem("activity.unknown_value", "review.state", params={"value": state})])
     c = Contribution
@@ -205,7 +204,7 @@ def decide(
     figures: dict | None = None,
 ) -> Contribution:
     """HR's decision on a held contribution: approve, correct (with `figures`) or reject."""
-    require_role(actor, *REVIEWERS)
+    require(actor, "contributions.review")
     row = session.get(Contribution, contribution_id)
     if row is None:
         raise NotFound("contrib.not_found")

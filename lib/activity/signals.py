@@ -20,8 +20,7 @@ from lib.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from lib.core.fields import Checker
 from lib.core.i18n import t
 from lib.core.models import CustomerSignal, SignalEvent, User, utcnow
-from lib.core.permissions import Actor, require_role
-from lib.core.screens import BY_SLUG
+from lib.core.permissions import Actor, can, require
 from lib.core.vocab import (
     CURRENCIES,
     LOSS_CATEGORIES,
@@ -38,9 +37,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "resolved": (),
 }
 CATEGORIES = {"win": WIN_CATEGORIES, "loss": LOSS_CATEGORIES}
-REPORTERS = BY_SLUG["customer_signals"].roles
-HANDLERS = ("hr", "admin")  # may move and assign any signal
-READERS = ("hr", "executive", "admin")  # see every signal
 VIEWS = ("mine", "assigned", "all")
 ACK_HOURS = 24  # default of option signals.ack_hours
 TEAMS = ["Sales", "Support", "HR", "Marketing", "Communications"]  # default of option signals.teams
@@ -82,7 +78,7 @@ def _late_condition():
 
 def report_signal(session: Session, actor: Actor, **values) -> CustomerSignal:
     """Record a win or a loss; it is due for acknowledgement within `signals.ack_hours`."""
-    require_role(actor, *REPORTERS)
+    require(actor, "signals.report")
     ck = Checker()
     signal_type = ck.choice("signals.signal_type", values.get("signal_type"), SIGNAL_TYPES)
     category = values.get("category")
@@ -138,11 +134,11 @@ def _get(session: Session, signal_id: int) -> CustomerSignal:
 
 
 def _may_see(actor: Actor, signal: CustomerSignal) -> bool:
-    return actor.id in (signal.reporter_id, signal.owner_id) or actor.has(*READERS)
+    return actor.id in (signal.reporter_id, signal.owner_id) or can(actor, "signals.view_all")
 
 
 def _may_move(actor: Actor, signal: CustomerSignal) -> bool:
-    return actor.id == signal.owner_id or actor.has(*HANDLERS)
+    return actor.id == signal.owner_id or can(actor, "signals.triage")
 
 
 def _visible(session: Session, actor: Actor, signal_id: int) -> CustomerSignal:
@@ -173,7 +169,7 @@ def _view_condition(actor: Actor, view: str):
     if view == "assigned":
         return s.owner_id == actor.id
     if view == "all":
-        require_role(actor, *READERS)
+        require(actor, "signals.view_all")
         return true()
     raise invalid("activity.unknown_value", "signals.view", value=view)
 
@@ -233,7 +229,7 @@ def list_signals(
     session: Session, actor: Actor, f: SignalFilters, page: int = 0, page_size: int = PAGE_SIZE
 ) -> tuple[pd.DataFrame, int, int]:
     """One page (0-based) of a view's signals, newest first; how many match; how many are overdue."""
-    require_role(actor, *REPORTERS)
+    require(actor, "signals.report")
     now = utcnow()
     conditions = _conditions(actor, f, now)
     total, overdue = session.execute(
@@ -248,7 +244,7 @@ def list_signals(
 
 def export_signals(session: Session, actor: Actor, f: SignalFilters) -> pd.DataFrame:
     """Every signal of a view matching the filters (no paging), for the queue's download."""
-    require_role(actor, *REPORTERS)
+    require(actor, "signals.report")
     now = utcnow()
     query = _query(_conditions(actor, f, now), now).add_columns(
         CustomerSignal.platform, CustomerSignal.url, CustomerSignal.resolved_at
@@ -299,7 +295,7 @@ def signal_detail(session: Session, actor: Actor, signal_id: int) -> dict:
 
 def owner_candidates(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of the people who can sign in and so can own a signal."""
-    require_role(actor, *REPORTERS)
+    require(actor, "signals.report")
     return [
         tuple(r)
         for r in session.execute(
@@ -427,7 +423,7 @@ def add_comment(session: Session, actor: Actor, signal_id: int, text: str) -> No
 
 def update_settings(session: Session, actor: Actor, ack_hours_value, team_names: list[str]) -> None:
     """HR/admin: the target time to acknowledge (1 to 720 hours) and the teams signals go to."""
-    require_role(actor, *HANDLERS)
+    require(actor, "signals.triage")
     ck = Checker()
     hours = ck.count("signals.ack_hours", ack_hours_value, 720)
     if hours is not None and hours < 1:

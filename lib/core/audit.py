@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lib.core.i18n import catalogue, label, t
 from lib.core.models import AuditEvent, User
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 
 SECRET_WORDS = ("password", "cookie", "token", "secret")
 
@@ -77,7 +77,7 @@ def scrub(session: Session, identifiers: list[str], replacement: str) -> int:
 
 def actions(session: Session, actor: Actor) -> list[str]:
     """The distinct kinds of event recorded so far (for the filter)."""
-    require_role(actor, "admin")
+    require(actor, "audit.view")
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
@@ -92,7 +92,7 @@ def browse(
     limit: int = 500,
 ) -> list[dict]:
     """The latest events matching the filters, newest first (admins only)."""
-    require_role(actor, "admin")
+    require(actor, "audit.view")
     by, about = aliased(User), aliased(User)
     actor_name = func.coalesce(by.username, AuditEvent.actor)
     query = (

@@ -25,11 +25,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lib.core.vocab import ROLES
+
 
 def utcnow() -> datetime:
     """The current UTC time as a naive datetime, the form stored everywhere."""
     return datetime.now(UTC).replace(tzinfo=None)
 
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a CHECK that `column` holds one of `values` (a closed vocabulary)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 class Base(DeclarativeBase):
     pass
@@ -104,7 +111,7 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint("role IN ('employee', 'hr', 'executive', 'admin')", name="ck_role"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="ck_role"),)
     user_id: Mapped[int] = _fk("users.id", ondelete="CASCADE", primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 

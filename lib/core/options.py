@@ -9,9 +9,7 @@ from sqlalchemy.orm import Session
 
 from lib.core import audit
 from lib.core.models import Setting
-from lib.core.permissions import Actor, require_role
-
-EDITORS = ("hr", "admin")
+from lib.core.permissions import Actor, require
 
 
 def get(session: Session, key: str, default):
@@ -21,7 +19,7 @@ def get(session: Session, key: str, default):
 
 def put(session: Session, actor: Actor, key: str, value) -> None:
     """Change an option (HR or admin); the change is audited."""
-    require_role(actor, *EDITORS)
+    require(actor, "options.edit")
     row = session.get(Setting, key)
     before = None if row is None else row.value
     if row is None:

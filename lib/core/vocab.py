@@ -3,7 +3,10 @@
 Labels for each code live in the locale files (`data/i18n/*.yaml`, key `vocab.<code>`).
 """
 
+# The roles. Who may do what with each is the permission table (lib/core/permissions.py); no other
+# module names a role. BASE_ROLE is the role every person on the roster holds: the workforce.
 ROLES = ("employee", "hr", "executive", "admin")
+BASE_ROLE = "employee"
 LANGUAGES = ("en", "fr")
 
 PLATFORMS = ("linkedin", "x", "facebook", "instagram", "youtube", "blog", "other")

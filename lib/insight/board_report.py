@@ -21,10 +21,10 @@ from lib.core import audit
 from lib.core import formatting as fmt
 from lib.core.i18n import t
 from lib.core.models import utcnow
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 from lib.insight import report_charts
 from lib.insight.kpis import GROUPS, Card, age_text, cards, emv_formula, provenance_line, value_of
-from lib.insight.leadership import VIEWERS, Overview
+from lib.insight.leadership import Overview
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 SUMMARY_CHANGES = 3  # the biggest changes named in the summary
@@ -434,7 +434,7 @@ def record_download(
     session: Session, actor: Actor, scope: str, start: str, end: str, format: str = "html"
 ) -> None:
     """Audit a board report download."""
-    require_role(actor, *VIEWERS)
+    require(actor, "overview.view")
     audit.record(
         session, actor, "export", "leadership_report", scope=scope, start=start, end=end, format=format
     )

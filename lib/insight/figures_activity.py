@@ -7,18 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, exists, func, literal, literal_column, select, union_all
+from sqlalchemy import case, distinct, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from lib.core.models import ActivityDaily, AmbassadorDay, AmbassadorMonth, Department, Team, User, UserRole
+from lib.core.models import ActivityDaily, AmbassadorDay, AmbassadorMonth, Department, Team, User
 from lib.core.periods import Period, View
+from lib.insight.measures import workforce
 
 TOP = 10  # people and teams in the rankings
-
-
-def workforce():
-    """Active people with the employee role."""
-    return and_(User.is_active, exists().where(UserRole.user_id == User.id, UserRole.role == "employee"))
 
 
 def _person_rows(period: Period):

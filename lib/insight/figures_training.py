@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lib.core.models import Certification, LessonProgress, ModuleCompletion, QuizAttempt, TrainingModule, User
 from lib.core.periods import View
-from lib.insight.figures_activity import workforce
+from lib.insight.measures import workforce
 from lib.training.certification import certified_condition
 
 

@@ -24,16 +24,9 @@ from lib.core.models import (
     User,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role
-from lib.insight.participation import (
-    VIEWERS,
-    Scope,
-    active_on,
-    check_scope,
-    settings,
-    started_training,
-    workforce,
-)
+from lib.core.permissions import Actor, require
+from lib.insight.measures import active_on, workforce
+from lib.insight.participation import Scope, check_scope, settings, started_training
 from lib.training import catalogue
 from lib.training.assignments import applies_to, passed_current
 from lib.training.certification import certified_condition
@@ -179,7 +172,7 @@ def follow_up(
     session: Session, actor: Actor, scope: Scope, which: str, now: datetime | None = None
 ) -> pd.DataFrame:
     """One of the follow-up LISTS for `scope`, as of now (HR or admin)."""
-    require_role(actor, *VIEWERS)
+    require(actor, "participation.view")
     check_scope(session, scope)
     return LISTS[which](session, scope, now or utcnow())
 

@@ -22,14 +22,13 @@ from lib.core import options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import ActivityDaily, CustomerSignal, DataVersion, Department, utcnow
 from lib.core.periods import Period, View
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 from lib.core.vocab import CURRENCIES
 from lib.insight import figures_activity as activity
 from lib.insight import figures_signals as signals
 from lib.insight import figures_training as training
 from lib.insight import trends
 
-VIEWERS = ("executive", "admin")
 CPM_KEY, CPC_KEY, EUR_RATES_KEY = "leadership.cpm_eur", "leadership.cpc_eur", "leadership.eur_rates"
 DEFAULT_CPM, DEFAULT_CPC = 8.0, 1.2
 DEFAULT_EUR_RATES = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17, "CHF": 1.06, "CAD": 0.66}
@@ -160,13 +159,13 @@ def rates(session: Session) -> Rates:
 
 def rate_settings(session: Session, actor: Actor) -> Rates:
     """The rates in force, for the administrators who may change them."""
-    require_role(actor, "admin")
+    require(actor, "overview.configure")
     return rates(session)
 
 
 def set_rates(session: Session, actor: Actor, cpm, cpc) -> None:
     """Change the earned-media rates (administrators); every bad value is reported, none saved."""
-    require_role(actor, "admin")
+    require(actor, "overview.configure")
     problems, values = [], {}
     for key, raw in ((CPM_KEY, cpm), (CPC_KEY, cpc)):
         try:
@@ -208,7 +207,7 @@ def data_version(session: Session) -> int:
 
 def overview(session: Session, actor: Actor, view: View, *, now: datetime | None = None) -> Overview:
     """The overview of `view` (executives and administrators), from the cache when nothing changed."""
-    require_role(actor, *VIEWERS)
+    require(actor, "overview.view")
     if view.department_id is not None and session.get(Department, view.department_id) is None:
         raise NotFound("leadership.department_gone")
     now = now or utcnow()

@@ -10,7 +10,7 @@ nor an export can show them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import and_, case, exists, func, or_, select, true
@@ -20,7 +20,6 @@ from lib.core import options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import (
     Certification,
-    Contribution,
     CustomerSignal,
     Department,
     LessonProgress,
@@ -29,17 +28,15 @@ from lib.core.models import (
     Team,
     TrainingModule,
     User,
-    UserRole,
     utcnow,
 )
 from lib.core.periods import Period, custom_period
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
+from lib.insight.measures import active_on, workforce
 from lib.training.certification import certified_condition
 
-VIEWERS = ("hr", "admin")
 MIN_GROUP_KEY, DEFAULT_MIN_GROUP = "participation.min_group_size", 5
 NEW_JOINER_KEY, DEFAULT_NEW_JOINER_DAYS = "participation.new_joiner_days", 90
-ACTIVE_DAYS = 30  # an active ambassador contributed within this many days
 STAGES = ("workforce", "started", "certified", "active", "signal")
 # Why a group's figures are hidden: too few people, or they would reveal a small group by subtraction.
 SMALL, COMPLEMENT = "small", "complement"
@@ -63,7 +60,7 @@ def settings(session: Session, actor: Actor | None = None) -> Settings:
 
 def save_settings(session: Session, actor: Actor, min_group_size, new_joiner_days) -> None:
     """Change the minimum group size (2 to 100) and the new-joiner window (7 to 365 days)."""
-    require_role(actor, *VIEWERS)
+    require(actor, "participation.configure")
     problems = []
     for value, field, low, high in (
         (min_group_size, "participation.min_group_size", 2, 100),
@@ -118,11 +115,6 @@ def check_scope(session: Session, scope: Scope) -> None:
 # --- the per-person conditions everything is counted from -------------------------------------
 
 
-def workforce():
-    """SQL: the person is an active employee."""
-    return and_(User.is_active, exists().where(UserRole.user_id == User.id, UserRole.role == "employee"))
-
-
 def started_training(moment: datetime):
     """SQL: the person read a lesson or tried a quiz before `moment`."""
     return or_(
@@ -135,15 +127,6 @@ def certified_at(moment: datetime):
     """SQL: certified at `moment` (the shared definition), with a certificate issued by then."""
     issued = exists().where(Certification.user_id == User.id, Certification.issued_at <= moment)
     return and_(certified_condition(User.id, moment), issued)
-
-
-def active_on(day: date):
-    """SQL: an active ambassador on `day`: a contribution dated within the ACTIVE_DAYS days ending then."""
-    return exists().where(
-        Contribution.user_id == User.id,
-        Contribution.occurred_on <= day,
-        Contribution.occurred_on > day - timedelta(days=ACTIVE_DAYS),
-    )
 
 
 def reported_signal(period: Period):
@@ -206,7 +189,7 @@ def funnel(
     Each stage counts people of the previous one: training and certification as of the end of the
     period, activity over the ACTIVE_DAYS days ending then, signals reported within the period.
     """
-    require_role(actor, *VIEWERS)
+    require(actor, "participation.view")
     now = now or utcnow()
     check_scope(session, scope)
     period = custom_period(start, end, now.date())  # refuses reversed, future or too long periods
@@ -264,7 +247,7 @@ class Completion:
 
 def completion(session: Session, actor: Actor, scope: Scope) -> Completion:
     """Module completion (passed at the current version) of the workforce in `scope`, by group."""
-    require_role(actor, *VIEWERS)
+    require(actor, "participation.view")
     check_scope(session, scope)
     key = scope.group_key()
     heads = session.execute(

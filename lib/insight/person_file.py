@@ -28,8 +28,8 @@ from lib.core.models import (
     UserRole,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role
-from lib.insight.participation import ACTIVE_DAYS, VIEWERS
+from lib.core.permissions import Actor, require
+from lib.insight.measures import ACTIVE_DAYS
 from lib.training.academy import module_status
 from lib.training.assignments import applies_to
 from lib.training.certification import certified_condition, required_for
@@ -40,7 +40,7 @@ SIGNALS_SHOWN = 50
 
 def find_people(session: Session, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
     """People (leavers included) whose name, e-mail or username contains `text`, by name."""
-    require_role(actor, *VIEWERS)
+    require(actor, "participation.view")
     term = text.strip().lower()
     if not term:
         return []
@@ -196,7 +196,7 @@ def _modules(session: Session, user: User, today: date) -> pd.DataFrame:
 
 def person_file(session: Session, actor: Actor, user_id: int, now: datetime | None = None) -> PersonFile:
     """Everything HR follows about one person (HR or admin)."""
-    require_role(actor, *VIEWERS)
+    require(actor, "participation.view")
     now = now or utcnow()
     today = now.date()
     profile = _profile(session, user_id)

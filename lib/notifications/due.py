@@ -18,10 +18,11 @@ from lib.core.models import (
     User,
     UserRole,
 )
+from lib.core.permissions import holders
 from lib.notifications.kinds import ANY_TEAM, Choice, choices, signal_contacts
 from lib.training.assignments import applies_to, is_learner, passed_current
 
-DIGEST_ROLE = "executive"
+DIGEST = "overview.digest"  # the action whose holders receive the monthly digest
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def _digests(session: Session, choice: Choice, today: date) -> list[Due]:
     month = last_month_end.strftime("%Y-%m")
     users = session.scalars(
         select(User)
-        .where(User.is_active, User.id.in_(select(UserRole.user_id).where(UserRole.role == DIGEST_ROLE)))
+        .where(User.is_active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(holders(DIGEST)))))
         .order_by(User.id)
     ).all()
     return [

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lib.core.models import Notification, User
-from lib.core.permissions import Actor, require_role
-from lib.notifications.kinds import MANAGERS, OPTIONAL, opted_out
+from lib.core.permissions import Actor, require
+from lib.notifications.kinds import OPTIONAL, opted_out
 
 STATUSES = ("sent", "failed", "sending")
 LOG_LIMIT = 5000
@@ -20,7 +20,7 @@ def log(
     session: Session, actor: Actor, *, kinds: list[str], statuses: list[str], start: date, end: date
 ) -> pd.DataFrame:
     """Messages created from `start` to `end` (included), newest first (HR or admin); at most LOG_LIMIT."""
-    require_role(actor, *MANAGERS)
+    require(actor, "notifications.manage")
     query = (
         select(
             Notification.created_at.label("created"),
@@ -50,7 +50,7 @@ def log(
 
 def recent_failures(session: Session, actor: Actor, now: datetime, days: int = 7) -> int:
     """Messages that failed in the last `days` days and are still not sent (HR or admin)."""
-    require_role(actor, *MANAGERS)
+    require(actor, "notifications.manage")
     return (
         session.scalar(
             select(func.count())

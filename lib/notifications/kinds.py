@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 from lib.core import audit, options
 from lib.core.errors import Problem, ValidationError
 from lib.core.models import NotificationOptOut
-from lib.core.permissions import Actor, require_role, require_self_or_role
+from lib.core.permissions import Actor, require, require_self_or
 from lib.notifications.smtp import EMAIL_RE
-
-MANAGERS = ("hr", "admin")
 
 EMAIL_MAX = 254
 
@@ -74,7 +72,7 @@ def choices(session: Session) -> dict[str, Choice]:
 
 def set_choices(session: Session, actor: Actor, wanted: dict[str, Choice]) -> None:
     """Switch kinds on or off and set their timing (HR or admin); bad values change nothing."""
-    require_role(actor, *MANAGERS)
+    require(actor, "notifications.manage")
     problems = []
     for code, choice in wanted.items():
         kind = BY_CODE.get(code)
@@ -101,7 +99,7 @@ def signal_contacts(session: Session) -> dict[str, list[str]]:
 
 def set_signal_contacts(session: Session, actor: Actor, contacts: dict[str, str]) -> None:
     """Set the contacts from one text per team (addresses separated by commas, semicolons or lines)."""
-    require_role(actor, *MANAGERS)
+    require(actor, "notifications.manage")
     parsed: dict[str, list[str]] = {}
     problems = []
     for team, text in contacts.items():
@@ -124,7 +122,7 @@ def opted_out(session: Session, user_id: int) -> set[str]:
 
 def set_opt_outs(session: Session, actor: Actor, user_id: int, switched_off: set[str]) -> None:
     """A person's own choice of the optional e-mails they do not want (mandatory ones stay on)."""
-    require_self_or_role(actor, user_id, "admin")
+    require_self_or(actor, user_id, "accounts.manage")
     if unknown := switched_off - set(OPTIONAL):
         raise ValidationError([Problem("notify.error.kind", k) for k in sorted(unknown)])
     session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == user_id))

@@ -39,7 +39,7 @@ from lib.core.models import (
     UserRole,
     utcnow,
 )
-from lib.core.vocab import LOSS_CATEGORIES, SIGNAL_OUTCOMES, WIN_CATEGORIES
+from lib.core.vocab import LOSS_CATEGORIES, ROLES, SIGNAL_OUTCOMES, WIN_CATEGORIES
 from lib.people import accounts as auth
 from lib.training import alerts
 from lib.training.catalogue import load_modules, policy, sync_catalogue
@@ -146,7 +146,8 @@ REACH = {
     "blog": 300,
     "other": 150,
 }
-PASSWORDED = {"hr": 2, "executive": 2, "employee": 5}
+EMPLOYEE, HR, EXECUTIVE, ADMIN = ROLES  # the demo gives a few people each role
+PASSWORDED = {HR: 2, EXECUTIVE: 2, EMPLOYEE: 5}  # demo accounts with a password, by role
 # The content library's demo items: title, English and French texts.
 CONTENT_FILE = DATA_DIR / "demo" / "content.yaml"
 # The post checker's lists as HR would fill them (Content library › Publish and manage); the
@@ -349,12 +350,12 @@ def _load(conn, rng, employees, days, total, password, progress, today, report) 
 
 
 def _assign_roles_and_accounts(conn, rng, user_ids, people, ids, password, report) -> None:
-    roles = [(uid, "employee") for uid in user_ids]
-    special = {"hr": user_ids[1:3], "executive": user_ids[3:5], "admin": user_ids[5:6]}
+    roles = [(uid, EMPLOYEE) for uid in user_ids]
+    special = {HR: user_ids[1:3], EXECUTIVE: user_ids[3:5], ADMIN: user_ids[5:6]}
     roles += [(uid, role) for role, uids in special.items() for uid in uids]
     _bulk_insert(conn, UserRole.__table__, ["user_id", "role"], roles)
     login = {uid: role for role, uids in special.items() for uid in uids}
-    login.update({uid: "employee" for uid in user_ids[6 : 6 + PASSWORDED["employee"]]})
+    login.update({uid: EMPLOYEE for uid in user_ids[6 : 6 + PASSWORDED[EMPLOYEE]]})
     names = {v: k for k, v in ids.items()}
     with _session(conn) as session:
         for uid, role in login.items():

@@ -16,7 +16,7 @@ from lib.core import audit
 from lib.core.db import session_scope
 from lib.core.errors import NotFound, Problem, ValidationError, invalid
 from lib.core.models import User, UserRole, utcnow
-from lib.core.permissions import Actor, require_role, require_self_or_role
+from lib.core.permissions import Actor, holders, require, require_self_or, roles_can
 from lib.core.vocab import LANGUAGES, ROLES
 
 MIN_PASSWORD_CHARS = 12
@@ -276,10 +276,10 @@ def create_user(
     if actor is None:
         if has_accounts(session):
             raise invalid("account.first_admin_exists")
-        if "admin" not in roles:
+        if not roles_can(roles, "accounts.manage"):
             raise invalid("account.first_must_be_admin", "roles")
     else:
-        require_role(actor, "admin")
+        require(actor, "accounts.manage")
     username, email = username.strip().lower(), email.strip()
     problems = _check_identity(session, username, email, full_name) + _check_roles(roles)
     if language not in LANGUAGES:
@@ -327,7 +327,7 @@ def change_password(session: Session, actor: Actor, *, current: str, new: str) -
 
 def reset_password(session: Session, actor: Actor, user_id: int) -> str:
     """An admin gives someone a new temporary password; their sessions end."""
-    require_role(actor, "admin")
+    require(actor, "accounts.manage")
     user = get_user(session, user_id)
     temporary = temporary_password()
     user.password_hash = hash_password(temporary)
@@ -339,20 +339,25 @@ def reset_password(session: Session, actor: Actor, user_id: int) -> str:
     return temporary
 
 
+def _is_admin(roles) -> bool:
+    """Whether `roles` may manage accounts (the platform must always keep one such active account)."""
+    return roles_can(roles, "accounts.manage")
+
+
 def _active_admins(session: Session) -> int:
     return session.scalar(
-        select(func.count()).select_from(User).join(UserRole).where(User.is_active, UserRole.role == "admin")
+        select(func.count()).select_from(User).join(UserRole).where(User.is_active, UserRole.role.in_(holders("accounts.manage")))
     )
 
 
 def set_roles(session: Session, actor: Actor, user_id: int, roles) -> None:
-    require_role(actor, "admin")
+    require(actor, "accounts.manage")
     problems = _check_roles(roles)
     if problems:
         raise ValidationError(problems)
     user = get_user(session, user_id)
     roles = sorted(set(roles))
-    if "admin" in user.roles and "admin" not in roles and user.is_active and _active_admins(session) <= 1:
+    if _is_admin(user.roles) and not _is_admin(roles) and user.is_active and _active_admins(session) <= 1:
         raise invalid("account.last_admin", "roles")
     before = user.roles
     user.role_rows = [UserRole(role=r) for r in roles]
@@ -361,12 +366,12 @@ def set_roles(session: Session, actor: Actor, user_id: int, roles) -> None:
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
     """Deactivate (never delete) or reactivate an account. Deactivation ends its sessions."""
-    require_role(actor, "admin")
+    require(actor, "accounts.manage")
     user = get_user(session, user_id)
     if not active:
         if user.id == actor.id:
             raise invalid("account.cannot_deactivate_self")
-        if "admin" in user.roles and user.is_active and _active_admins(session) <= 1:
+        if _is_admin(user.roles) and user.is_active and _active_admins(session) <= 1:
             raise invalid("account.last_admin")
         end_sessions(session, user)
     user.is_active = active
@@ -374,7 +379,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> No
 
 
 def set_language(session: Session, actor: Actor, user_id: int, language: str) -> None:
-    require_self_or_role(actor, user_id, "admin")
+    require_self_or(actor, user_id, "accounts.manage")
     if language not in LANGUAGES:
         raise invalid("account.bad_language", "language")
     get_user(session, user_id).language = language
@@ -382,7 +387,7 @@ def set_language(session: Session, actor: Actor, user_id: int, language: str) ->
 
 def list_users(session: Session, actor: Actor) -> list[dict]:
     """Every account with its roles and state, for the administration page."""
-    require_role(actor, "admin")
+    require(actor, "accounts.manage")
     users = session.scalars(select(User).order_by(User.username)).all()
     return [
         {

@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session, aliased
 from lib.core import audit
 from lib.core.errors import NotFound, invalid
 from lib.core.models import Department, Team, User, UserRole
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 
-EDITORS = ("hr", "admin")
 MAX_NAME = 120
 
 
@@ -30,7 +29,7 @@ def roster(
     search: str = "",
 ) -> pd.DataFrame:
     """People with their department, team, manager, roles, active flag and dates (HR or admin)."""
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     manager = aliased(User)
     roles = (
         select(UserRole.user_id, func.aggregate_strings(UserRole.role, ", ").label("roles"))
@@ -77,7 +76,7 @@ def roster(
 
 def organisation(session: Session, actor: Actor) -> pd.DataFrame:
     """Every department, then its teams, with the active headcount (a department's row has no team)."""
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     heads = (
         select(User.department_id, User.team_id, func.count().label("n"))
         .where(User.is_active)
@@ -144,24 +143,24 @@ def _rename(session: Session, actor: Actor, row, name: str, *siblings) -> None:
 
 
 def create_department(session: Session, actor: Actor, name: str) -> int:
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     return _create(session, actor, Department, name)
 
 
 def rename_department(session: Session, actor: Actor, department_id: int, name: str) -> None:
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     _rename(session, actor, _get(session, Department, department_id), name)
 
 
 def create_team(session: Session, actor: Actor, department_id: int, name: str) -> int:
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     _get(session, Department, department_id)
     siblings = Team.department_id == department_id
     return _create(session, actor, Team, name, siblings, department_id=department_id)
 
 
 def rename_team(session: Session, actor: Actor, team_id: int, name: str) -> None:
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     team = _get(session, Team, team_id)
     _rename(session, actor, team, name, Team.department_id == team.department_id)
 

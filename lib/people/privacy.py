@@ -38,7 +38,8 @@ from lib.core.models import (
     UserRole,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
+from lib.core.vocab import BASE_ROLE
 from lib.insight.participation import settings as participation_settings
 from lib.people.accounts import end_sessions, get_user
 
@@ -269,7 +270,7 @@ def _coarsen(session: Session, user: User) -> None:
 
 def erase(session: Session, actor: Actor, user_id: int) -> None:
     """Anonymise a person everywhere (admins only); aggregates are unaffected."""
-    require_role(actor, "admin")
+    require(actor, "privacy.erase")
     if user_id == actor.id:
         raise invalid("privacy.cannot_erase_self")
     user = get_user(session, user_id)
@@ -316,7 +317,7 @@ def erase(session: Session, actor: Actor, user_id: int) -> None:
     user.is_active, user.must_change_password, user.leaderboard_opt_out = False, False, True
     user.anonymised_at = utcnow()
     session.execute(
-        UserRole.__table__.delete().where(UserRole.user_id == user_id).where(UserRole.role != "employee")
+        UserRole.__table__.delete().where(UserRole.user_id == user_id).where(UserRole.role != BASE_ROLE)
     )
     end_sessions(session, user)
     audit.record(session, actor, "privacy.erased", subject=user.id)

@@ -26,10 +26,11 @@ from lib.core.fields import Checker
 from lib.core.formatting import to_csv, to_excel
 from lib.core.i18n import t
 from lib.core.models import Department, Team, User, UserRole, utcnow
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, holders, require
 from lib.core.spreadsheets import read_csv
+from lib.core.vocab import BASE_ROLE
 from lib.people.accounts import EMAIL_RE
-from lib.people.organisation import EDITORS, MAX_NAME
+from lib.people.organisation import MAX_NAME
 
 COLUMNS = (
     "email",
@@ -101,7 +102,7 @@ def template_excel(lang: str = "en") -> bytes:
 def export(session: Session, actor: Actor, *, include_left: bool = True) -> pd.DataFrame:
     """The roster with exactly the import's columns and values (manager by e-mail, status, ISO dates):
     HR can export it, edit it in a spreadsheet and import it back (HR or admin)."""
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     manager = aliased(User)
     query = (
         select(
@@ -361,7 +362,7 @@ def _target(row: Row, before: dict | None, dept_names: dict, team_names: dict, t
 def _admin_problems(session: Session, actor: Actor, changes: list[Change]) -> list[Problem]:
     leaving = {c.user_id: c.row.row for c in changes if c.action == "deactivated"}
     admins = set(
-        session.scalars(select(User.id).join(UserRole).where(User.is_active, UserRole.role == "admin"))
+        session.scalars(select(User.id).join(UserRole).where(User.is_active, UserRole.role.in_(holders("accounts.manage"))))
     )
     problems = []
     if actor.id in leaving:
@@ -373,7 +374,7 @@ def _admin_problems(session: Session, actor: Actor, changes: list[Change]) -> li
 
 def preview(session: Session, actor: Actor, data: bytes, today: date | None = None) -> Preview:
     """Check every row of an HR export and say what importing it would change (HR or admin)."""
-    require_role(actor, *EDITORS)
+    require(actor, "organisation.manage")
     today = today or utcnow().date()
     result = Preview(sha256=hashlib.sha256(data).hexdigest())
     people = _people(session)
@@ -473,7 +474,7 @@ def commit(session: Session, actor: Actor, data: bytes, today: date | None = Non
         ids = {e.lower(): i for i, e in session.execute(select(User.id, User.email))}
         if created:
             session.execute(
-                insert(UserRole), [{"user_id": ids[c.row.email.lower()], "role": "employee"} for c in created]
+                insert(UserRole), [{"user_id": ids[c.row.email.lower()], "role": BASE_ROLE} for c in created]
             )
         if changed:
             # Leavers' sessions end with their deactivation.

@@ -29,12 +29,11 @@ from lib.core.models import (
     User,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role, require_self_or_role
+from lib.core.permissions import Actor, require, require_self_or
 from lib.training import catalogue
 from lib.training.assignments import applies_to
 from lib.training.catalogue import Module
 from lib.training.certificates import (
-    LEARNER_ROLES,
     is_certified,
     issue_if_due,
     latest_certification,
@@ -196,7 +195,7 @@ def overview(
     session: Session, actor: Actor, today: date | None = None, now: datetime | None = None
 ) -> Overview:
     """The signed-in person's training: each module's status, the guidelines, the certificate."""
-    require_role(actor, *LEARNER_ROLES)
+    require(actor, "training.learn")
     now = now or utcnow()
     today = today or now.date()
     uid = actor.id
@@ -302,7 +301,7 @@ def _module(session: Session, slug: str) -> tuple[Module, int]:
 
 def mark_lesson_read(session: Session, actor: Actor, slug: str, lesson_id: str) -> None:
     """Record that the signed-in person read a lesson (idempotent)."""
-    require_role(actor, *LEARNER_ROLES)
+    require(actor, "training.learn")
     m, version = _module(session, slug)
     if lesson_id not in {lesson["id"] for lesson in m.lessons}:
         raise NotFound("training.error.lesson_not_found")
@@ -362,7 +361,7 @@ def _open_draw(session: Session, user_id: int, slug: str, version: int) -> QuizD
 def open_quiz(session: Session, actor: Actor, slug: str, rng: random.Random | None = None) -> Quiz:
     """The quiz the signed-in person has open for a module, drawn now if none is: the same
     questions in the same order until it is submitted. Needs every lesson read."""
-    require_role(actor, *LEARNER_ROLES)
+    require(actor, "training.learn")
     m, version = _module(session, slug)
     if not _all_read(session, actor.id, m, version):
         raise ValidationError([Problem("training.error.lessons_unread")])
@@ -407,7 +406,7 @@ def submit_quiz(
     """Grade the open quiz and record the attempt with its questions and option order; a first pass
     at this version completes the module and may certify the person. The next quiz is drawn anew.
     Returns (attempt id, certificate issued now or None)."""
-    require_role(actor, *LEARNER_ROLES)
+    require(actor, "training.learn")
     now = now or utcnow()
     m, version = _module(session, slug)
     if not _all_read(session, actor.id, m, version):
@@ -489,7 +488,7 @@ def attempt_review(session: Session, actor: Actor, attempt_id: int) -> Review | 
     attempt = session.get(QuizAttempt, attempt_id)
     if attempt is None:
         raise NotFound("training.error.attempt_not_found")
-    require_self_or_role(actor, attempt.user_id, "hr")
+    require_self_or(actor, attempt.user_id, "training.assign")
     m, version = _module(session, attempt.module_slug)
     if attempt.module_version != version or not attempt.questions:
         return None
@@ -523,7 +522,7 @@ def acknowledge_policy(
 ) -> Certification | None:
     """Confirm having read the guidelines at `version` (the one shown). Confirming again refreshes
     the date. Returns the certificate issued now, if this was the last condition."""
-    require_role(actor, *LEARNER_ROLES)
+    require(actor, "training.learn")
     now = now or utcnow()
     if not confirmed:
         raise invalid("training.error.not_confirmed")

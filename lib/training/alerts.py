@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from lib.core import options
 from lib.core.errors import Problem, ValidationError
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 
 OPTION = "policy.alert_contacts"
 FIELDS = ("office", "out_of_hours")
@@ -22,7 +22,7 @@ def contacts(session: Session) -> dict[str, str]:
 
 def set_contacts(session: Session, actor: Actor, office: str, out_of_hours: str) -> None:
     """Record the alert contacts (HR): both are needed, in plain text of reasonable length."""
-    require_role(actor, "hr")
+    require(actor, "training.configure")
     values = {"office": (office or "").strip(), "out_of_hours": (out_of_hours or "").strip()}
     problems = []
     for field, value in values.items():

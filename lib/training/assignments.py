@@ -25,7 +25,7 @@ from lib.core.models import (
     UserRole,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role
+from lib.core.permissions import Actor, require
 from lib.training import catalogue
 from lib.training.certificates import LEARNER_ROLES, certification_months
 from lib.training.certification import certified_condition
@@ -79,7 +79,7 @@ def create_assignments(
     today: date | None = None,
 ) -> int:
     """Assign each of `modules` to a scope, due on `due_on` (HR). Returns how many were created."""
-    require_role(actor, "hr")
+    require(actor, "training.assign")
     today = today or utcnow().date()
     known = {m.slug for m in catalogue.load_modules()}
     problems = []
@@ -132,7 +132,7 @@ def create_assignments(
 
 def required_modules(session: Session, actor: Actor) -> set[str]:
     """The modules required of everyone now (HR)."""
-    require_role(actor, "hr")
+    require(actor, "training.configure")
     return set(session.scalars(select(TrainingModule.slug).where(TrainingModule.required)))
 
 
@@ -140,7 +140,7 @@ def set_required_modules(session: Session, actor: Actor, modules: list[str]) -> 
     """Choose the modules everyone must pass (HR). Certification follows at once: the one SQL
     definition (lib.training.certification) reads `training_modules.required`. Role modules stay
     required of their role's holders whatever is chosen here."""
-    require_role(actor, "hr")
+    require(actor, "training.configure")
     known = {m.slug for m in catalogue.load_modules()}
     chosen = list(dict.fromkeys(modules))
     if not chosen:
@@ -161,7 +161,7 @@ def set_required_modules(session: Session, actor: Actor, modules: list[str]) -> 
 
 def cancel_assignment(session: Session, actor: Actor, assignment_id: int) -> None:
     """Withdraw an assignment (HR); passes already recorded stay."""
-    require_role(actor, "hr")
+    require(actor, "training.assign")
     row = session.get(Assignment, assignment_id)
     if row is None:
         raise NotFound("training.error.assignment_not_found")
@@ -318,7 +318,7 @@ class HrView:
 
 def hr_view(session: Session, actor: Actor, now: datetime | None = None) -> HrView:
     """Everything the HR section shows (HR only)."""
-    require_role(actor, "hr")
+    require(actor, "training.assign")
     now = now or utcnow()
     version = catalogue.policy()["version"]
     learners, certified = session.execute(

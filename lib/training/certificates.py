@@ -26,12 +26,11 @@ from lib.core.models import (
     User,
     utcnow,
 )
-from lib.core.permissions import Actor, require_role, require_self_or_role
-from lib.core.screens import BY_SLUG
+from lib.core.permissions import Actor, holders, require, require_self_or
 from lib.training import catalogue
 from lib.training.certification import certified_condition, required_for
 
-LEARNER_ROLES = BY_SLUG["training"].roles  # who trains: the people who may open the Training page
+LEARNER_ROLES = holders("training.learn")  # who trains (and so may need a certificate)
 MONTHS_OPTION = "training.certification_months"
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
@@ -50,7 +49,7 @@ def certification_months(session: Session) -> int:
 
 def set_certification_months(session: Session, actor: Actor, months) -> None:
     """How long a certificate stays valid, in months (HR); applies to certificates issued from now on."""
-    require_role(actor, "hr")
+    require(actor, "training.configure")
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise ValidationError(
             [Problem("training.error.months", "training_months", params={"max": MAX_MONTHS})]
@@ -80,7 +79,7 @@ def needs_acknowledgement(
 def issue_if_due(session: Session, actor: Actor, user_id: int, now: datetime) -> Certification | None:
     """Issue a certificate if `user_id` now meets every condition and holds none for this state
     (the person themselves, as they finish a step, or HR)."""
-    require_self_or_role(actor, user_id, "hr", "admin")
+    require_self_or(actor, user_id, "training.assign")
     rows = session.execute(
         select(TrainingModule.slug, TrainingModule.version, ModuleCompletion.user_id)
         .outerjoin(
@@ -169,7 +168,7 @@ ol {{ columns: 2; column-gap: 36px; padding-left: 20px; font-size: 14px; line-he
 
 def certificate_html(session: Session, actor: Actor, lang: str, now: datetime | None = None) -> bytes | None:
     """The signed-in person's current certificate as a print-ready HTML page; None if not certified."""
-    require_role(actor, *LEARNER_ROLES)
+    require(actor, "training.learn")
     now = now or utcnow()
     if not is_certified(session, actor.id, now):
         return None

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.core import audit
 from lib.core.i18n import label
-from lib.core.vocab import ROLES
+from lib.core.vocab import BASE_ROLE, ROLES
 from lib.people import accounts as auth
 from lib.people import organisation as org
 from lib.people import privacy
@@ -65,7 +65,7 @@ def create_tab() -> None:
         department = c2.selectbox(
             tr("field.department"), [None, *departments], format_func=lambda d: departments.get(d, "—")
         )
-        roles = c1.multiselect(tr("field.roles"), ROLES, default=["employee"], format_func=role_label)
+        roles = c1.multiselect(tr("field.roles"), ROLES, default=[BASE_ROLE], format_func=role_label)
         language = c2.radio(
             tr("field.language"),
             ["en", "fr"],

@@ -10,7 +10,7 @@ from lib.activity import analytics_import as imports
 from lib.activity import review
 from lib.core.errors import NotFound, PermissionDenied, ValidationError
 from lib.core.i18n import label
-from lib.core.permissions import Actor
+from lib.core.permissions import Actor, can
 from lib.ui.shell import flash, lang, read, show_error, tr, write
 from lib.ui.standings import forget_standings
 from lib.ui.widgets import day, number, when
@@ -42,11 +42,11 @@ def reasons_text(codes: str | list | None) -> str:
 def import_section(who: Actor) -> None:
     """Upload a LinkedIn or X analytics export, preview what it changes, then import it. HR and
     administrators may name the person whose export it is."""
-    title = "analytics.title_for" if who.has(*imports.IMPORTERS_FOR_OTHERS) else "analytics.title"
+    title = "analytics.title_for" if can(who, "analytics.import_for_others") else "analytics.title"
     st.subheader(tr(title))
     st.markdown(tr("analytics.help"))
     username = None
-    if who.has(*imports.IMPORTERS_FOR_OTHERS):
+    if can(who, "analytics.import_for_others"):
         username = (
             st.text_input(tr("analytics.person"), value=who.username, key="analytics_user").strip() or None
         )

@@ -9,7 +9,7 @@ from lib.activity import content_library as content
 from lib.activity import post_checker
 from lib.core.i18n import label
 from lib.core.models import utcnow
-from lib.core.permissions import Actor
+from lib.core.permissions import Actor, can
 from lib.core.vocab import PLATFORMS
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.widgets import date_format, day, is_web_link, number, plain, post_checker_panel
@@ -62,7 +62,7 @@ def item_card(item, who: Actor) -> None:
         c1, c2, _ = st.columns([1, 1, 2])
         if is_web_link(item.url):
             c1.link_button(tr("library.open_link"), item.url, icon=":material/open_in_new:")
-        if who.has("employee") and c2.button(
+        if can(who, "contributions.log") and c2.button(
             tr("library.i_shared"), key=f"library_shared_{item.id}", icon=":material/check:", type="primary"
         ):
             ok, prefill = write(content.share_prefill, item.id, today)
@@ -74,7 +74,7 @@ def item_card(item, who: Actor) -> None:
 def current_tab(who: Actor) -> None:
     """The items on offer today, with a way to log that I shared one."""
     today = utcnow().date()
-    editor = who.has(*content.EDITORS)
+    editor = can(who, "content.publish")
     platform = st.selectbox(
         tr("field.library.platforms"),
         PLATFORMS,

@@ -15,7 +15,7 @@ from lib.activity import recognition
 from lib.core.errors import ValidationError
 from lib.core.i18n import label
 from lib.core.models import utcnow
-from lib.core.permissions import Actor
+from lib.core.permissions import Actor, can
 from lib.core.vocab import CONTRIBUTION_KINDS, PLATFORMS
 from lib.ui import analytics_import as figure_sections
 from lib.ui.downloads import download_buttons
@@ -384,6 +384,6 @@ def points_tab(who: Actor, start: date, end: date) -> None:
             )
     with st.expander(tr("recognition.how"), icon=":material/help:"):
         st.markdown(tr("recognition.rules_text", **read(recognition.rules)))
-    if who.has(*recognition.EDITORS):
+    if can(who, "recognition.configure"):
         with st.expander(tr("recognition.settings_title"), icon=":material/tune:"):
             rules_form()

@@ -11,7 +11,8 @@ import streamlit_authenticator as stauth
 
 from lib.core.db import session_scope
 from lib.core.errors import ValidationError
-from lib.core.permissions import Actor
+from lib.core.permissions import Actor, holders
+from lib.core.vocab import BASE_ROLE
 from lib.people import accounts as auth
 from lib.ui.shell import engine, flash, lang, settings, show_error, show_flash, sign_out, tr
 from lib.ui.widgets import password_change_form, plain
@@ -105,7 +106,7 @@ def first_admin_form() -> None:
                         username=username,
                         full_name=full_name,
                         email=email,
-                        roles=["admin", "employee"],
+                        roles=[*holders("accounts.manage"), BASE_ROLE],
                         password=password,
                         language=lang(),
                     )

@@ -156,13 +156,14 @@ def hr_view() -> None:
         },
     )
     st.subheader(tr("training.hr.recertify"))
-    st.caption(tr("training.hr.recertify_caption"))
+    st.caption(tr("renewal.caption"))
     r = hr.recertify
     people_list(
         "recertify",
         r,
         {
             tr("training.col.outdated_modules"): r["outdated_modules"],
+            tr("renewal.col.modules_to_pass"): r["modules_to_pass"],
             tr("training.col.guidelines_changed"): r["guidelines_changed"],
             tr("training.col.expired"): r["expired"],
             tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],

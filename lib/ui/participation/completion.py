@@ -40,12 +40,13 @@ def completion_tab(ctx: Context) -> None:
         )
         heatmap(ctx, c)
     st.subheader(tr("participation.renew"))
-    st.caption(tr("participation.renew_caption"))
+    st.caption(tr("renewal.caption"))
     people_list(
         ctx,
         "renew",
         cols(
             outdated_modules="participation.col.outdated_modules",
+            modules_to_pass="renewal.col.modules_to_pass",
             certificate_expires="participation.col.certificate_expires",
             expired="participation.col.expired",
             guidelines_changed="participation.col.guidelines_changed",

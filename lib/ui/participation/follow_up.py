@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.core.permissions import can
+from lib.core.screens import allowed
 from lib.insight import followup, participation
+from lib.insight.measures import ACTIVE_DAYS
 from lib.ui.participation.common import PERSON_COLUMNS, Context, cols, safe_read, table
 from lib.ui.shell import read, tr
 from lib.ui.widgets import day
@@ -42,7 +45,7 @@ def follow_up_tab(ctx: Context) -> None:
             days_late="participation.col.days_late",
         ),
     )
-    st.subheader(tr("participation.inactive", days=participation.ACTIVE_DAYS))
+    st.subheader(tr("participation.inactive", days=ACTIVE_DAYS))
     lists["inactive"] = people_list(
         ctx, "inactive", cols(last_contribution="participation.col.last_contribution")
     )
@@ -57,7 +60,7 @@ def follow_up_tab(ctx: Context) -> None:
     )
     reminders(lists)
     st.subheader(tr("participation.assign"))
-    if ctx.who.has("hr"):
+    if can(ctx.who, "training.assign") and allowed("training", ctx.who.roles):
         st.page_link(
             "pages/training.py", label=tr("participation.assign_link"), icon=":material/assignment_add:"
         )

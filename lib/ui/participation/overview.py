@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.insight import participation
 from lib.insight.charts import stage_funnel
+from lib.insight.measures import ACTIVE_DAYS
 from lib.insight.participation import STAGES
 from lib.ui.participation.common import PERCENT, Context, cols, hidden_note, safe_read, table
 from lib.ui.shell import flash, lang, read, tr, write
@@ -36,7 +37,7 @@ def overview_tab(ctx: Context) -> None:
             "participation.funnel_caption",
             start=day(period[0]),
             end=day(period[1]),
-            days=participation.ACTIVE_DAYS,
+            days=ACTIVE_DAYS,
         )
     )
     if f.hidden:
@@ -54,7 +55,7 @@ def overview_tab(ctx: Context) -> None:
             share,
             delta_color="off",
             delta_arrow="off",
-            help=tr(f"participation.stage_help.{row.stage}", days=participation.ACTIVE_DAYS),
+            help=tr(f"participation.stage_help.{row.stage}", days=ACTIVE_DAYS),
         )
     chart = stage_funnel(stage_names, f.stages["people"], lang())
     st.plotly_chart(chart, width="stretch", key="part_funnel_chart")

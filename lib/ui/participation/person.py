@@ -8,7 +8,8 @@ from datetime import timedelta
 import streamlit as st
 
 from lib.core.i18n import label
-from lib.insight import participation
+from lib.core.permissions import can
+from lib.insight.measures import ACTIVE_DAYS
 from lib.insight.person_file import find_people, person_file
 from lib.training import assignments
 from lib.ui.participation.common import Context, cols, safe_read, table
@@ -67,7 +68,7 @@ def person(ctx: Context, user_id: int) -> None:
         )
     )
     required = p.modules[p.modules["required"]]
-    points, rank = standings(ctx.today - timedelta(days=participation.ACTIVE_DAYS - 1), ctx.today).of(user_id)
+    points, rank = standings(ctx.today - timedelta(days=ACTIVE_DAYS - 1), ctx.today).of(user_id)
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric(
         tr("participation.person_certified"),
@@ -79,13 +80,13 @@ def person(ctx: Context, user_id: int) -> None:
     c3.metric(
         tr("participation.person_contributions"),
         number(p.contributions["total"]),
-        tr("participation.person_recent", n=p.contributions["recent"], days=participation.ACTIVE_DAYS),
+        tr("participation.person_recent", n=p.contributions["recent"], days=ACTIVE_DAYS),
         delta_color="off",
         delta_arrow="off",
     )
     c4.metric(tr("participation.person_signals"), number(p.signal_count))
     c5.metric(
-        tr("participation.person_points", days=participation.ACTIVE_DAYS),
+        tr("participation.person_points", days=ACTIVE_DAYS),
         number(points),
         None if rank is None else tr("participation.person_rank", rank=rank),
         delta_color="off",
@@ -181,7 +182,7 @@ def person(ctx: Context, user_id: int) -> None:
             "participation.person_signals",
             slug,
         )
-    if ctx.who.has("hr") and me["active"]:
+    if can(ctx.who, "training.assign") and me["active"]:
         assign_person(ctx, user_id, me["email"])
 
 
