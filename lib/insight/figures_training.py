@@ -9,16 +9,10 @@ import pandas as pd
 from sqlalchemy import and_, case, exists, func, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
-from lib.core.models import Certification, LessonProgress, ModuleCompletion, QuizAttempt, TrainingModule, User
+from lib.core.models import LessonProgress, ModuleCompletion, QuizAttempt, TrainingModule, User
 from lib.core.periods import View
 from lib.insight.measures import workforce
-from lib.training.certification import certified_condition
-
-
-def _certified_at(moment: datetime):
-    """Certified at `moment` (the shared definition), with a certificate issued by then."""
-    issued = exists().where(Certification.user_id == User.id, Certification.issued_at <= moment)
-    return and_(certified_condition(User.id, moment), issued)
+from lib.training.certification import certified_at
 
 
 def training(session: Session, view: View, moments: tuple[datetime, datetime]) -> dict:
@@ -58,8 +52,8 @@ def training(session: Session, view: View, moments: tuple[datetime, datetime]) -
             exists().where(LessonProgress.user_id == User.id, LessonProgress.completed_at <= now),
             exists().where(QuizAttempt.user_id == User.id, QuizAttempt.submitted_at <= now),
         ),
-        "certified": _certified_at(now),
-        "certified_before": _certified_at(before),
+        "certified": certified_at(User.id, now),
+        "certified_before": certified_at(User.id, before),
     }
     counts = dict(
         session.execute(

@@ -10,15 +10,13 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import pandas as pd
-from sqlalchemy import func, not_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, not_, select
+from sqlalchemy.orm import Session
 
 from lib.core.models import (
     Assignment,
-    Certification,
     Contribution,
     Department,
-    ModuleCompletion,
     Team,
     TrainingModule,
     User,
@@ -27,9 +25,8 @@ from lib.core.models import (
 from lib.core.permissions import Actor, require
 from lib.insight.measures import active_on, workforce
 from lib.insight.participation import Scope, check_scope, settings, started_training
-from lib.training import catalogue
 from lib.training.assignments import applies_to, passed_current
-from lib.training.certification import certified_condition
+from lib.training.certification import certified_condition, due_to_renew, renewal_frame
 
 MAX_MAILTO = 1800  # characters: longer mail links are cut by some mail programs
 
@@ -81,52 +78,25 @@ def overdue(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
 
 
 def to_renew(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
-    """People to recertify: a required module passed only at an older version, or a certificate
-    that expired or was issued for older guidelines (and no valid one since)."""
-    current = aliased(ModuleCompletion)
-    outdated = (
-        select(ModuleCompletion.user_id, func.count(func.distinct(ModuleCompletion.module_slug)).label("n"))
-        .join(TrainingModule, TrainingModule.slug == ModuleCompletion.module_slug)
-        .where(
-            TrainingModule.required,
-            ModuleCompletion.module_version < TrainingModule.version,
-            ~passed_current(ModuleCompletion.user_id, ModuleCompletion.module_slug, current),
-        )
-        .group_by(ModuleCompletion.user_id)
-        .subquery()
-    )
-    policy_version = catalogue.policy()["version"]
-    last = (
-        select(
-            Certification.user_id,
-            func.max(Certification.expires_at).label("expires_at"),
-            func.max(Certification.policy_version).label("policy_version"),
-        )
-        .group_by(Certification.user_id)
-        .subquery()
-    )
-    expired = last.c.expires_at <= now
-    old_policy = last.c.policy_version < policy_version
+    """People of the scope due to renew their certification (the shared definition in
+    lib.training.certification, as Training's list), with the reasons."""
+    due = due_to_renew(now)
     query = (
         _people(
             select(
                 *_person_columns(),
-                func.coalesce(outdated.c.n, 0).label("outdated_modules"),
-                last.c.expires_at.label("certificate_expires"),
-                old_policy.label("guidelines_changed"),
+                due.c.outdated_modules,
+                due.c.modules_to_pass,
+                due.c.certificate_expires,
+                due.c.guidelines_changed,
+                due.c.expired,
             )
             .select_from(User)
-            .outerjoin(outdated, outdated.c.user_id == User.id)
-            .outerjoin(last, last.c.user_id == User.id),
+            .join(due, due.c.user_id == User.id),
             scope,
         )
-        .where(or_(outdated.c.n > 0, expired, old_policy))
-        .order_by(User.full_name, User.id)
-    )
-    df = _frame(session, query)
-    df["guidelines_changed"] = df["guidelines_changed"].fillna(False).astype(bool)
-    df["expired"] = [pd.notna(e) and e <= now for e in df["certificate_expires"]]
-    return df
+    ).order_by(User.full_name, User.id)
+    return renewal_frame(_frame(session, query))
 
 
 def inactive_certified(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from lib.core import options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import (
-    Certification,
     CustomerSignal,
     Department,
     LessonProgress,
@@ -33,7 +32,7 @@ from lib.core.models import (
 from lib.core.periods import Period, custom_period
 from lib.core.permissions import Actor, require
 from lib.insight.measures import active_on, workforce
-from lib.training.certification import certified_condition
+from lib.training.certification import certified_at
 
 MIN_GROUP_KEY, DEFAULT_MIN_GROUP = "participation.min_group_size", 5
 NEW_JOINER_KEY, DEFAULT_NEW_JOINER_DAYS = "participation.new_joiner_days", 90
@@ -123,12 +122,6 @@ def started_training(moment: datetime):
     )
 
 
-def certified_at(moment: datetime):
-    """SQL: certified at `moment` (the shared definition), with a certificate issued by then."""
-    issued = exists().where(Certification.user_id == User.id, Certification.issued_at <= moment)
-    return and_(certified_condition(User.id, moment), issued)
-
-
 def reported_signal(period: Period):
     """SQL: the person reported a customer signal within `period`."""
     return exists().where(
@@ -198,7 +191,7 @@ def funnel(
         select(
             scope.group_key(),
             flag(started_training(moment)).label("s"),
-            flag(certified_at(moment)).label("c"),
+            flag(certified_at(User.id, moment)).label("c"),
             flag(active_on(end)).label("a"),
             flag(reported_signal(period)).label("g"),
         )

@@ -17,7 +17,6 @@ from lib.core import audit, options
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import (
     Assignment,
-    Certification,
     Department,
     ModuleCompletion,
     TrainingModule,
@@ -28,7 +27,7 @@ from lib.core.models import (
 from lib.core.permissions import Actor, require
 from lib.training import catalogue
 from lib.training.certificates import LEARNER_ROLES, certification_months
-from lib.training.certification import certified_condition
+from lib.training.certification import certified_condition, due_to_renew, renewal_frame
 
 SCOPES = ("all", "department", "user")
 
@@ -255,55 +254,27 @@ def _overdue(session: Session, today: date) -> pd.DataFrame:
 
 
 def _must_recertify(session: Session, now: datetime, policy_version: int) -> pd.DataFrame:
-    """People with a module passed only at an older version, or a certificate no longer valid."""
-    current = aliased(ModuleCompletion)
-    outdated = (
-        select(ModuleCompletion.user_id, func.count(func.distinct(ModuleCompletion.module_slug)).label("n"))
-        .join(TrainingModule, TrainingModule.slug == ModuleCompletion.module_slug)
-        .where(
-            ModuleCompletion.module_version < TrainingModule.version,
-            ~passed_current(ModuleCompletion.user_id, ModuleCompletion.module_slug, current),
-        )
-        .group_by(ModuleCompletion.user_id)
-        .subquery()
-    )
-    last = (
-        select(
-            Certification.user_id,
-            func.max(Certification.expires_at).label("expires_at"),
-            func.max(Certification.policy_version).label("policy_version"),
-        )
-        .group_by(Certification.user_id)
-        .subquery()
-    )
+    """The learners due to renew their certification (the shared definition), with the reasons."""
+    due = due_to_renew(now, policy_version)
     query = (
         select(
             User.full_name,
             User.username,
             Department.name.label("department"),
-            func.coalesce(outdated.c.n, 0).label("outdated_modules"),
-            (last.c.policy_version < policy_version).label("guidelines_changed"),
-            last.c.expires_at,
+            due.c.outdated_modules,
+            due.c.modules_to_pass,
+            due.c.guidelines_changed,
+            due.c.expired,
+            due.c.certificate_expires.label("expires_at"),
         )
+        .join(due, due.c.user_id == User.id)
         .outerjoin(Department, Department.id == User.department_id)
-        .outerjoin(outdated, outdated.c.user_id == User.id)
-        .outerjoin(last, last.c.user_id == User.id)
-        .where(
-            _learners(),
-            or_(
-                outdated.c.n > 0,
-                and_(
-                    last.c.user_id.is_not(None),
-                    ~certified_condition(User.id, now, policy_version=policy_version),
-                ),
-            ),
-        )
+        .where(_learners())
         .order_by(User.full_name, User.username)
     )
-    df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
-    df["guidelines_changed"] = df["guidelines_changed"].fillna(False).astype(bool)
-    df["expired"] = [e is not None and not pd.isna(e) and e <= now for e in df["expires_at"]]
-    return df
+    return renewal_frame(
+        pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    )
 
 
 @dataclass(frozen=True)
