@@ -7,11 +7,13 @@ with status 2 and one clear line, and changes nothing.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
 from pathlib import Path
 
+from lib.core import logs
 from lib.core.config import ConfigError, default_database_url
 from lib.core.db import SchemaError, make_engine, migrate, session_scope
 from lib.core.errors import NotFound, PermissionDenied, ValidationError
@@ -27,6 +29,7 @@ from lib.ops.backup import PG_GUIDANCE, BackupError, backup, restore
 from lib.ops.demo import DemoError, load_demo
 from lib.people import accounts as auth
 
+_LOG = logs.get("cli")
 
 def _database_url() -> str:
     return os.environ.get("DATABASE_URL") or default_database_url()
@@ -346,13 +349,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    logs.configure()
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except ValidationError as exc:
         print(f"error: {'; '.join(problem_text(p) for p in exc.problems)}", file=sys.stderr)
     except (DemoError, BackupError, ConfigError, SchemaError) as exc:
+        if isinstance(exc, BackupError):
+            logs.emit(_LOG, logging.ERROR, f"{args.command}.failed", reason=str(exc))
         print(f"error: {exc}", file=sys.stderr)
+    except Exception:
+        logs.unexpected(_LOG, command=args.command)
+        raise
     return 2
 
 

@@ -4,17 +4,22 @@ wherever an event names them (its action, time, actor and subject ids stay as re
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from lib.core import logs
 from lib.core.i18n import catalogue, label, t
 from lib.core.models import AuditEvent, User
 from lib.core.permissions import Actor, require
 
 SECRET_WORDS = ("password", "cookie", "token", "secret")
+_LOG = logs.get("audit")
+WARNINGS = {"login.failed"}  # audited actions an operator should notice
+UNLOGGED_TARGET = {"login.failed"}  # what was typed as a user name may be a mistyped password
 
 
 def record(
@@ -42,6 +47,15 @@ def record(
             details=clean,
         )
     )
+    fields = {
+        **clean,
+        "actor_id": actor.id if actor else None,
+        "actor": None if actor and actor.id else (actor.username if actor else "anonymous"),
+        "subject_id": subject,
+        "target": None if action in UNLOGGED_TARGET else target,
+    }
+    level = logging.WARNING if action in WARNINGS else logging.INFO
+    logs.on_commit(session, _LOG, level, action, **{k: v for k, v in fields.items() if v is not None})
 
 
 def scrub(session: Session, identifiers: list[str], replacement: str) -> int:

@@ -23,13 +23,14 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from lib.core import logs
 from lib.core.config import ROOT
 
 # How long a write waits for another writer's lock before giving up ("the database is busy").
 BUSY_TIMEOUT_MS = int(os.environ.get("PORTE_VOIX_BUSY_TIMEOUT_MS", "30000"))
 # The advisory lock replicas take to migrate one at a time (any constant of our own).
 MIGRATION_LOCK = 7_311_202_612
-log = logging.getLogger(__name__)
+log = logs.get("db")
 # PostgreSQL error codes for a lock not obtained in time and a statement cut off by a timeout.
 _PG_BUSY_CODES = {"55P03", "57014", "40P01"}
 
@@ -148,6 +149,11 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "heads")
         after = database_revisions(conn)
     if after != before:
-        log.info(
-            "database migrated from %s to %s", ",".join(sorted(before)) or "empty", ",".join(sorted(after))
+        logs.emit(
+            log,
+            logging.INFO,
+            "migration.applied",
+            database=engine.url.render_as_string(hide_password=True),
+            before=",".join(sorted(before)) or "empty",
+            after=",".join(sorted(after)),
         )

@@ -9,6 +9,7 @@ waits for it instead of reading a half-copied file.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from lib.core import logs
 from lib.core.db import alembic_config, is_sqlite
 from lib.core.models import Base
 
@@ -25,6 +27,9 @@ PG_GUIDANCE = (
     'and restore with `pg_restore --clean --if-exists --dbname="$DATABASE_URL" porte_voix.dump` '
     "(use the URL without the '+psycopg' driver suffix)."
 )
+
+
+_LOG = logs.get("backup")
 
 
 class BackupError(ValueError):
@@ -61,7 +66,9 @@ def backup(engine: Engine, target: Path) -> int:
         with suppress(OSError):
             target.unlink(missing_ok=True)
         raise BackupError(f"cannot write the backup to {target}: {_reason(exc)}") from None
-    return target.stat().st_size
+    size = target.stat().st_size
+    logs.emit(_LOG, logging.INFO, "backup.written", file=str(target), bytes=size)
+    return size
 
 
 def _reason(exc: BaseException) -> str:
@@ -158,4 +165,5 @@ def restore(engine: Engine, source: Path) -> Path | None:
     finally:
         raw.close()
     engine.dispose()
+    logs.emit(_LOG, logging.WARNING, "restore.done", source=str(source), kept=str(kept) if kept else None)
     return kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -12,7 +13,7 @@ import jwt
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from lib.core import audit
+from lib.core import audit, logs
 from lib.core.db import session_scope
 from lib.core.errors import NotFound, Problem, ValidationError, invalid
 from lib.core.models import User, UserRole, utcnow
@@ -23,6 +24,7 @@ MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 128
 BCRYPT_MAX_BYTES = 72
 MAX_FAILED_LOGINS = 5
+_LOG = logs.get("accounts")
 LOCKOUT = timedelta(minutes=15)
 # bcrypt work factor; only the test suite lowers it (to bcrypt's minimum, 4) for speed.
 BCRYPT_ROUNDS = max(4, int(os.environ.get("PORTE_VOIX_BCRYPT_ROUNDS", "12")))
@@ -184,6 +186,15 @@ def record_login(session: Session, user_id: int | None, hashed: str | None, pass
             .where(User.id == user_id)
             .values(locked_until=now + LOCKOUT, failed_logins=0)
             .execution_options(synchronize_session=False)
+        )
+        logs.on_commit(
+            session,
+            _LOG,
+            logging.WARNING,
+            "sign_in.locked",
+            user_id=user_id,
+            failures=failed,
+            until=(now + LOCKOUT).isoformat(timespec="seconds"),
         )
     audit.record(session, None, "login.failed", subject=user_id)
     return False
