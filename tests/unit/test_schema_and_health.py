@@ -75,10 +75,11 @@ def test_replicas_starting_together_on_an_empty_sqlite_file_migrate_it_once(tmp_
 
 def test_migration_is_logged_once(tmp_path, caplog):
     engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
-    with caplog.at_level(logging.INFO, logger="lib.core.db"):
+    with caplog.at_level(logging.INFO, logger="porte_voix.db"):
         migrate(engine)
         migrate(engine)
-    assert [r.message.startswith("database migrated from empty to") for r in caplog.records] == [True]
+    migrations = [r for r in caplog.records if r.name == "porte_voix.db"]
+    assert [(r.message, r.fields["before"]) for r in migrations] == [("migration.applied", "empty")]
 
 
 def _newer(url: str) -> None:
