@@ -155,16 +155,27 @@ def audit_tab() -> None:
     if not events:
         st.info(tr("admin.audit_empty"))
     else:
+        # Each event as a sentence in the interface language; the download keeps the codes and
+        # details for anyone who processes the trail.
+        shown = pd.DataFrame(
+            {
+                tr("admin.audit_at"): [e["at"] for e in events],
+                tr("admin.audit_actor"): [e["actor"] for e in events],
+                tr("admin.audit_action"): [
+                    audit.describe(e["action"], e["details"], lang(), e["target"]) for e in events
+                ],
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
         table = pd.DataFrame(
             {
                 tr("admin.audit_at"): [e["at"] for e in events],
                 tr("admin.audit_actor"): [e["actor"] for e in events],
-                tr("admin.audit_action"): [e["action"] for e in events],
+                "action": [e["action"] for e in events],
                 tr("admin.audit_target"): [e["target"] or "" for e in events],
                 tr("admin.audit_details"): [
                     json.dumps(e["details"], ensure_ascii=False, default=str) for e in events
                 ],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
         download_buttons(table, "audit_trail", "audit_trail", scope=action or "all")
