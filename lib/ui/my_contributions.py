@@ -239,13 +239,22 @@ def import_tab(who: Actor) -> None:
     st.markdown(
         tr("contrib.import_help", platforms=", ".join(PLATFORMS), kinds=", ".join(CONTRIBUTION_KINDS))
     )
-    st.download_button(
+    c1, c2 = st.columns(2)
+    c1.download_button(
         tr("contrib.template"),
-        imports.template(),
+        imports.template(lang()),
         file_name="contributions_template.csv",
         mime="text/csv",
         icon=":material/download:",
         key="contrib_template",
+    )
+    c2.download_button(
+        tr("import.template_excel"),
+        imports.template_excel(lang()),
+        file_name="contributions_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="contrib_template_xlsx",
     )
     generation = st.session_state.setdefault("contrib_upload_generation", 0)
     upload = st.file_uploader(tr("contrib.upload"), type=["csv"], key=f"contrib_upload_{generation}")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.errors import ValidationError
+from lib.core.formatting import to_csv
 from lib.core.i18n import label
 from lib.people import organisation, roster
 from lib.ui.participation.common import PERSON_COLUMNS, Context, cols, table
@@ -56,13 +57,31 @@ def import_section() -> None:
     st.subheader(tr("participation.import"))
     st.markdown(tr("participation.import_help"))
     st.warning(tr("participation.import_no_password"), icon=":material/key_off:")
-    st.download_button(
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
         tr("participation.template"),
-        roster.template(),
+        roster.template(lang()),
         file_name="roster_template.csv",
         mime="text/csv",
         icon=":material/download:",
         key="part_template",
+    )
+    c2.download_button(
+        tr("import.template_excel"),
+        roster.template_excel(lang()),
+        file_name="roster_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="part_template_xlsx",
+    )
+    # The whole roster in the import's own columns: export, edit in a spreadsheet, import back.
+    c3.download_button(
+        tr("participation.roster_export"),
+        to_csv(read(roster.export), lang()),
+        file_name="roster_export.csv",
+        mime="text/csv",
+        icon=":material/sync_alt:",
+        key="part_roster_export",
     )
     generation = st.session_state.setdefault("part_upload_generation", 0)
     upload = st.file_uploader(tr("participation.upload"), type=["csv"], key=f"part_upload_{generation}")
