@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.core import logs
 from lib.core.db import session_scope
 from lib.core.screens import visible_screens
 from lib.people import accounts as auth
@@ -22,6 +23,9 @@ from lib.ui.sign_in import (
 from lib.ui.widgets import plain
 
 st.set_page_config(page_title="Porte-voix", page_icon=":material/campaign:", layout="wide")
+
+
+_LOG = logs.get("app")
 
 
 def main() -> None:
@@ -88,4 +92,9 @@ def main() -> None:
     nav.run()
 
 
-main()
+logs.configure()  # once per process; level and format from the environment (lib/core/logs.py)
+try:
+    main()
+except Exception:  # Streamlit's own stop and rerun signals are not Exceptions and pass through
+    logs.unexpected(_LOG, page=st.session_state.get("requested_page") or "")
+    raise
