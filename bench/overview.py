@@ -209,7 +209,7 @@ def _page_runs(url: str, executive: str, view: View, runs: int) -> dict[str, flo
     """The whole page showing `view` through AppTest, signed in as `executive` (session state as
     after sign-in)."""
     from bench.apptest import signed_in_app
-    from lib import ui
+    from lib.ui import shell as ui
 
     at = signed_in_app(url, executive, timeout=120)
 
