@@ -15,8 +15,8 @@ RULES = {
     "resultTypes": ["violations"],
 }
 # WCAG 1.4.3 exempts inactive components from the contrast minimum: the label of a disabled
-# widget (Streamlit greys it out) is left out of the audit.
-CONTEXT = {"exclude": [['label[data-testid="stWidgetLabel"][disabled]']]}
+# widget and a disabled button (Streamlit greys them out) are left out of the audit.
+CONTEXT = {"exclude": [['label[data-testid="stWidgetLabel"][disabled]'], ["button[disabled]"]]}
 BLOCKING = {"serious", "critical"}
 
 
