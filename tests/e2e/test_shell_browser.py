@@ -36,6 +36,7 @@ def test_wrong_password_is_refused(server, page):
                 "Customer signals",
                 "Content library",
                 "Participation",
+                "Notifications",
                 "Leadership overview",
                 "Administration",
                 "Account",
