@@ -173,9 +173,7 @@ def test_leadership_overview(server, page):
         page.get_by_text("Contributions par plateforme, par semaine").wait_for()
         shot(page, "leadership_03_overview_fr")
         # weeks are 7-day blocks from the period's first day now, not Monday weeks
-        page.get_by_role(
-            "heading", name=re.compile(r"^Gains et pertes clients, par semaine")
-        ).first.scroll_into_view_if_needed()
+        page.get_by_text(re.compile(r"^Gains et pertes clients, par")).first.scroll_into_view_if_needed()
         shot(page, "leadership_03_charts_fr")
         press(sidebar.get_by_text("English"))
         page.get_by_role("heading", name="Leadership overview").wait_for()
