@@ -349,7 +349,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logs.configure()
+    # A command's refusal is its one "error:" line; operator records show from WARNING on, or from
+    # INFO with PORTE_VOIX_LOG_LEVEL=INFO (the app itself logs from INFO).
+    logs.configure(level=os.environ.get(logs.LEVEL_VAR) or "WARNING")
     args = parser().parse_args(argv)
     try:
         return args.func(args)
@@ -357,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {'; '.join(problem_text(p) for p in exc.problems)}", file=sys.stderr)
     except (DemoError, BackupError, ConfigError, SchemaError) as exc:
         if isinstance(exc, BackupError):
-            logs.emit(_LOG, logging.ERROR, f"{args.command}.failed", reason=str(exc))
+            logs.emit(_LOG, logging.INFO, f"{args.command}.refused", reason=str(exc))
         print(f"error: {exc}", file=sys.stderr)
     except Exception:
         logs.unexpected(_LOG, command=args.command)

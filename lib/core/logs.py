@@ -80,6 +80,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class _StandardError(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record comes (not the stream of the first call)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure(level: str | None = None, fmt: str | None = None) -> logging.Logger:
     """Set up the `porte_voix` loggers once (calling again only updates level and format)."""
     level = (level or os.environ.get(LEVEL_VAR) or "INFO").upper()
@@ -90,7 +105,7 @@ def configure(level: str | None = None, fmt: str | None = None) -> logging.Logge
     root.setLevel(getattr(logging, level, logging.INFO))
     handler = next((h for h in root.handlers if h.get_name() == _HANDLER_NAME), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StandardError()
         handler.set_name(_HANDLER_NAME)
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else PlainFormatter())

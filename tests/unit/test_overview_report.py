@@ -66,7 +66,9 @@ def test_cards_show_value_change_and_direction(ov):
     assert (cards["losses"].delta, cards["losses"].delta_color) == ("+2 (+200.0%)", "inverse")
     assert (cards["median_ack_hours"].value, cards["median_ack_hours"].delta) == ("5.0\u202fh", "+3.0\u202fh")
     assert cards["median_ack_hours"].delta_color == "inverse"
-    assert cards["active_share"].help.startswith("Share of today’s workforce (5 active employees)")
+    assert cards["active_share"].help.startswith(
+        "Participation rate: share of today’s workforce (5 active employees) who are contributors"
+    )
     assert cards["active_share"].help.endswith("Previous period: 40.0%.")
     assert "known for 6 of the 7 contributions" in cards["impressions"].help
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in cards["emv"].help
