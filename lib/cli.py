@@ -31,6 +31,7 @@ from lib.people import accounts as auth
 
 _LOG = logs.get("cli")
 
+
 def _database_url() -> str:
     return os.environ.get("DATABASE_URL") or default_database_url()
 

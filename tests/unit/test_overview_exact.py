@@ -324,7 +324,9 @@ def check_trends(ov, data, view: View) -> None:
     by_bucket = pd.DataFrame({"b": acked["reported_at"].map(lambda t: bucket(t.date(), period)), "h": hours})
     got = ov.ack_trend.set_index("bucket")
     assert got["acknowledged"].to_dict() == by_bucket.groupby("b").size().to_dict()
-    assert got["median_hours"].to_dict() == pytest.approx(by_bucket.groupby("b")["h"].median().to_dict())
+    assert got["median_hours"].to_dict() == pytest.approx(
+        by_bucket.groupby("b")["h"].median().to_dict(), abs=1e-5
+    )
     late = (by_bucket["h"] > ov.ack_target_hours).groupby(by_bucket["b"]).mean()
     assert got["late_share"].to_dict() == pytest.approx(late.to_dict())
     lessons = ov.learning["by_category"]
