@@ -67,8 +67,18 @@ def server(tmp_path_factory, browser):
             )
     engine.dispose()
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url}
-    proc = subprocess.Popen(
+    proc = start_app(port, {**os.environ, "DATABASE_URL": url})
+    base = f"http://127.0.0.1:{port}"
+    wait_healthy(f"{base}/_stcore/health", proc)
+    warm_up(browser, base)
+    yield {"base": base, "url": url}
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def start_app(port: int, env: dict) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:`port`, as the README runs it."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -87,21 +97,21 @@ def server(tmp_path_factory, browser):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
+
+
+def wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    """Wait until `url` answers 200 (two minutes at most), failing if `proc` exits first."""
+    for _ in range(240):
+        if proc.poll() is not None:
+            pytest.fail(f"{proc.args[0]} exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+            with urllib.request.urlopen(url, timeout=1) as r:
                 if r.status == 200:
-                    break
+                    return
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start")
-    warm_up(browser, base)
-    yield {"base": base, "url": url}
-    proc.terminate()
-    proc.wait(timeout=10)
+    proc.kill()
+    pytest.fail(f"{url} never answered")
 
 
 def warm_up(browser, base: str) -> None:

@@ -9,8 +9,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
@@ -30,6 +28,8 @@ from tests.e2e.conftest import (
     settle,
     shot,
     sign_in,
+    start_app,
+    wait_healthy,
     warm_up,
 )
 from tests.e2e.test_leadership_browser import metric
@@ -37,19 +37,6 @@ from tests.e2e.test_leadership_browser import metric
 pytestmark = pytest.mark.e2e
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PEOPLE = {"boss": ("executive",), "emma": ("employee",), "hugo": ("hr", "employee")}
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen | None = None) -> None:
-    for _ in range(240):
-        if proc is not None and proc.poll() is not None:
-            pytest.fail(f"{proc.args[0]} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"{url} never answered")
 
 
 def _nginx_conf(work, listen: int, replicas: list[int]) -> str:
@@ -103,28 +90,7 @@ def cluster(tmp_path_factory, browser):
         "PORTE_VOIX_COOKIE_KEY": secrets.token_urlsafe(48),  # shared: a cookie is valid on every replica
     }
     ports = [_free_port(), _free_port()]
-    replicas = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        for port in ports
-    ]
+    replicas = [start_app(port, env) for port in ports]
     listen = _free_port()
     (work / "nginx.conf").write_text(_nginx_conf(work, listen, ports))
     proxy = subprocess.Popen(
@@ -134,8 +100,8 @@ def cluster(tmp_path_factory, browser):
     )
     try:
         for port, proc in zip(ports, replicas, strict=True):
-            _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
-        _wait_healthy(f"http://127.0.0.1:{listen}/healthz", proxy)
+            wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", proc)
+        wait_healthy(f"http://127.0.0.1:{listen}/healthz", proxy)
         for port in ports:
             warm_up(browser, f"http://127.0.0.1:{port}")
         yield {
