@@ -26,12 +26,11 @@ import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from bench.overview import _median_ms
 from lib.activity import recognition
 from lib.core.db import make_engine, migrate, session_scope
-from lib.core.models import Contribution, Department, Team, User, UserRole, utcnow
+from lib.core.models import Contribution, User, UserRole, utcnow
 from lib.core.permissions import Actor
 from lib.insight import followup, participation
 from lib.insight.participation import Scope
@@ -83,27 +82,8 @@ def _services(engine, hr: Actor, dept: int, person: int, runs: int) -> dict[str,
 
 def _export(engine) -> list[dict]:
     """Everyone on the roster, in the import's columns (as the HR system would export them)."""
-    manager = aliased(User)
-    query = (
-        select(
-            User.email,
-            User.full_name,
-            Department.name.label("department"),
-            Team.name.label("team"),
-            manager.email.label("manager_email"),
-            User.job_title,
-            User.start_date,
-            User.is_active,
-            User.left_on,
-        )
-        .outerjoin(Department, Department.id == User.department_id)
-        .outerjoin(Team, Team.id == User.team_id)
-        .outerjoin(manager, manager.id == User.manager_id)
-        .where(User.anonymised_at.is_(None))
-    )
     with session_scope(engine, write=False) as session:
-        rows = session.execute(query).all()
-    return [{**r._asdict(), "status": "active" if r.is_active else "left"} for r in rows]
+        return roster.export(session, Actor.command_line()).to_dict("records")
 
 
 def _csv(rows: list[dict]) -> bytes:
