@@ -48,10 +48,10 @@ class RunReport:
 def job_lock(engine: Engine, name: str, now: datetime) -> Iterator[bool]:
     """Hold the named lock for this block; yields False when another process holds it."""
     me = f"{socket.gethostname()}:{os.getpid()}"[:64]
-    with session_scope(engine) as session:
-        if session.get(JobLock, name) is None:
-            session.add(JobLock(name=name, holder=None, expires_at=now))
     try:
+        with session_scope(engine) as session:
+            if session.get(JobLock, name) is None:
+                session.add(JobLock(name=name, holder=None, expires_at=now))
         with session_scope(engine) as session:
             taken = session.execute(
                 update(JobLock)

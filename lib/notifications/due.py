@@ -211,7 +211,9 @@ def _digests(session: Session, choice: Choice, today: date) -> list[Due]:
     month = last_month_end.strftime("%Y-%m")
     users = session.scalars(
         select(User)
-        .where(User.is_active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(holders(DIGEST)))))
+        .where(
+            User.is_active, User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(holders(DIGEST))))
+        )
         .order_by(User.id)
     ).all()
     return [
@@ -267,5 +269,8 @@ def due_now(session: Session, now: datetime) -> list[Due]:
 
 
 def _without_opt_outs(session: Session, due: list[Due]) -> list[Due]:
-    off = set(session.execute(select(NotificationOptOut.user_id, NotificationOptOut.kind)).tuples())
+    off = {
+        (row.user_id, row.kind)
+        for row in session.execute(select(NotificationOptOut.user_id, NotificationOptOut.kind))
+    }
     return [d for d in due if (d.user_id, d.kind) not in off]
