@@ -19,9 +19,7 @@ A bad file raises one ValidationError naming the sheet, column and row.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,7 +34,7 @@ from lib.core import audit
 from lib.core.errors import NotFound, Problem, ValidationError
 from lib.core.models import AnalyticsImport, Contribution, PlatformDay, User, utcnow
 from lib.core.permissions import Actor, require_any, require_self_or
-from lib.core.spreadsheets import MAX_UPLOAD_BYTES, decode_upload, open_workbook
+from lib.core.spreadsheets import MAX_UPLOAD_BYTES, csv_rows, open_workbook
 
 MAX_ROWS = 5_000  # rows read per sheet or CSV (an export has at most ~400)
 MAX_COLUMNS = 60
@@ -327,15 +325,10 @@ def _discovery(rows: list[tuple], sheet: str) -> tuple[int | None, int | None]:
 
 
 def read_x(data: bytes) -> Export:
-    """Read an X post analytics CSV (older "Tweet …" or newer "Post …" headers)."""
-    text = decode_upload(data)
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise _fail("analytics.empty") from None
-    if len(header) > MAX_COLUMNS * 2:
-        raise _fail("analytics.not_x", columns="Tweet id / Post id, time, impressions")
+    """Read an X post analytics CSV (older "Tweet …" or newer "Post …" headers). The file goes
+    through the capped CSV reader (lib.core.spreadsheets.csv_rows): size, columns, cells and rows
+    are refused past their limits before anything is built."""
+    header, lines = csv_rows(data, max_rows=MAX_ROWS)
     columns: dict[str, int] = {}
     for col, name in enumerate(header):
         for what, names in X_HEADERS.items():
@@ -347,40 +340,28 @@ def read_x(data: bytes) -> Export:
         missing.insert(0, "Tweet id / Post id")
     if missing:
         raise _fail("analytics.not_x", columns=", ".join(missing))
-    sheet = "CSV"
-    cells = _Cells(sheet, False)
+    cells = _Cells("CSV", False)
     posts: dict[str, Post] = {}
-    try:
-        for index, row in enumerate(reader):
-            line = index + 2
-            if index >= MAX_ROWS:
-                raise _fail("analytics.too_many_rows", sheet=sheet, n=MAX_ROWS)
-            if not any(c.strip() for c in row):
-                continue
-            get = lambda what, row=row: (
-                row[columns[what]].strip() if what in columns and columns[what] < len(row) else ""
-            )
-            url = get("permalink")
-            key = url_key(url) if url else None
-            if key is None or not key.startswith("x:"):
-                ident = get("id")
-                if not ident.isdigit():
-                    where = cells.where(line, columns.get("id", columns.get("permalink", 0)))
-                    raise _fail("analytics.bad_post_url", value=(url or ident)[:80], **where)
-                key, url = f"x:{ident}", url or f"https://x.com/i/web/status/{ident}"
-            published = _x_time(get("time"), cells, line, columns["time"])
-            post = Post(url, key, published)
-            for figure, what in (("impressions", "impressions"), *X_FIGURES.items()):
-                value = cells.number(get(what), line, columns[what]) if what in columns else None
-                if value is not None:
-                    post.figures[figure] = value
-            if not any(w in columns for w in ("likes", "replies", "reposts")) and "engagements" in columns:
-                value = cells.number(get("engagements"), line, columns["engagements"])
-                if value is not None:
-                    post.figures["engagements"] = value
-            posts[key] = post
-    except csv.Error:
-        raise _fail("analytics.unreadable") from None
+    for line, row in lines:
+        get = lambda what, row=row: row[columns[what]] if what in columns else ""
+        url = get("permalink")
+        key = url_key(url) if url else None
+        if key is None or not key.startswith("x:"):
+            ident = get("id")
+            if not ident.isdigit():
+                where = cells.where(line, columns.get("id", columns.get("permalink", 0)))
+                raise _fail("analytics.bad_post_url", value=(url or ident)[:80], **where)
+            key, url = f"x:{ident}", url or f"https://x.com/i/web/status/{ident}"
+        post = Post(url, key, _x_time(get("time"), cells, line, columns["time"]))
+        for figure, what in (("impressions", "impressions"), *X_FIGURES.items()):
+            value = cells.number(get(what), line, columns[what]) if what in columns else None
+            if value is not None:
+                post.figures[figure] = value
+        if not any(w in columns for w in ("likes", "replies", "reposts")) and "engagements" in columns:
+            value = cells.number(get("engagements"), line, columns["engagements"])
+            if value is not None:
+                post.figures["engagements"] = value
+        posts[key] = post
     return Export("x", "en", list(posts.values()), [])
 
 

@@ -3,7 +3,9 @@
 Every row is checked before anything is written; one bad row refuses the whole file and every
 problem is reported with its row (the file's line number: the header is line 1, so the first
 data row is row 2) and column. Each row gets a key (a hash of its normalised values) unique per
-person, so importing the same file again adds nothing.
+person, so importing the same file again adds nothing. A post is logged once: a row whose link
+(normalised, lib.activity.urls) is on an earlier row of the file, or on one of the person's
+contributions that this very row did not create, is refused, pointing to the other one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib.activity import review
-from lib.activity.contributions import COLUMNS, check
+from lib.activity.contributions import COLUMNS, check, duplicate_problem
 from lib.activity.urls import url_key
 from lib.core import audit
 from lib.core.errors import Conflict, Problem, ValidationError
@@ -148,6 +150,41 @@ def _existing_keys(session: Session, user_id: int, keys: list[str]) -> set[str]:
     return found
 
 
+def _logged_links(session: Session, user_id: int, links: list[str]) -> dict[str, tuple]:
+    """The person's first contribution with each of these links: (id, date, platform, kind)."""
+    c = Contribution
+    found: dict[str, tuple] = {}
+    for start in range(0, len(links), 500):
+        chunk = links[start : start + 500]
+        query = (
+            select(c.url_key, c.id, c.occurred_on, c.platform, c.kind)
+            .where(c.user_id == user_id, c.url_key.in_(chunk))
+            .order_by(c.occurred_on, c.id)
+        )
+        for link, *entry in session.execute(query):
+            found.setdefault(str(link), tuple(entry))
+    return found
+
+
+def _refuse_duplicate_links(session: Session, user_id: int, result: Preview) -> None:
+    """A new row whose link is on an earlier row of the file or already logged is a problem."""
+    links = sorted({r["url_key"] for r in result.rows if r["url_key"] and r["status"] == "new"})
+    logged = _logged_links(session, user_id, links)
+    first_row: dict[str, int] = {}
+    for r in result.rows:
+        link = r["url_key"]
+        if link is None or r["status"] == "repeated":  # the same row again is the same contribution
+            continue
+        if r["status"] == "new":
+            ck = Checker(row=r["row"])
+            if link in first_row:
+                ck.fail("contrib.duplicate_in_file", "contrib.url", first=first_row[link])
+            elif link in logged:
+                duplicate_problem(ck, logged[link])
+            result.problems += ck.problems
+        first_row.setdefault(link, r["row"])
+
+
 def preview(session: Session, actor: Actor, data: bytes) -> Preview:
     """Read and check every row; mark each as new, already imported or repeated in the file."""
     require(actor, "contributions.log")
@@ -158,13 +195,17 @@ def preview(session: Session, actor: Actor, data: bytes) -> Preview:
         clean = check(ck, values, ALIASES)
         result.problems += ck.problems
         if not ck.problems:
-            result.rows.append({"row": ck.row, **clean, "import_key": row_key(clean)})
+            result.rows.append(
+                {"row": ck.row, **clean, "import_key": row_key(clean), "url_key": url_key(clean["url"])}
+            )
     existing = _existing_keys(session, actor.id, [r["import_key"] for r in result.rows])
     seen: set[str] = set()
     for r in result.rows:
         key = r["import_key"]
         r["status"] = "existing" if key in existing else "repeated" if key in seen else "new"
         seen.add(key)
+    _refuse_duplicate_links(session, actor.id, result)
+    result.problems.sort(key=lambda p: p.row or 0)
     if not result.rows and not result.problems:
         result.problems.append(Problem("contrib.import_empty"))
     return result
@@ -188,7 +229,6 @@ def commit(session: Session, actor: Actor, data: bytes) -> ImportResult:
         | {
             "user_id": actor.id,
             "department_id": department_id,
-            "url_key": url_key(r["url"]),
             "figures_source": "typed",
             "created_at": now,
             "updated_at": now,

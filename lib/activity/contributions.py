@@ -89,13 +89,7 @@ def duplicate_of(session: Session, user_id: int, key: str | None, exclude_id: in
 def duplicate_problem(ck: Checker, found) -> None:
     """Refuse a link already logged, pointing to the existing entry (date, platform, kind)."""
     _, day, platform, kind = found
-    ck.fail(
-        "contrib.duplicate_link",
-        "contrib.url",
-        date=day.isoformat(),
-        platform=platform,
-        kind=kind,
-    )
+    ck.fail("contrib.duplicate_link", "contrib.url", date=day, platform=platform, kind=kind)
 
 
 def _validated(session: Session, user_id: int, values: dict, exclude_id: int | None = None) -> dict:
@@ -157,7 +151,9 @@ def update_contribution(session: Session, actor: Actor, contribution_id: int, **
         setattr(row, name, value)
     if changed:  # figures the person changes are theirs again, whatever they came from
         row.figures_source, row.figures_at, row.analytics_import_id = "typed", utcnow(), None
-        if row.engagements is not None and any(clean[n] is not None for n in ("reactions", "comments", "shares")):
+        if row.engagements is not None and any(
+            clean[n] is not None for n in ("reactions", "comments", "shares")
+        ):
             row.engagements = None
     checks = review.Checks(session, actor.id, utcnow().date())
     review.apply(row, checks.reasons({**clean, "engagements": row.engagements}, exclude_id=row.id))
@@ -268,9 +264,7 @@ def my_figures(session: Session, actor: Actor, f: Filters) -> dict:
         ).where(*_mine(actor, f), review.counted())
     ).one()
     count, reach, engagement, engagement_known, minutes = row
-    held = session.scalar(
-        select(func.count()).select_from(c).where(*_mine(actor, f), c.review == "pending")
-    )
+    held = session.scalar(select(func.count()).select_from(c).where(*_mine(actor, f), c.review == "pending"))
     goal = max(1, int(options.get(session, "contributions.weekly_goal", WEEKLY_GOAL)))
     weeks, this_week = streak(session, actor.id, utcnow().date(), goal)
     return {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 import yaml
 
+from lib.core import formatting
 from lib.core.config import DATA_DIR
 from lib.core.vocab import LANGUAGES
 
@@ -40,10 +42,19 @@ def label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return t(f"vocab.{code}", lang)
 
 
+def problem_reason(problem, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Why a validation problem is one, in `lang`: vocabulary codes as their labels, dates in the
+    language's format («1er déc. 2026»)."""
+    params = {
+        k: label(v, lang) if k in VOCAB_PARAMS else formatting.day(v, lang) if isinstance(v, date) else v
+        for k, v in problem.params.items()
+    }
+    return t(problem.key, lang, **params)
+
+
 def problem_text(problem, lang: str = DEFAULT_LANGUAGE) -> str:
     """One validation problem as a sentence, prefixed by its row and field when known."""
-    params = {k: label(v, lang) if k in VOCAB_PARAMS else v for k, v in problem.params.items()}
-    text = t(problem.key, lang, **params)
+    text = problem_reason(problem, lang)
     where = []
     if problem.row is not None:
         where.append(t("error.row", lang, row=problem.row))

@@ -49,8 +49,9 @@ def decode_upload(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv(data: bytes, required: list[str]) -> pd.DataFrame:
-    """Rows of an uploaded CSV as strings (nothing guessed: "NA" stays "NA"), columns checked.
+def csv_rows(data: bytes, max_rows: int = MAX_UPLOAD_ROWS) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the data rows of an uploaded CSV, each row with its line in the file, every
+    row as long as the header (cells stripped); blank lines left out.
 
     The one reader of every CSV upload (roster, contributions, platform analytics). The separator
     (comma or semicolon, as French Excel writes) is detected. Size, columns, cells and rows are
@@ -69,7 +70,7 @@ def read_csv(data: bytes, required: list[str]) -> pd.DataFrame:
         raise invalid("import.too_many_columns", n=MAX_UPLOAD_COLUMNS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
     try:
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -85,18 +86,25 @@ def read_csv(data: bytes, required: list[str]) -> pd.DataFrame:
                 if any(cell.strip() for cell in row[len(header) :]):
                     raise invalid("import.not_csv")
                 row = row[: len(header)]
-            rows.append([cell.strip() for cell in row] + [""] * (len(header) - len(row)))
-            if len(rows) > MAX_UPLOAD_ROWS:
-                raise invalid("import.too_many_rows", n=MAX_UPLOAD_ROWS)
+            rows.append((reader.line_num, [cell.strip() for cell in row] + [""] * (len(header) - len(row))))
+            if len(rows) > max_rows:
+                raise invalid("import.too_many_rows", n=max_rows)
     except csv.Error:
         raise invalid("import.not_csv") from None
     if header is None:
         raise invalid("import.not_csv")
+    return header, rows
+
+
+def read_csv(data: bytes, required: list[str]) -> pd.DataFrame:
+    """Rows of an uploaded CSV (read by `csv_rows`) as strings (nothing guessed: "NA" stays "NA"),
+    column names in lower case, the `required` ones checked."""
+    header, rows = csv_rows(data)
     columns = _unique([str(c).strip().lower() for c in header])
     missing = [c for c in required if c not in columns]
     if missing:
         raise invalid("import.missing_columns", columns=", ".join(missing))
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    return pd.DataFrame([cells for _, cells in rows], columns=columns, dtype=object)
 
 
 def _unique(names: list[str]) -> list[str]:

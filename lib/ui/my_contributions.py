@@ -13,7 +13,7 @@ from lib.activity import contribution_import as imports
 from lib.activity import contributions as contrib
 from lib.activity import recognition
 from lib.core.errors import ValidationError
-from lib.core.i18n import label
+from lib.core.i18n import label, problem_reason
 from lib.core.models import utcnow
 from lib.core.permissions import Actor, can
 from lib.core.vocab import CONTRIBUTION_KINDS, PLATFORMS
@@ -274,7 +274,7 @@ def import_tab(who: Actor) -> None:
                         tr("contrib.col.column"): [
                             (p.field or "").removeprefix("contrib.") for p in checked.problems
                         ],
-                        tr("contrib.col.reason"): [tr(p.key, **p.params) for p in checked.problems],
+                        tr("contrib.col.reason"): [problem_reason(p, lang()) for p in checked.problems],
                     }
                 ),
                 hide_index=True,

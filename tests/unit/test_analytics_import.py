@@ -2,6 +2,7 @@
 headers), matching by URL, preview, idempotence, later exports, bad files; on both databases."""
 
 import io
+import tracemalloc
 import zipfile
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from lib.core.db import session_scope
 from lib.core.errors import PermissionDenied, ValidationError
 from lib.core.i18n import problem_text
 from lib.core.models import AnalyticsImport, AuditEvent, Contribution, PlatformDay, utcnow
+from lib.core.spreadsheets import MAX_UPLOAD_BYTES
 from tests.analytics_files import linkedin_url, linkedin_xlsx, x_csv, year_of_days
 
 TODAY = utcnow().date()
@@ -122,10 +124,13 @@ def test_linkedin_header_anywhere_and_real_dates(engine, make_user):
     assert sorted(r["occurred_on"] for r in plan.rows) == [D1, D2, D3]
 
 
+POSTS_X = [(111111111111, D1, 800, 20, 3, 2, 7), (222222222222, D2, 500, 5, 1, 0, 0)]
+
+
 @pytest.mark.parametrize("headers", ["old", "new"])
 def test_x_csv(engine, make_user, headers):
     jane = make_user("jane")
-    data = x_csv([(111111111111, D1, 800, 20, 3, 2, 7), (222222222222, D2, 500, 5, 1, 0, 0)], headers)
+    data = x_csv(POSTS_X, headers)
     run(
         engine,
         contrib.log_contribution,
@@ -184,6 +189,34 @@ def test_bad_files_are_refused_whole(engine, make_user, data, name, expected):
     assert rows(engine, jane.id) == []
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(AnalyticsImport)) == 0
+
+
+def test_x_csv_is_capped_before_it_is_parsed(engine, make_user):
+    """A hostile "X export" is refused by the capped CSV reader, in a few megabytes, whatever
+    it claims: a 400,000-column header, rows past the export's limit, a huge cell."""
+    jane = make_user("jane")
+    wide = b"Tweet id,time,impressions," + b",".join(b"c%d" % i for i in range(400_000)) + b"\n1,2,3\n"
+    assert len(wide) < MAX_UPLOAD_BYTES
+    tracemalloc.start()
+    try:
+        message = refused(engine, jane, wide, "tweets.csv")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert message == "The file has more than 200 columns: this is not one of the expected files."
+    assert peak < 40e6  # the file is 3.5 MB; parsed into a list of 400,000 cells it took far more
+    assert refused(engine, jane, wide, "tweets.csv", "fr").startswith(
+        "Le fichier compte plus de 200\u00a0colonnes"
+    )
+    many = x_csv([(10**11 + i, D1, 5, 1, 0, 0, 0) for i in range(ai.MAX_ROWS + 1)])
+    assert refused(engine, jane, many, "tweets.csv") == f"The file has more than {ai.MAX_ROWS} rows."
+    huge_cell = x_csv(POSTS_X).replace(b"text", b"t" * 20_000, 1)
+    assert "more than 10000 characters" in refused(engine, jane, huge_cell, "tweets.csv")
+    bad = x_csv(POSTS_X).replace(b",800,", b",lots,", 1)
+    assert refused(engine, jane, bad, "tweets.csv") == (
+        "Sheet “CSV”, column E, row 2: “lots” is not a whole number."
+    )
+    assert rows(engine, jane.id) == []
 
 
 def test_bad_file_message_in_french(engine, make_user):

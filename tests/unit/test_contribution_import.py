@@ -139,3 +139,45 @@ def test_import_needs_the_employee_role(engine, make_user):
     boss = make_user("boss", "executive")
     with pytest.raises(PermissionDenied):
         commit(engine, boss, csv_file(good_rows(1)))
+
+
+def test_a_link_twice_in_the_file_or_already_logged_is_refused_by_row(engine, make_user):
+    from lib.activity import contributions as contrib
+    from lib.core import formatting as fmt
+    from lib.core.i18n import problem_text
+
+    emma, hugo = make_user("emma"), make_user("hugo")
+    day = TODAY - timedelta(days=3)
+    with session_scope(engine) as session:  # logged on the form, in another form of the address
+        contrib.log_contribution(
+            session,
+            emma,
+            date=day,
+            platform="x",
+            kind="original_post",
+            url="https://twitter.com/emma/status/123456789",
+        )
+    rows = [
+        f"{TODAY},linkedin,share,https://example.com/p/1,10,,,,,,",
+        f"{TODAY},linkedin,share,https://www.example.com/p/1/?utm=x,20,,,,,,",  # row 2's post again
+        f"{TODAY},x,share,https://x.com/Emma/status/123456789?s=20,30,,,,,,",  # logged on the form
+        f"{TODAY},linkedin,share,https://example.com/p/2,40,,,,,,",
+    ]
+    with pytest.raises(ValidationError) as excinfo:
+        commit(engine, emma, csv_file(rows))
+    problems = excinfo.value.problems
+    assert [(p.row, p.field, p.key) for p in problems] == [
+        (3, "contrib.url", "contrib.duplicate_in_file"),
+        (4, "contrib.url", "contrib.duplicate_link"),
+    ]
+    assert problem_text(problems[0], "en") == (
+        "Row 3 · URL: this link is already on row 2 of the file: a post is logged once."
+    )
+    assert problem_text(problems[1], "fr").startswith(
+        f"Ligne 4 · URL\u00a0: ce lien est déjà enregistré\u00a0: votre contribution du {fmt.day(day, 'fr')} "
+        "(X, Publication originale)."
+    )
+    assert rows_of(engine, emma) == 1  # nothing committed
+    # another person's link is not a duplicate; the same file imported twice is not one either
+    assert commit(engine, hugo, csv_file(rows[:1] + rows[2:])).created == 3
+    assert commit(engine, hugo, csv_file(rows[:1] + rows[2:])).skipped == 3

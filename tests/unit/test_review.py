@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from lib.activity import contributions as contrib
 from lib.activity import recognition, review
+from lib.core import formatting as fmt
 from lib.core.db import session_scope
 from lib.core.errors import PermissionDenied, ValidationError
 from lib.core.i18n import problem_text
@@ -154,7 +155,10 @@ def test_refusals_are_explained_in_both_languages(engine, make_user):
     )
     text = problem_text(dup[0], "en")
     assert dup[0].key == "contrib.duplicate_link"
-    assert f"{(TODAY - timedelta(days=2)).isoformat()} (LinkedIn, Original post)" in text
+    assert f"{fmt.day(TODAY - timedelta(days=2), 'en')} (LinkedIn, Original post)" in text
+    assert f"du {fmt.day(TODAY - timedelta(days=2), 'fr')} (LinkedIn, Publication originale)" in (
+        problem_text(dup[0], "fr")
+    )
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Contribution)) == 1
 
