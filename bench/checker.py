@@ -5,7 +5,8 @@ risky or safe, with a category) and checks each with the rules of data/post_rule
 run-time lists at the top of the corpus. Prints, per category, how many risky drafts were flagged
 (recall) and how many safe drafts were flagged (false alarms), the totals, the time per draft, and
 with --verbose the drafts it got wrong. The drafts come in sets (first, second, holdout: see the
-corpus file) so that the figures on drafts the rules were not tuned to can be read apart. Speed is measured here, not in the tests. The last line printed is one JSON object.
+corpus file) so that the figures on drafts the rules were not tuned to can be read apart. Speed is
+measured here, not in the tests. The last line printed is one JSON object.
 """
 
 from __future__ import annotations

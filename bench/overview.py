@@ -95,9 +95,10 @@ def _raw_sql(dialect: str) -> list[str]:
     signals = "FROM customer_signals WHERE reported_at >= :prev_start_at AND reported_at < :end_at"
     return [
         (
-            f"SELECT occurred_on >= :start, count(*), count(DISTINCT user_id), sum(impressions), count(impressions), "
-            f"sum(CASE WHEN impressions IS NULL THEN 0 ELSE {engagement} END), sum(reactions), sum(comments), "
-            f"sum(shares), sum(clicks) FROM contributions WHERE {in_period} GROUP BY 1"
+            "SELECT occurred_on >= :start, count(*), count(DISTINCT user_id), sum(impressions), "
+            f"count(impressions), sum(CASE WHEN impressions IS NULL THEN 0 ELSE {engagement} END), "
+            f"sum(reactions), sum(comments), sum(shares), sum(clicks) FROM contributions WHERE {in_period} "
+            "GROUP BY 1"
         ),
         (
             f"SELECT {week}, platform, count(*), sum(impressions), sum({engagement}) FROM contributions "
@@ -108,7 +109,8 @@ def _raw_sql(dialect: str) -> list[str]:
             "WHERE occurred_on BETWEEN :start AND :end GROUP BY 1"
         ),
         (
-            "SELECT u.department_id, count(DISTINCT c.user_id) FROM contributions c JOIN users u ON u.id = c.user_id "
+            "SELECT u.department_id, count(DISTINCT c.user_id) "
+            "FROM contributions c JOIN users u ON u.id = c.user_id "
             "WHERE c.occurred_on BETWEEN :start AND :end AND u.is_active GROUP BY 1"
         ),
         (
@@ -116,7 +118,8 @@ def _raw_sql(dialect: str) -> list[str]:
             "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
         ),
         (
-            "SELECT u.team_id, count(*), count(DISTINCT c.user_id) FROM contributions c JOIN users u ON u.id = c.user_id "
+            "SELECT u.team_id, count(*), count(DISTINCT c.user_id) "
+            "FROM contributions c JOIN users u ON u.id = c.user_id "
             "WHERE c.occurred_on BETWEEN :start AND :end GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
         ),
         (
@@ -226,7 +229,10 @@ def _page_runs(url: str, executive: str, view: View, runs: int) -> dict[str, flo
     shown_start = formatting.day(view.period.start, "en")
     if at.exception or not at.metric or not any(shown_start in c.value for c in at.caption):
         raise SystemExit(f"the page failed: {at.exception} {[t.value for t in at.title]}")
-    run = lambda: at.run()
+
+    def run():
+        return at.run()
+
     return {
         "page_first_ms": round(first, 1),
         "page_cold_ms": _median_ms(run, runs, before=cold),

@@ -8,7 +8,8 @@ Measures, as an HR person:
 
 - the service calls behind each tab: the funnel (company and the largest department, 30 and 365
   days), completion by module and department, each follow-up list, the roster table, the file of
-  the most active ambassador, the points of everyone over 30 days (lib.activity.recognition, cached by the page);
+  the most active ambassador, the points of everyone over 30 days (lib.activity.recognition, cached
+  by the page);
 - the roster import of the whole organisation as the HR system would export it: preview of the
   file as it is (nothing changes) and preview + commit of a file where 5% of the rows change
   (new people, leavers, moves); the commit is rolled back;

@@ -205,7 +205,8 @@ def cmd_load_demo(args) -> int:
         progress=_Bar(),
     )
     print(
-        f"Loaded {report.employees} employees, {report.contributions} contributions, {report.signals} signals."
+        f"Loaded {report.employees} employees, {report.contributions} contributions, "
+        f"{report.signals} signals."
     )
     print(
         "Accounts that can sign in (passwords are shown only once):"

@@ -18,7 +18,7 @@ tabs = st.tabs(names, key="signals_tabs", on_change="rerun")
 if tabs[0].open:
     with tabs[0]:
         sections.report_form()
-for view, tab in zip(views, tabs[1:]):
+for view, tab in zip(views, tabs[1:], strict=False):
     if tab.open:
         with tab:
             sections.signal_list(view)

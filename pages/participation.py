@@ -21,7 +21,9 @@ TABS = {
     "review": lambda ctx: figure_sections.review_section(),
 }
 for tab, view in zip(
-    st.tabs([tr(f"participation.tab.{t}") for t in TABS], key="part_tab", on_change="rerun"), TABS.values()
+    st.tabs([tr(f"participation.tab.{t}") for t in TABS], key="part_tab", on_change="rerun"),
+    TABS.values(),
+    strict=True,
 ):
     if tab.open:
         with tab:

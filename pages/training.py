@@ -22,7 +22,7 @@ views = [
     training_hr.hr_view,
 ]
 # Keyed and tracked, the selected tab survives reruns; only the open one is computed.
-for tab, view in zip(st.tabs(names, key="training_tab", on_change="rerun"), views):
+for tab, view in zip(st.tabs(names, key="training_tab", on_change="rerun"), views, strict=False):
     if tab.open:
         with tab:
             view()

@@ -343,7 +343,10 @@ def read_x(data: bytes) -> Export:
     cells = _Cells("CSV", False)
     posts: dict[str, Post] = {}
     for line, row in lines:
-        get = lambda what, row=row: row[columns[what]] if what in columns else ""
+
+        def get(what, row=row):
+            return row[columns[what]] if what in columns else ""
+
         url = get("permalink")
         key = url_key(url) if url else None
         if key is None or not key.startswith("x:"):

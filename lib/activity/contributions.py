@@ -235,7 +235,7 @@ def list_mine(
     )
     rows = session.execute(query).all()
     df = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
-    return df.astype({n: "Int64" for n in (*FIGURES, "engagements", "engagement", "minutes_spent")}), total
+    return df.astype(dict.fromkeys((*FIGURES, "engagements", "engagement", "minutes_spent"), "Int64")), total
 
 
 def my_figures(session: Session, actor: Actor, f: Filters) -> dict:
@@ -335,7 +335,7 @@ def export_mine(session: Session, actor: Actor) -> pd.DataFrame:
         .order_by(c.occurred_on, c.id)
     )
     df = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
-    return df.astype({n: "Int64" for n in (*FIGURES, "minutes_spent", "engagements")})
+    return df.astype(dict.fromkeys((*FIGURES, "minutes_spent", "engagements"), "Int64"))
 
 
 def pick_labels(entries: list[tuple[int, str]]) -> dict[int, str]:

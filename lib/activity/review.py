@@ -191,7 +191,7 @@ def queue(session: Session, actor: Actor, state: str = "pending", limit: int = Q
         for uid, platform, cid in zip(df["user_id"], df["platform"], df["id"], strict=True)
     ]
     figures = ("impressions", "reactions", "comments", "shares", "engagements", "clicks")
-    return df.astype({n: "Int64" for n in figures})
+    return df.astype(dict.fromkeys(figures, "Int64"))
 
 
 def decide(
@@ -223,7 +223,9 @@ def decide(
             ck.fail("review.figures_required", "contrib.impressions")
         elif corrected.get("impressions") is not None:
             reach = corrected["impressions"]
-            merged = {n: getattr(row, n) for n in ("reactions", "comments", "shares", "engagements", "clicks")}
+            merged = {
+                n: getattr(row, n) for n in ("reactions", "comments", "shares", "engagements", "clicks")
+            }
             merged.update({k: v for k, v in corrected.items() if k != "impressions"})
             if sum(merged[n] or 0 for n in ("reactions", "comments", "shares", "engagements")) > reach:
                 ck.fail("review.reason.engagement_above_reach", "contrib.impressions")

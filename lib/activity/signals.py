@@ -55,7 +55,8 @@ def teams(session: Session, actor: Actor | None = None) -> list[str]:
 
 
 def team_label(name: str | None, lang: str) -> str | None:
-    """A team's name for the interface: the default teams are translated; HR's own names are shown as typed."""
+    """A team's name for the interface: the default teams are translated; HR's own names are shown
+    as typed."""
     if name in TEAMS:
         return t(f"signals.team.{name}", lang)
     return name
@@ -278,7 +279,10 @@ def signal_detail(session: Session, actor: Actor, signal_id: int) -> dict:
         .where(SignalEvent.signal_id == signal_id)
         .order_by(SignalEvent.at, SignalEvent.id)
     ).all()
-    name = lambda user_id: session.get(User, user_id).full_name if user_id else None
+
+    def name(user_id):
+        return session.get(User, user_id).full_name if user_id else None
+
     may_move = _may_move(actor, signal)
     return {
         **{c.key: getattr(signal, c.key) for c in CustomerSignal.__table__.columns},

@@ -124,8 +124,9 @@ def emit(logger: logging.Logger, level: int, event: str, **fields: Any) -> None:
 
 def unexpected(logger: logging.Logger, **fields: Any) -> None:
     """Log the exception being handled as an unexpected error, with its traceback."""
-    logger.error(
-        "unexpected_error", exc_info=True, extra={"event": "unexpected_error", "fields": redact(fields)}
+    # Called from the caller's `except` block, so the exception being handled is there to log.
+    logger.exception(  # noqa: LOG004
+        "unexpected_error", extra={"event": "unexpected_error", "fields": redact(fields)}
     )
 
 

@@ -33,10 +33,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """The SQL of a CHECK that `column` holds one of `values` (a closed vocabulary)."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
 
 class Base(DeclarativeBase):
     pass

@@ -40,7 +40,8 @@ h3 { font-size: 10pt; margin: 0 0 .2rem; }
 .meta { color: #52606d; margin: .1rem 0; font-size: 9.5pt; }
 .summary li { margin: .15rem 0; }
 table.figures { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
-table.figures th, table.figures td { padding: .18rem .45rem; border-bottom: 1px solid #e4e7eb; text-align: left; }
+table.figures th, table.figures td { padding: .18rem .45rem; border-bottom: 1px solid #e4e7eb;
+                                     text-align: left; }
 table.figures td.num, table.figures th.num { text-align: right; white-space: nowrap; }
 table.figures tr.group th { background: #f5f7fa; }
 .good { color: #0b7a53; } .bad { color: #b4410b; }

@@ -185,7 +185,7 @@ def stage_funnel(names: list[str], people: pd.Series, lang: str) -> go.Figure:
             x=people,
             text=[
                 f"{number(v, lang)} · {percent(v / p if p else None, lang, 0)}"
-                for v, p in zip(people, previous)
+                for v, p in zip(people, previous, strict=True)
             ],
             textinfo="text",
             marker={"color": "#3b6e9e"},

@@ -27,7 +27,10 @@ def _person_rows(period: Period):
     )
     after_months = (period.end + timedelta(days=1)).replace(day=1)
     D, M = AmbassadorDay, AmbassadorMonth
-    days = lambda lo, hi: select(D.user_id, D.department_key, D.contributions).where(D.day >= lo, D.day <= hi)
+
+    def days(lo, hi):
+        return select(D.user_id, D.department_key, D.contributions).where(D.day >= lo, D.day <= hi)
+
     if first_month >= after_months:
         return days(period.start, period.end).subquery()
     return union_all(
@@ -63,9 +66,16 @@ def people(session: Session, view: View) -> dict:
         else select(pairs)
     )
     scoped = scoped.subquery()
-    kind = lambda name: literal_column(f"'{name}'").label("kind")
-    total = lambda column: func.coalesce(func.sum(column), 0).label("n")
-    ranked = lambda query, order: query.order_by(total(scoped.c.n).desc(), order).limit(TOP).subquery()
+
+    def kind(name):
+        return literal_column(f"'{name}'").label("kind")
+
+    def total(column):
+        return func.coalesce(func.sum(column), 0).label("n")
+
+    def ranked(query, order):
+        return query.order_by(total(scoped.c.n).desc(), order).limit(TOP).subquery()
+
     people = ranked(
         select(
             kind("person"),
@@ -156,7 +166,10 @@ def activity_totals(session: Session, view: View, previous: Period) -> dict[int,
     )
     if view.department_id:
         query = query.where(A.department_key == view.department_id)
-    return {row[0]: dict(zip(columns, map(int, row[1:]))) for row in session.execute(query.group_by(current))}
+    return {
+        row[0]: dict(zip(columns, map(int, row[1:]), strict=True))
+        for row in session.execute(query.group_by(current))
+    }
 
 
 def activity_series(session: Session, view: View) -> pd.DataFrame:

@@ -208,7 +208,7 @@ def funnel(
         func.sum(p.s * p.c * p.a * p.g).label("signal"),
     ).group_by(p.group_id)
     groups = pd.DataFrame(session.execute(query).all(), columns=["group_id", *STAGES]).astype(
-        {stage: "int64" for stage in STAGES}
+        dict.fromkeys(STAGES, "int64")
     )
     totals = [int(groups[stage].sum()) for stage in STAGES]
     minimum = settings(session).min_group_size
@@ -219,7 +219,10 @@ def funnel(
         {
             "stage": list(STAGES),
             "people": [None if hidden else n for n in totals],
-            "share": [None if hidden or not before else n / before for n, before in zip(totals, previous)],
+            "share": [
+                None if hidden or not before else n / before
+                for n, before in zip(totals, previous, strict=True)
+            ],
         }
     )
     return Funnel(stages, groups, hidden, minimum)

@@ -409,7 +409,9 @@ def to_plotly(chart: Chart, lang: str, height: int = 320) -> go.Figure:
         + [chart.reference[1] if chart.reference else 0]
     )
     if chart.kind == "stacked":
-        top = max([sum(v or 0 for v in vals) for vals in zip(*(s.values for s in chart.series))] or [0])
+        top = max(
+            [sum(v or 0 for v in vals) for vals in zip(*(s.values for s in chart.series), strict=True)] or [0]
+        )
     ticks = nice_ticks(top)
     axis = {
         "tickvals": ticks,
@@ -440,7 +442,9 @@ def to_plotly(chart: Chart, lang: str, height: int = 320) -> go.Figure:
 def _geometry(chart: Chart):
     top = 0.0
     if chart.kind == "stacked":
-        top = max([sum(v or 0 for v in vals) for vals in zip(*(s.values for s in chart.series))] or [0])
+        top = max(
+            [sum(v or 0 for v in vals) for vals in zip(*(s.values for s in chart.series), strict=True)] or [0]
+        )
     else:
         top = max([v for s in chart.series for v in s.values if v is not None] or [0])
     if chart.reference:
@@ -473,7 +477,10 @@ def to_svg(chart: Chart, lang: str, width: int = 520, height: int = 230) -> str:
         n = len(chart.categories)
         band = (bottom - top_y) / max(n, 1)
         bar_h = band * 0.75 / len(chart.series)
-        scale = lambda v: left + (right - left) * (v or 0) / top
+
+        def scale(v):
+            return left + (right - left) * (v or 0) / top
+
         for v in ticks:
             x = scale(v)
             parts.append(
@@ -494,7 +501,10 @@ def to_svg(chart: Chart, lang: str, width: int = 520, height: int = 230) -> str:
         parts.append("</svg>")
         return "".join(parts)
     left, right, top_y, bottom = 46, width - 6, legend_h + 6, height - 18
-    scale = lambda v: bottom - (bottom - top_y) * (v or 0) / top
+
+    def scale(v):
+        return bottom - (bottom - top_y) * (v or 0) / top
+
     for v in ticks:
         y = scale(v)
         parts.append(
@@ -581,7 +591,10 @@ def draw_pdf(pdf, chart: Chart, lang: str, x: float, y: float, w: float, h: floa
         n = len(chart.categories)
         band = (bottom - top_y) / max(n, 1)
         bar_h = band * 0.75 / len(chart.series)
-        scale = lambda v: left + (right - left) * (v or 0) / top
+
+        def scale(v):
+            return left + (right - left) * (v or 0) / top
+
         for v in ticks:
             tx = scale(v)
             pdf.line(tx, top_y, tx, bottom)
@@ -600,7 +613,10 @@ def draw_pdf(pdf, chart: Chart, lang: str, x: float, y: float, w: float, h: floa
                     pdf.rect(left, y0 + j * bar_h, scale(v) - left, bar_h, style="F")
         return
     left, right, top_y, bottom = x + 12, x + w - 1, y + legend_h + 1.5, y + h - 4.5
-    scale = lambda v: bottom - (bottom - top_y) * (v or 0) / top
+
+    def scale(v):
+        return bottom - (bottom - top_y) * (v or 0) / top
+
     for v in ticks:
         ty = scale(v)
         pdf.line(left, ty, right, ty)

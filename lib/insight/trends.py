@@ -133,7 +133,7 @@ def learning(session: Session, view: View, eur: dict[str, float]) -> dict[str, p
     rows = frame(session, query, floats=("value_eur",))
     rows["outcome"] = [
         (r if r else "resolved") if s == "resolved" else "open"
-        for s, r in zip(rows["status"], rows["resolution"])
+        for s, r in zip(rows["status"], rows["resolution"], strict=True)
     ]
     rows["days"] = _resolution_days(rows).where(rows["status"] == "resolved")
     by_category = (

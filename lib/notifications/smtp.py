@@ -5,6 +5,7 @@ Nothing is sent when no host is configured. The password is never logged nor sho
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import smtplib
@@ -91,10 +92,8 @@ class Mailer:
 
     def close(self) -> None:
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._smtp = None
 
 

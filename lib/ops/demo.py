@@ -355,7 +355,7 @@ def _assign_roles_and_accounts(conn, rng, user_ids, people, ids, password, repor
     roles += [(uid, role) for role, uids in special.items() for uid in uids]
     _bulk_insert(conn, UserRole.__table__, ["user_id", "role"], roles)
     login = {uid: role for role, uids in special.items() for uid in uids}
-    login.update({uid: EMPLOYEE for uid in user_ids[6 : 6 + PASSWORDED[EMPLOYEE]]})
+    login.update(dict.fromkeys(user_ids[6 : 6 + PASSWORDED[EMPLOYEE]], EMPLOYEE))
     names = {v: k for k, v in ids.items()}
     with _session(conn) as session:
         for uid, role in login.items():
@@ -369,7 +369,7 @@ def _assign_roles_and_accounts(conn, rng, user_ids, people, ids, password, repor
     # Managers: the first person of each team manages the rest of it.
     first_of_team: dict[int, int] = {}
     pairs = []
-    for person, uid in zip(people, user_ids):
+    for person, uid in zip(people, user_ids, strict=True):
         manager = first_of_team.setdefault(person[4], uid)
         if manager != uid:
             pairs.append({"m": manager, "u": uid})
@@ -494,7 +494,7 @@ def _load_contributions(conn, rng, user_ids, dept_of, total, days, today, progre
         plats = rng.choices(platforms, weights=list(PLATFORM_WEIGHTS.values()), k=n)
         kinds_k = rng.choices(kinds, weights=list(KIND_WEIGHTS.values()), k=n)
         rows = []
-        for uid, plat, kind in zip(authors, plats, kinds_k):
+        for uid, plat, kind in zip(authors, plats, kinds_k, strict=True):
             back = min(int(rng.expovariate(1.2 / days)), days - 1)  # more recent activity is denser
             day = today - timedelta(days=back)
             if day.weekday() >= 5 and rng.random() < 0.6:

@@ -357,7 +357,10 @@ def _is_admin(roles) -> bool:
 
 def _active_admins(session: Session) -> int:
     return session.scalar(
-        select(func.count()).select_from(User).join(UserRole).where(User.is_active, UserRole.role.in_(holders("accounts.manage")))
+        select(func.count())
+        .select_from(User)
+        .join(UserRole)
+        .where(User.is_active, UserRole.role.in_(holders("accounts.manage")))
     )
 
 

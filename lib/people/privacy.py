@@ -154,7 +154,7 @@ def _plain(value):
 def _rows(session: Session, model, owner, user_id: int, columns: tuple[str, ...]) -> list[dict]:
     table = model.__table__
     result = session.execute(select(*(table.c[c] for c in columns)).where(owner == user_id))
-    return [{c: _plain(v) for c, v in zip(columns, row)} for row in result]
+    return [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in result]
 
 
 def _audit(session: Session, user_id: int, sign_ins: bool) -> list[dict]:

@@ -362,7 +362,11 @@ def _target(row: Row, before: dict | None, dept_names: dict, team_names: dict, t
 def _admin_problems(session: Session, actor: Actor, changes: list[Change]) -> list[Problem]:
     leaving = {c.user_id: c.row.row for c in changes if c.action == "deactivated"}
     admins = set(
-        session.scalars(select(User.id).join(UserRole).where(User.is_active, UserRole.role.in_(holders("accounts.manage"))))
+        session.scalars(
+            select(User.id)
+            .join(UserRole)
+            .where(User.is_active, UserRole.role.in_(holders("accounts.manage")))
+        )
     )
     problems = []
     if actor.id in leaving:

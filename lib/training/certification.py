@@ -2,8 +2,8 @@
 
 A person is certified when they hold an unexpired certification issued for the current policy
 version and have passed every module required of them at its current version: those HR requires
-of everyone (`training_modules.required`) and those of a role they hold (`training_modules.role`). Raising a module's or the
-policy's version therefore makes earlier certifications outdated at once.
+of everyone (`training_modules.required`) and those of a role they hold (`training_modules.role`).
+Raising a module's or the policy's version therefore makes earlier certifications outdated at once.
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ def sheet_html(session: Session, lang: str) -> bytes:
 
     def contact(field: str) -> str:
         value = contacts[field] or t("training.alerts.unset", lang)
-        return f"{escape(t(f'training.alerts.{field}', lang))}{escape(t('training.alerts.colon', lang))}{escape(value)}"
+        label = t(f"training.alerts.{field}", lang) + t("training.alerts.colon", lang)
+        return f"{escape(label)}{escape(value)}"
 
     return _PAGE.format(
         lang=escape(lang),

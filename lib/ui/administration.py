@@ -109,15 +109,16 @@ def manage_tab(users: list[dict]) -> None:
             key=f"roles_{picked}_{lang()}",  # labels are translated: one widget per language
         )
         c1, c2, c3 = st.columns(3)
-        if c1.button(tr("admin.save_roles"), key="save_roles", type="primary"):
-            if write(auth.set_roles, picked, new_roles)[0]:
-                flash(tr("admin.roles_saved"))
-                st.rerun()
+        if (
+            c1.button(tr("admin.save_roles"), key="save_roles", type="primary")
+            and write(auth.set_roles, picked, new_roles)[0]
+        ):
+            flash(tr("admin.roles_saved"))
+            st.rerun()
         toggle = tr("admin.deactivate") if target["active"] else tr("admin.reactivate")
-        if c2.button(toggle, key="toggle_active"):
-            if write(auth.set_active, picked, not target["active"])[0]:
-                flash(tr("admin.deactivated") if target["active"] else tr("admin.reactivated"))
-                st.rerun()
+        if c2.button(toggle, key="toggle_active") and write(auth.set_active, picked, not target["active"])[0]:
+            flash(tr("admin.deactivated") if target["active"] else tr("admin.reactivated"))
+            st.rerun()
         if c3.button(tr("admin.reset"), key="reset_password"):
             ok, temporary = write(auth.reset_password, picked)
             if ok:
@@ -150,7 +151,7 @@ def audit_tab() -> None:
     )
     who_filter = c2.text_input(tr("admin.audit_actor"), key="audit_actor")
     period = c3.date_input(tr("admin.audit_period"), value=[], format=date_format(), key="audit_period")
-    start, end = (list(period) + [None, None])[:2]
+    start, end = [*period, None, None][:2]
     events = read(audit.browse, action=action, who=who_filter, start=start, end=end or start)
     if not events:
         st.info(tr("admin.audit_empty"))

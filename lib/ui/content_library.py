@@ -190,7 +190,7 @@ def manage_tab() -> None:
             width="stretch",
             placeholder="—",
         )
-    titles = dict(zip(items["id"], items["title"]))
+    titles = dict(zip(items["id"], items["title"], strict=True))
     picked = st.selectbox(
         tr("library.pick"),
         [None, *titles],

@@ -291,9 +291,11 @@ def signal_list(view: str) -> None:
         owner=[
             " · ".join(x for x in (plain(o) if isinstance(o, str) else "", team_name(t)) if x and x != "—")
             or "—"
-            for o, t in zip(rows["owner"], rows["owner_team"])
+            for o, t in zip(rows["owner"], rows["owner_team"], strict=True)
         ],
-        estimated_value=[amount(v, c) for v, c in zip(rows["estimated_value"], rows["currency"])],
+        estimated_value=[
+            amount(v, c) for v, c in zip(rows["estimated_value"], rows["currency"], strict=True)
+        ],
         **{
             c: rows[c].map(vocab, na_action="ignore")
             for c in ("signal_type", "category", "status", "resolution")
@@ -336,7 +338,7 @@ def signal_list(view: str) -> None:
     download_buttons(
         export, f"signals_{view}", "signals", scope=view, key=f"signals_{view}_export", deferred=True
     )
-    by_id = dict(zip(rows["id"], rows["customer_name"]))
+    by_id = dict(zip(rows["id"], rows["customer_name"], strict=True))
     picked = st.selectbox(
         tr("signals.pick"),
         list(by_id),

@@ -156,7 +156,7 @@ def live(view: periods.View, scope_name: str) -> None:
         st.subheader(tr(f"leadership.group.{group}"))
         per_row = 3 if len(items) == 6 else 4
         for row in range(0, len(items), per_row):
-            for column, card in zip(st.columns(per_row), items[row : row + per_row]):
+            for column, card in zip(st.columns(per_row), items[row : row + per_row], strict=False):
                 column.metric(
                     card.label,
                     card.value,
@@ -177,7 +177,7 @@ def live(view: periods.View, scope_name: str) -> None:
     show_section(charts[0], st.container(), view, scope_name)
     sections_ui.breakdowns(ov, scope_name)
     for pair in (charts[2:4], charts[4:6]):
-        for section, column in zip(pair, st.columns(2, gap="large")):
+        for section, column in zip(pair, st.columns(2, gap="large"), strict=False):
             show_section(section, column, view, scope_name)
     sections_ui.learning(ov, scope_name)
     sections_ui.latest_signals(ov)

@@ -48,7 +48,10 @@ def report_downloads(ov: Overview, scope: str) -> None:
     """The board report as PDF and HTML, and its data as an Excel workbook (each download audited)."""
     period, language, where = ov.view.period, lang(), zone()
     stem = f"porte-voix_board_report_{period.start}_{period.end}"
-    audit = lambda fmt_: (report.record_download, scope, str(period.start), str(period.end), fmt_)
+
+    def audit(fmt_):
+        return (report.record_download, scope, str(period.start), str(period.end), fmt_)
+
     pdf, page, data = st.columns(3)
     pdf.download_button(
         tr("leadership.report.download_pdf"),
@@ -110,7 +113,7 @@ def trends(ov: Overview, scope: str) -> None:
     st.subheader(tr("leadership.trends.title"))
     charts = report_charts.trend_charts(ov, lang())
     for row in range(0, len(charts), 2):
-        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large")):
+        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large"), strict=False):
             with column:
                 _chart(chart, scope, ov.view.period)
 
@@ -119,7 +122,7 @@ def breakdowns(ov: Overview, scope: str) -> None:
     st.subheader(tr("leadership.breakdowns.title"))
     charts = report_charts.breakdown_charts(ov, lang())
     for row in range(0, len(charts), 2):
-        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large")):
+        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large"), strict=False):
             with column:
                 _chart(chart, scope, ov.view.period)
 

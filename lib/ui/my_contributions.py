@@ -74,7 +74,7 @@ def contribution_form(form: str, submit: str) -> dict | None:
             key=f"{form}_content_item_id",
         )
         st.caption(tr("contrib.figures_help"))
-        for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES):
+        for column, name in zip(st.columns(len(contrib.FIGURES)), contrib.FIGURES, strict=True):
             values[name] = column.number_input(
                 tr(f"field.contrib.{name}"), step=1, value=None, key=f"{form}_{name}"
             )
@@ -375,7 +375,10 @@ def points_tab(who: Actor, start: date, end: date) -> None:
         left.markdown(f"**{tr('recognition.people')}**")
         names = people["name"].fillna(tr("recognition.anonymous"))
         names = names.where(~people["is_me"], names + " " + tr("recognition.you"))
-        heading = lambda c: tr(f"recognition.col.{c}")
+
+        def heading(c):
+            return tr(f"recognition.col.{c}")
+
         left.dataframe(
             people.assign(name=names).drop(columns="is_me").rename(columns=heading),
             hide_index=True,

@@ -58,9 +58,8 @@ def settings() -> None:
         wanted: dict[str, tuple[bool, str]] = {}
         for kind in KINDS:
             choice = current[kind.code]
-            st.markdown(
-                f"**{tr('notify.kind.' + kind.code)}** · {tr('notify.optional' if kind.optional else 'notify.mandatory')}"
-            )
+            need = tr("notify.optional" if kind.optional else "notify.mandatory")
+            st.markdown(f"**{tr('notify.kind.' + kind.code)}** · {need}")
             left, right = st.columns([1, 3])
             on = left.toggle(tr("notify.enabled"), value=choice.enabled, key=f"on_{kind.code}")
             timing = right.text_input(

@@ -151,10 +151,12 @@ def lesson_view(state, index: int) -> None:
         )
     done = lesson["id"] in state.read
     label = tr(f"training.{'next' if done else 'read'}_{'quiz' if last else 'lesson'}")
-    if right.button(label, key="lesson_read", type="primary", icon=":material/check:"):
-        if write(training.mark_lesson_read, m.slug, lesson["id"])[0]:
-            go("quiz" if last else index + 1)
-            st.rerun()
+    if (
+        right.button(label, key="lesson_read", type="primary", icon=":material/check:")
+        and write(training.mark_lesson_read, m.slug, lesson["id"])[0]
+    ):
+        go("quiz" if last else index + 1)
+        st.rerun()
 
 
 def quiz_view(state) -> None:

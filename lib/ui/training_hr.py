@@ -139,10 +139,12 @@ def hr_view() -> None:
             index=None,
             placeholder=tr("training.hr.pick_assignment"),
         )
-        if c2.button(tr("training.hr.withdraw"), key="withdraw_submit", disabled=picked is None):
-            if write(assignments.cancel_assignment, picked)[0]:
-                flash(tr("training.hr.withdrawn"))
-                st.rerun()
+        if (
+            c2.button(tr("training.hr.withdraw"), key="withdraw_submit", disabled=picked is None)
+            and write(assignments.cancel_assignment, picked)[0]
+        ):
+            flash(tr("training.hr.withdrawn"))
+            st.rerun()
 
     st.subheader(tr("training.hr.overdue"))
     o = hr.overdue
@@ -183,7 +185,9 @@ def hr_view() -> None:
         key="cert_months",
         help=tr("training.hr.months_help"),
     )
-    if c2.button(tr("training.hr.save"), key="cert_months_save"):
-        if write(certificate.set_certification_months, int(months))[0]:
-            flash(tr("training.hr.months_saved", n=int(months)))
-            st.rerun()
+    if (
+        c2.button(tr("training.hr.save"), key="cert_months_save")
+        and write(certificate.set_certification_months, int(months))[0]
+    ):
+        flash(tr("training.hr.months_saved", n=int(months)))
+        st.rerun()

@@ -279,7 +279,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint(
-            "coalesce(impressions, 0) >= 0 AND coalesce(reactions, 0) >= 0 AND coalesce(comments, 0) >= 0 AND coalesce(shares, 0) >= 0 AND coalesce(clicks, 0) >= 0 AND coalesce(minutes_spent, 0) >= 0",
+            "coalesce(impressions, 0) >= 0 AND coalesce(reactions, 0) >= 0 AND coalesce(comments, 0) >= 0 "
+            "AND coalesce(shares, 0) >= 0 AND coalesce(clicks, 0) >= 0 AND coalesce(minutes_spent, 0) >= 0",
             name="ck_contribution_figures",
         ),
         sa.ForeignKeyConstraint(["content_item_id"], ["content_items.id"], ondelete="SET NULL"),

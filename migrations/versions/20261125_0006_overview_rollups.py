@@ -80,14 +80,28 @@ class Rollup:
 
 def _rollups(dialect: str) -> dict[str, list[Rollup]]:
     if dialect == "sqlite":
-        week = lambda c: f"date({c}, 'weekday 0', '-6 days')"
-        month = lambda c: f"date({c}, 'start of month')"
-        day = lambda c: f"date({c})"
+
+        def week(c):
+            return f"date({c}, 'weekday 0', '-6 days')"
+
+        def month(c):
+            return f"date({c}, 'start of month')"
+
+        def day(c):
+            return f"date({c})"
+
         hours = "(julianday(acknowledged_at) - julianday(reported_at)) * 24.0"
     else:
-        week = lambda c: f"CAST(date_trunc('week', {c}) AS DATE)"
-        month = lambda c: f"CAST(date_trunc('month', {c}) AS DATE)"
-        day = lambda c: f"CAST({c} AS DATE)"
+
+        def week(c):
+            return f"CAST(date_trunc('week', {c}) AS DATE)"
+
+        def month(c):
+            return f"CAST(date_trunc('month', {c}) AS DATE)"
+
+        def day(c):
+            return f"CAST({c} AS DATE)"
+
         hours = "CAST(EXTRACT(EPOCH FROM (acknowledged_at - reported_at)) / 3600.0 AS DOUBLE PRECISION)"
     dept = "coalesce(department_id, 0)"
     engagement = " + ".join(f"coalesce({c}, 0)" for c in FIGURES[:3])
@@ -188,8 +202,8 @@ def _sqlite_triggers() -> list[str]:
         out += [
             f"CREATE TRIGGER {table}_rollup_insert AFTER INSERT ON {table} BEGIN\n{_body(add)}END",
             (
-                f"CREATE TRIGGER {table}_rollup_update AFTER UPDATE OF {', '.join(SOURCES[table])} ON {table} "
-                f"BEGIN\n{_body(remove, add)}END"
+                f"CREATE TRIGGER {table}_rollup_update "
+                f"AFTER UPDATE OF {', '.join(SOURCES[table])} ON {table} BEGIN\n{_body(remove, add)}END"
             ),
             f"CREATE TRIGGER {table}_rollup_delete AFTER DELETE ON {table} BEGIN\n{_body(remove)}END",
         ]
@@ -255,8 +269,12 @@ def _postgresql_triggers() -> list[str]:
 
 
 def _create_tables() -> None:
-    key = lambda name: sa.Column(name, sa.Integer(), autoincrement=False, nullable=False)
-    number = lambda name, kind=sa.Integer: sa.Column(name, kind(), nullable=False)
+    def key(name):
+        return sa.Column(name, sa.Integer(), autoincrement=False, nullable=False)
+
+    def number(name, kind=sa.Integer):
+        return sa.Column(name, kind(), nullable=False)
+
     op.create_table(
         "activity_daily",
         sa.Column("day", sa.Date(), nullable=False),

@@ -46,11 +46,20 @@ TABLES = ("activity_daily", "ambassador_days", "ambassador_months")
 
 def _rollups(dialect: str, counted: bool = True) -> list:
     if dialect == "sqlite":
-        week = lambda c: f"date({c}, 'weekday 0', '-6 days')"
-        month = lambda c: f"date({c}, 'start of month')"
+
+        def week(c):
+            return f"date({c}, 'weekday 0', '-6 days')"
+
+        def month(c):
+            return f"date({c}, 'start of month')"
     else:
-        week = lambda c: f"CAST(date_trunc('week', {c}) AS DATE)"
-        month = lambda c: f"CAST(date_trunc('month', {c}) AS DATE)"
+
+        def week(c):
+            return f"CAST(date_trunc('week', {c}) AS DATE)"
+
+        def month(c):
+            return f"CAST(date_trunc('month', {c}) AS DATE)"
+
     dept = "coalesce(department_id, 0)"
     where = COUNTED if counted else "1 = 1"
     engagement = " + ".join(f"coalesce({c}, 0)" for c in (*FIGURES[:3], "engagements"))
@@ -123,11 +132,12 @@ def _create_triggers(dialect: str, counted: bool) -> None:
             f"CREATE TRIGGER contributions_rollup_insert AFTER INSERT ON contributions BEGIN\n{_body(add)}END"
         )
         op.execute(
-            f"CREATE TRIGGER contributions_rollup_update AFTER UPDATE OF {', '.join(columns)} ON contributions "
-            f"BEGIN\n{_body(remove, add)}END"
+            f"CREATE TRIGGER contributions_rollup_update AFTER UPDATE OF {', '.join(columns)} "
+            f"ON contributions BEGIN\n{_body(remove, add)}END"
         )
         op.execute(
-            f"CREATE TRIGGER contributions_rollup_delete AFTER DELETE ON contributions BEGIN\n{_body(remove)}END"
+            "CREATE TRIGGER contributions_rollup_delete AFTER DELETE ON contributions "
+            f"BEGIN\n{_body(remove)}END"
         )
         return
     remove = ";\n".join(_apply(rollups, "old_rows", -1))

@@ -26,13 +26,15 @@ def upgrade() -> None:
             "fk_signal_events_owner_id_users", "users", ["owner_id"], ["id"], ondelete="SET NULL"
         )
     op.execute(
-        "UPDATE customer_signals SET resolution = 'retained' WHERE signal_type = 'loss' AND resolution = 'won'"
+        "UPDATE customer_signals SET resolution = 'retained' "
+        "WHERE signal_type = 'loss' AND resolution = 'won'"
     )
 
 
 def downgrade() -> None:
     op.execute(
-        "UPDATE customer_signals SET resolution = 'won' WHERE signal_type = 'loss' AND resolution = 'retained'"
+        "UPDATE customer_signals SET resolution = 'won' "
+        "WHERE signal_type = 'loss' AND resolution = 'retained'"
     )
     with op.batch_alter_table("signal_events") as batch:
         batch.drop_constraint("fk_signal_events_owner_id_users", type_="foreignkey")

@@ -128,7 +128,7 @@ def test_second_session_sees_none_of_the_first(app_engine, add_user):
 def test_temporary_password_must_be_changed_before_anything_else(app_engine, add_user):
     admin = add_user("root", "admin")
     with session_scope(app_engine) as session:
-        user, temporary = auth.create_user(
+        _, temporary = auth.create_user(
             session,
             admin,
             username="newbie",

@@ -61,7 +61,9 @@ def test_figures_charts_and_report(ids):
     assert shown["Median time to acknowledge"] == ("5.0\u202fh", "+3.0\u202fh")
     assert shown["Certified ambassadors"] == ("40.0%", "+20.0\u202fpts")
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in texts(at)
-    assert len(at.get("plotly_chart")) == 18  # 8 trends, contributions, 4 breakdowns, 4 of people, 1 of signals
+    assert (
+        len(at.get("plotly_chart")) == 18
+    )  # 8 trends, contributions, 4 breakdowns, 4 of people, 1 of signals
     assert at.dataframe[-1].value["Customer"].tolist()[0] == "Customer of bob"
     assert at.dataframe[-1].value["Reported"].tolist()[0].count(":") == 1  # formatted, not ISO seconds
     assert at.download_button(key="lo_report").proto.label == "Board report (HTML)"

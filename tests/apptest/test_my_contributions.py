@@ -101,7 +101,7 @@ def test_every_contribution_of_a_busy_day_can_be_opened(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
     with session_scope(app_engine) as session:
-        for n in (1, 2):
+        for _ in (1, 2):
             session.add(
                 Contribution(
                     user_id=emma.id,

@@ -53,7 +53,8 @@ def _nginx_conf(work, listen: int, replicas: list[int]) -> str:
     )
     return (
         f"user root;\nworker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
-        f"events {{ worker_connections 256; }}\nhttp {{\n    access_log {work}/access.log;\n{temp}\n{site}\n}}\n"
+        "events { worker_connections 256; }\n"
+        f"http {{\n    access_log {work}/access.log;\n{temp}\n{site}\n}}\n"
     )
 
 

@@ -1,6 +1,7 @@
 """The app shell in a real browser: sign-in form, role menus, direct links, refusals, French."""
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -88,6 +89,6 @@ def test_download_my_data_is_a_real_json_file(server, page):
     page.get_by_role("heading", name="My data").first.wait_for()
     with page.expect_download() as download:
         press(page.get_by_role("button", name="My data, machine-readable (JSON)"))
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert data["profile"]["username"] == "emma"
     assert download.value.suggested_filename == "porte-voix-my-data.json"

@@ -26,8 +26,19 @@ def fresh_server(tmp_path, browser):
     engine.dispose()
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url},
         stdout=subprocess.DEVNULL,

@@ -223,9 +223,9 @@ def test_bad_file_message_in_french(engine, make_user):
     jane = make_user("jane")
     data = linkedin_xlsx(POSTS, overrides={("TOP POSTS", "G4"): "beaucoup"})
     text = refused(engine, jane, data, "export.xlsx", "fr")
-    assert (
-        text
-        == "Feuille «\u00a0TOP POSTS\u00a0», colonne G, ligne 4\u00a0: «\u00a0beaucoup\u00a0» n’est pas un nombre entier."
+    assert text == (
+        "Feuille «\u00a0TOP POSTS\u00a0», colonne G, ligne 4\u00a0: "
+        "«\u00a0beaucoup\u00a0» n’est pas un nombre entier."
     )
 
 

@@ -146,7 +146,7 @@ def test_cli_refuses_bad_input_in_one_line(engine, tmp_path, monkeypatch, capsys
     org.build(engine, date.today())
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     base = {"--period": "last_90", "--language": "en", "--to": str(tmp_path / "r.pdf")}
-    base.update(dict(zip(args[::2], args[1::2])))
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
     argv = ["board-report"] + [x for kv in base.items() for x in kv]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err

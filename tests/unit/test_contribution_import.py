@@ -21,7 +21,8 @@ def csv_file(rows: list[str], header: str = HEADER) -> bytes:
 
 def good_rows(n: int) -> list[str]:
     return [
-        f"{TODAY - timedelta(days=i % 300)},linkedin,share,https://example.com/p/{i},{100 + i},{i % 7},,,,5,row {i}"
+        f"{TODAY - timedelta(days=i % 300)},linkedin,share,https://example.com/p/{i},"
+        f"{100 + i},{i % 7},,,,5,row {i}"
         for i in range(n)
     ]
 

@@ -229,7 +229,10 @@ def test_streak_counts_consecutive_weeks_meeting_the_goal(engine, make_user):
     emma = make_user("emma")
     today = date(2026, 11, 25)  # a Wednesday
     monday = today - timedelta(days=today.weekday())
-    weeks_ago = lambda n, day=0: monday - timedelta(weeks=n) + timedelta(days=day)
+
+    def weeks_ago(n, day=0):
+        return monday - timedelta(weeks=n) + timedelta(days=day)
+
     # this week: 1 (goal 2, in progress); last 3 weeks: 2 each; 4 weeks ago: 1; 5 weeks ago: 3
     _log_days(
         engine,

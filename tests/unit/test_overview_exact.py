@@ -48,7 +48,7 @@ def seed(engine, rng: random.Random) -> None:
             depts.append((dept.id, team.id))
         users = []
         for i in range(30):
-            dept, team = rng.choice(depts + [(None, None)])
+            dept, team = rng.choice([*depts, (None, None)])
             user = User(
                 username=f"p{i}",
                 email=f"p{i}@example.com",
@@ -62,7 +62,10 @@ def seed(engine, rng: random.Random) -> None:
             session.add(user)
             session.flush()
             users.append(user.id)
-        known = lambda hi: rng.randint(0, hi) if rng.random() < 0.75 else None
+
+        def known(hi):
+            return rng.randint(0, hi) if rng.random() < 0.75 else None
+
         for _ in range(700):
             lumped = rng.random() < 0.2  # a platform export's engagement total, without a split
             session.add(
@@ -113,7 +116,10 @@ def seed(engine, rng: random.Random) -> None:
 
 def raw(session) -> dict[str, pd.DataFrame]:
     """The raw tables the overview summarises."""
-    frame = lambda q: pd.DataFrame(session.execute(q).mappings().all())
+
+    def frame(q):
+        return pd.DataFrame(session.execute(q).mappings().all())
+
     users = frame(
         select(
             User.id,
@@ -185,7 +191,9 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates, cutoff
     done = done[
         done["user_id"].isin(workforce.index)
         & (done["passed_at"] <= moment)
-        & pd.Series(list(zip(done["module_slug"], done["module_version"])), index=done.index).isin(required)
+        & pd.Series(
+            list(zip(done["module_slug"], done["module_version"], strict=True)), index=done.index
+        ).isin(required)
     ]
     out["modules_passed"], out["modules_expected"] = len(done), len(workforce) * len(required)
     certs = data["certifications"]
@@ -215,7 +223,10 @@ def check(engine, view: View) -> None:
         ov = overview.overview(session, VIEWER, view, now=NOW)
         data = raw(session)
     period, dept = view.period, view.department_id
-    as_of = lambda p: min(NOW, datetime.combine(p.end + timedelta(days=1), time()))
+
+    def as_of(p):
+        return min(NOW, datetime.combine(p.end + timedelta(days=1), time()))
+
     age = NOW - period.ends_at
     assert ov.current.__dict__ == expected_figures(data, period, dept, as_of(period), ov.rates, NOW)
     assert ov.prior.__dict__ == expected_figures(
@@ -374,12 +385,14 @@ def edit(engine, rng: random.Random) -> None:
         # a review queue worked through in one statement each: approvals, rejections
         session.execute(
             text(
-                "UPDATE contributions SET review = 'approved' WHERE review = 'pending' AND id - id / 3 * 3 = 0"
+                "UPDATE contributions SET review = 'approved' "
+                "WHERE review = 'pending' AND id - id / 3 * 3 = 0"
             )
         )
         session.execute(
             text(
-                "UPDATE contributions SET review = 'rejected' WHERE review = 'pending' AND id - id / 3 * 3 = 1"
+                "UPDATE contributions SET review = 'rejected' "
+                "WHERE review = 'pending' AND id - id / 3 * 3 = 1"
             )
         )
         session.execute(

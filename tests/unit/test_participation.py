@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import update
 
 from lib.core import formatting
-from lib.core import spreadsheets as exports
 from lib.core.db import session_scope
 from lib.core.errors import NotFound, PermissionDenied, ValidationError
 from lib.core.models import (
@@ -128,7 +127,7 @@ def funnel(engine, org, scope: Scope | None = None):
 
 def hidden(groups: pd.DataFrame) -> dict:
     """{group name ("-" for none): why its figures are hidden (None when shown)}."""
-    return dict(zip(groups["group"].fillna("-"), groups["hidden"]))
+    return dict(zip(groups["group"].fillna("-"), groups["hidden"], strict=True))
 
 
 def set_min(engine, org, n: int) -> None:

@@ -1,6 +1,7 @@
 """Reporting periods: presets, the previous period, custom ranges, and the URL round trip."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -116,7 +117,7 @@ def test_buckets_are_aligned_on_the_period_bounds():
     weeks = Period(date(2026, 9, 3), date(2026, 12, 1))  # 90 days, a Thursday to a Tuesday
     starts = weeks.bucket_starts()
     assert weeks.bucket == "week" and starts[0] == date(2026, 9, 3)
-    assert all((b - a).days == 7 for a, b in zip(starts, starts[1:])) and starts[-1] <= weeks.end
+    assert all((b - a).days == 7 for a, b in pairwise(starts)) and starts[-1] <= weeks.end
     assert weeks.bucket_of(date(2026, 9, 9)) == date(2026, 9, 3)
     assert weeks.bucket_of(date(2026, 9, 10)) == date(2026, 9, 10)
     assert weeks.bucket_days(starts[-1]) == (weeks.end - starts[-1]).days + 1

@@ -32,7 +32,8 @@ SETTINGS = {
 PLATFORM = {"length": "x"}  # the platform each rule's examples are written for (LinkedIn otherwise)
 ISSUE_DRAFTS = {
     "we just won Carrefour as a customer! Here is our 2027 price list: Sensor Pro 149 EUR, Gateway 899 EUR, "
-    "20% off above 500 units. Contract value 1.2 M EUR… Internal memo from our CFO says margins are up 12%.": {
+    "20% off above 500 units. Contract value 1.2 M EUR… "
+    "Internal memo from our CFO says margins are up 12%.": {
         "deals",
         "prices",
         "confidential",
@@ -80,7 +81,8 @@ def test_every_finding_says_which_words_it_found_as_typed():
     assert finding.params["words"] == ("Chiffre d’Affaires", "T3", "en hausse")
     assert explain(finding, "en").startswith("Financial results: “Chiffre d’Affaires”, “T3”, “en hausse”. ")
     assert explain(finding, "fr").startswith(
-        "Résultats financiers\u00a0: «\u00a0Chiffre d’Affaires\u00a0», «\u00a0T3\u00a0», «\u00a0en hausse\u00a0». "
+        "Résultats financiers\u00a0: «\u00a0Chiffre d’Affaires\u00a0», «\u00a0T3\u00a0», "
+        "«\u00a0en hausse\u00a0». "
     )
     assert explain(finding, "en", str.upper).startswith("Financial results: “CHIFFRE D’AFFAIRES”")
 
@@ -278,7 +280,9 @@ def test_every_rule_kind_of_the_issue_is_covered():
 
 def test_a_broken_rules_file_is_refused(tmp_path, monkeypatch):
     cases = {
-        "rules:\n  - {id: x, kind: astrology, guideline: {policy: disclosure}, message: m, examples: {}}\n": "known kind",
+        "rules:\n  - {id: x, kind: astrology, guideline: {policy: disclosure}, message: m, examples: {}}\n": (
+            "known kind"
+        ),
         "rules:\n  - {id: x, kind: terms, guideline: {policy: disclosure}, message: m}\n": "examples",
         "rules:\n  - {id: x, kind: near, guideline: {policy: disclosure}, message: m, examples: {en: {}},"
         " params: {match: [a]}}\n": "params.near",
@@ -362,7 +366,10 @@ def test_only_hr_reads_the_checker_settings(engine, make_user):
 
 def test_names_are_whole_words_outside_hashtags_and_links():
     settings = {"checker.customer_names": ["Carrefour", "Martin SA", "L’Oréal"]}
-    text = "Visit #Carrefour, carrefour.fr/offres or https://x.example/carrefour; lunch with martin  sa and l'oreal."
+    text = (
+        "Visit #Carrefour, carrefour.fr/offres or https://x.example/carrefour; "
+        "lunch with martin  sa and l'oreal."
+    )
     [finding] = find_issues(text, "linkedin", settings)
     assert finding.rule == "customer_named" and finding.params["words"] == ("martin  sa", "l'oreal")
     assert find_issues("Carrefours of the world", "linkedin", settings) == []

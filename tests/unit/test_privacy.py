@@ -201,7 +201,7 @@ def test_erasure_coarsens_department_team_and_start_date_and_no_figure_moves(eng
         assert (erased.start_date, erased.left_on, erased.team_id) == (None, None, None)
         assert erased.department_id == dept_id  # a department of 5 or more singles nobody out
         after = _figures(session, hr, executive, dept_id)
-    changed = [i for i, (a, b) in enumerate(zip(before, after)) if not _same(a, b)]
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if not _same(a, b)]
     # only the ranking of teams may change: it counts people by their current team, and the
     # person's small team is no longer theirs (their contributions stay in every other figure)
     assert set(changed) <= {8, 8 + 13}, changed
@@ -255,7 +255,7 @@ def test_personal_data_is_readable_and_machine_readable(engine, admin, make_user
             "occurred_on": "2026-11-02",
             "platform": "linkedin",
             "kind": "share",
-            **{k: None for k in ("url", "impressions", "reactions", "comments", "shares", "clicks")},
+            **dict.fromkeys(("url", "impressions", "reactions", "comments", "shares", "clicks")),
             "minutes_spent": None,
             "note": None,
             "created_at": data["contributions"][0]["created_at"],
@@ -274,5 +274,5 @@ def test_personal_data_is_readable_and_machine_readable(engine, admin, make_user
     sign_ins = book["Connexions"]["Événement"].tolist()
     assert sign_ins == ["Échec de connexion (emma).", "Connexion (emma)."]
     assert "Compte emma désactivé." in book["Journal d’audit"]["Événement"].tolist()
-    profile = dict(zip(book["Profil"]["Champ"], book["Profil"]["Valeur"]))
+    profile = dict(zip(book["Profil"]["Champ"], book["Profil"]["Valeur"], strict=True))
     assert profile["Identifiant"] == "emma" and profile["Langue"] == "fr"

@@ -18,7 +18,8 @@ TODAY = utcnow().date()
 HEADER = "email,full_name,department,team,manager_email,job_title,start_date,status,left_on\n"
 FIRST_FILE = HEADER + (
     "ana.lima@corp.example,Ana Lima,Sales,Key accounts,,Head of sales,2020-01-06,active,\n"
-    "Bruno.Costa@corp.example,Bruno Costa,Sales,Key accounts,ana.lima@corp.example,Account manager,2024-03-01,active,\n"
+    "Bruno.Costa@corp.example,Bruno Costa,Sales,Key accounts,ana.lima@corp.example,Account manager,"
+    "2024-03-01,active,\n"
     "chloe@corp.example,Chloé Martin,Support,,ana.lima@corp.example,,,active,\n"
     "emma@example.com,Emma Durand,Sales,SMB,,,,active,\n"
 )
@@ -117,7 +118,8 @@ def test_updates_moves_and_leavers(engine, hr):
         )
     second = HEADER + (
         "ana.lima@corp.example,Ana Lima,Sales,Key accounts,,Head of sales,2020-01-06,active,\n"
-        "BRUNO.COSTA@CORP.EXAMPLE,Bruno Costa,Sales,Key accounts,ana.lima@corp.example,Account manager,2024-03-01,Left,\n"
+        "BRUNO.COSTA@CORP.EXAMPLE,Bruno Costa,Sales,Key accounts,ana.lima@corp.example,Account manager,"
+        "2024-03-01,Left,\n"
         "chloe@corp.example,Chloé Martin,Marketing,Brand,,Designer,,active,\n"
         f"dan@corp.example,Dan Roy,Marketing,Brand,chloe@corp.example,,{TODAY.isoformat()},active,\n"
     )
@@ -149,7 +151,10 @@ def test_updates_moves_and_leavers(engine, hr):
 
 def test_optional_columns_left_out_keep_their_values(engine, hr):
     run(engine, roster.commit, hr, csv(FIRST_FILE))
-    short = "email,full_name,department,team,status\nbruno.costa@corp.example,Bruno Costa,Sales,Key accounts,active\n"
+    short = (
+        "email,full_name,department,team,status\n"
+        "bruno.costa@corp.example,Bruno Costa,Sales,Key accounts,active\n"
+    )
     checked = run(engine, roster.preview, hr, csv(short))
     assert checked.changes[0].action == "unchanged"
     blank = HEADER + "bruno.costa@corp.example,Bruno Costa,Sales,Key accounts,,,,active,\n"

@@ -92,7 +92,7 @@ def _newer(url: str) -> None:
 def test_a_replica_on_an_older_version_refuses_a_newer_schema(sqlite_url):
     _newer(sqlite_url)
     engine = make_engine(sqlite_url)
-    with pytest.raises(SchemaError, match="revision 9999.*newer than this Porte-voix knows"):
+    with pytest.raises(SchemaError, match=r"revision 9999.*newer than this Porte-voix knows"):
         migrate(engine)
     engine.dispose()
 

@@ -280,7 +280,7 @@ def test_a_failed_attempt_shows_the_score_the_wrong_questions_and_lessons_not_th
     lessons = [lesson["id"] for lesson in FIRST.lessons]
     expected = sorted({lessons.index(FIRST.question(d["id"])["lesson"]) for d in drawn[:3]})
     assert list(review.wrong_lessons) == expected
-    for item, d in zip(review.items, drawn):
+    for item, d in zip(review.items, drawn, strict=True):
         q = FIRST.question(d["id"])
         assert item.prompt == q["prompt"]
         assert item.explanation == (q["explanation"] if item.right else None)  # no key for a miss

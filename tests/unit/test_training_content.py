@@ -78,7 +78,9 @@ def test_select_all_questions_vary_in_how_many_options_are_right():
     assert len(set(counts)) >= 3  # two, three and four right options all occur
     assert max(counts.count(n) for n in set(counts)) <= 0.6 * len(counts)
     # and ticking all but one option, or about half of them, is not a rule that works either
-    assert sum(c == len(q["options"]) - 1 for c, q in zip(counts, MULTIPLES)) <= 0.6 * len(counts)
+    assert sum(c == len(q["options"]) - 1 for c, q in zip(counts, MULTIPLES, strict=True)) <= 0.6 * len(
+        counts
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -47,7 +47,7 @@ def overview_tab(ctx: Context) -> None:
         st.info(tr("participation.empty"), icon=":material/group_add:")
         return
     stage_names = [tr(f"participation.stage.{s}") for s in STAGES]
-    for column, name, row in zip(st.columns(len(STAGES)), stage_names, f.stages.itertuples()):
+    for column, name, row in zip(st.columns(len(STAGES)), stage_names, f.stages.itertuples(), strict=True):
         share = None if pd.isna(row.share) else tr("participation.of_previous", pct=number(100 * row.share))
         column.metric(
             name,
