@@ -9,6 +9,7 @@ from lib.core.db import session_scope
 from lib.core.screens import visible_screens
 from lib.people import accounts as auth
 from lib.ui.navigation import hold, home_page, language_picker, remember_requested_page, screen_pages
+from lib.ui.run_log import Run, timed_run
 from lib.ui.shell import engine, session_began, settings, sign_out, tr
 from lib.ui.sign_in import (
     authenticator,
@@ -28,7 +29,7 @@ st.set_page_config(page_title="Porte-voix", page_icon=":material/campaign:", lay
 _LOG = logs.get("app")
 
 
-def main() -> None:
+def main(run: Run) -> None:
     settings()
     remember_requested_page()
     with session_scope(engine(), write=False) as session:
@@ -75,6 +76,7 @@ def main() -> None:
     st.session_state["menu"] = menu
     home = home_page()
     nav = st.navigation([home, *pages.values()])
+    run.page = nav.url_path or "home"
     # Go where the person is going before drawing anything: a run cut short by switch_page would
     # lose what it drew (the remember-me cookie, say).
     requested = st.session_state.pop("requested_page", "")
@@ -94,7 +96,8 @@ def main() -> None:
 
 logs.configure()  # once per process; level and format from the environment (lib/core/logs.py)
 try:
-    main()
+    with timed_run("sign-in") as this_run:  # one operator-log line per run (lib/ui/run_log.py)
+        main(this_run)
 except Exception:  # Streamlit's own stop and rerun signals are not Exceptions and pass through
     logs.unexpected(_LOG, page=st.session_state.get("requested_page") or "")
     raise

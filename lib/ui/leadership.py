@@ -18,6 +18,7 @@ from lib.insight.kpis import cards, emv_formula, provenance_line
 from lib.people import organisation as org
 from lib.ui import leadership_overview as sections_ui
 from lib.ui.downloads import download_buttons
+from lib.ui.run_log import timed_fragment
 from lib.ui.shell import flash, fragment_guard, lang, read, tr, write
 from lib.ui.widgets import date_format
 
@@ -143,6 +144,7 @@ def show_section(section: Section, where, view: periods.View, scope_name: str) -
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@timed_fragment("leadership_overview")
 def live(view: periods.View, scope_name: str) -> None:
     fragment_guard("leadership_overview")  # runs alone every REFRESH_SECONDS: the page's guard did not
     ov = read(overview.overview, view)
