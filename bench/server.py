@@ -132,7 +132,7 @@ def free_port() -> int:
 class App:
     """`streamlit run app.py` on a free port, its operator log (runs at DEBUG) in `log`."""
 
-    def __init__(self, url: str, log: Path) -> None:
+    def __init__(self, url: str, log: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -142,6 +142,7 @@ class App:
             "PORTE_VOIX_LOG_LEVEL": "DEBUG",
             "PORTE_VOIX_LOG_FORMAT": "plain",
             "PORTE_VOIX_COOKIE_KEY": os.environ.get("PORTE_VOIX_COOKIE_KEY") or secrets.token_urlsafe(48),
+            **(env or {}),
         }
         self.cookie_key = env["PORTE_VOIX_COOKIE_KEY"]
         self._out = log.open("wb")
