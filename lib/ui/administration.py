@@ -16,7 +16,7 @@ from lib.people import organisation as org
 from lib.people import privacy
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
-from lib.ui.widgets import date_format, plain
+from lib.ui.widgets import date_format, labels_of, plain, vocab_labels
 
 
 def role_label(code: str) -> str:
@@ -65,7 +65,7 @@ def create_tab() -> None:
         department = c2.selectbox(
             tr("field.department"), [None, *departments], format_func=lambda d: departments.get(d, "—")
         )
-        roles = c1.multiselect(tr("field.roles"), ROLES, default=[BASE_ROLE], format_func=role_label)
+        roles = c1.multiselect(tr("field.roles"), ROLES, default=[BASE_ROLE], format_func=vocab_labels())
         language = c2.radio(
             tr("field.language"),
             ["en", "fr"],
@@ -105,7 +105,7 @@ def manage_tab(users: list[dict]) -> None:
             tr("field.roles"),
             ROLES,
             default=target["roles"],
-            format_func=role_label,
+            format_func=vocab_labels(),
             key=f"roles_{picked}_{lang()}",  # labels are translated: one widget per language
         )
         c1, c2, c3 = st.columns(3)
@@ -143,10 +143,11 @@ def manage_tab(users: list[dict]) -> None:
 def audit_tab() -> None:
     st.caption(tr("admin.audit_caption"))
     c1, c2, c3 = st.columns([2, 2, 3])
+    actions = read(audit.actions)
     action = c1.selectbox(
         tr("admin.audit_action"),
-        [None, *read(audit.actions)],
-        format_func=lambda a: a or tr("admin.audit_any"),
+        [None, *actions],
+        format_func=labels_of([None, *actions], lambda a: a or tr("admin.audit_any")),
         key=f"audit_action_{lang()}",
     )
     who_filter = c2.text_input(tr("admin.audit_actor"), key="audit_actor")

@@ -7,16 +7,21 @@ import streamlit as st
 
 from lib.activity import content_library as content
 from lib.activity import post_checker
-from lib.core.i18n import label
 from lib.core.models import utcnow
 from lib.core.permissions import Actor, can
 from lib.core.vocab import PLATFORMS
 from lib.ui.shell import flash, lang, read, tr, write
-from lib.ui.widgets import date_format, day, is_web_link, number, plain, post_checker_panel
-
-
-def vocab(code) -> str:
-    return label(code, lang())
+from lib.ui.widgets import (
+    date_format,
+    day,
+    is_web_link,
+    labels_of,
+    number,
+    plain,
+    post_checker_panel,
+    vocab,
+    vocab_labels,
+)
 
 
 def done(message_key: str) -> None:
@@ -79,7 +84,7 @@ def current_tab(who: Actor) -> None:
         tr("field.library.platforms"),
         PLATFORMS,
         index=None,
-        format_func=vocab,
+        format_func=vocab_labels(),
         placeholder=tr("library.all_platforms"),
         key=f"library_platform_{lang()}",
     )
@@ -126,7 +131,7 @@ def item_form(form: str, values: dict, submit: str) -> dict | None:
         out["platforms"] = c1.multiselect(
             tr("field.library.platforms"),
             PLATFORMS,
-            format_func=vocab,
+            format_func=vocab_labels(),
             default=values.get("platforms", ["linkedin"]),
             key=f"{form}_platforms_{lang()}",
         )  # per language: no stale label
@@ -195,7 +200,9 @@ def manage_tab() -> None:
         tr("library.pick"),
         [None, *titles],
         key=f"library_pick_{lang()}",
-        format_func=lambda i: tr("library.new_item") if i is None else f"#{i} · {titles[i]}",
+        format_func=labels_of(
+            [None, *titles], lambda i: tr("library.new_item") if i is None else f"#{i} · {titles[i]}"
+        ),
     )
     if picked is None:
         generation = st.session_state.setdefault("library_form_generation", 0)

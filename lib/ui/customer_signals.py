@@ -8,11 +8,10 @@ import streamlit as st
 
 from lib.activity import signals
 from lib.core import formatting as fmt
-from lib.core.i18n import label
 from lib.core.vocab import CURRENCIES, PLATFORMS, SIGNAL_STATUSES, SIGNAL_TYPES
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
-from lib.ui.widgets import is_web_link, number, plain, zone
+from lib.ui.widgets import is_web_link, labels_of, number, plain, vocab, vocab_labels, zone
 
 
 def team_name(name) -> str:
@@ -23,10 +22,6 @@ def team_name(name) -> str:
 def amount(value, currency) -> str:
     """An estimated value with its currency, in the language's format ("€45,000" / «45 000 €»)."""
     return "—" if value is None or pd.isna(value) else fmt.money(float(value), lang(), currency or "EUR")
-
-
-def vocab(code) -> str:
-    return "—" if code is None else label(code, lang())
 
 
 def when(moment) -> str:
@@ -53,7 +48,7 @@ def report_form() -> None:
     signal_type = st.segmented_control(
         tr("field.signals.signal_type"),
         SIGNAL_TYPES,
-        format_func=vocab,
+        format_func=vocab_labels(),
         default="win",
         required=True,
         key=f"{key}_type",
@@ -66,7 +61,7 @@ def report_form() -> None:
             "category": c1.selectbox(
                 tr("field.signals.category"),
                 signals.CATEGORIES[signal_type],
-                format_func=vocab,
+                format_func=vocab_labels(),
                 key=f"{key}_category",
             ),
             "customer_name": c2.text_input(tr("field.signals.customer_name"), key=f"{key}_customer"),
@@ -74,7 +69,7 @@ def report_form() -> None:
                 tr("field.signals.platform"),
                 PLATFORMS,
                 index=None,
-                format_func=vocab,
+                format_func=vocab_labels(),
                 placeholder="—",
                 key=f"{key}_platform",
             ),
@@ -89,7 +84,7 @@ def report_form() -> None:
             tr("field.signals.owner_team"),
             teams,
             index=None,
-            format_func=team_name,
+            format_func=labels_of(teams, team_name),
             placeholder=tr("signals.team_unknown"),
             key=f"{key}_team",
         )
@@ -197,7 +192,7 @@ def detail_panel(signal_id: int) -> None:
             to_status = c1.selectbox(
                 tr("signals.move_to"),
                 s["next_statuses"],
-                format_func=vocab,
+                format_func=vocab_labels(),
                 key=f"signal_to_{signal_id}_{lang()}",
             )
             resolution = None
@@ -205,7 +200,7 @@ def detail_panel(signal_id: int) -> None:
                 resolution = c2.selectbox(
                     tr("field.signals.resolution"),
                     s["outcomes"],
-                    format_func=vocab,
+                    format_func=vocab_labels(),
                     key=f"signal_resolution_{signal_id}_{lang()}",
                 )
             note = st.text_input(tr("signals.move_comment"), key=f"signal_move_note_{signal_id}")
@@ -229,7 +224,7 @@ def detail_panel(signal_id: int) -> None:
             team = c2.selectbox(
                 tr("field.signals.owner_team"),
                 [None, *teams],
-                format_func=team_name,
+                format_func=labels_of([None, *teams], team_name),
                 index=([None, *teams].index(s["owner_team"]) if s["owner_team"] in teams else 0),
                 key=f"signal_team_{signal_id}",
             )
@@ -254,14 +249,14 @@ def signal_list(view: str) -> None:
         tr("field.signals.signal_type"),
         SIGNAL_TYPES,
         index=None,
-        format_func=vocab,
+        format_func=vocab_labels(),
         placeholder=tr("signals.all_types"),
         key=f"signals_{view}_type_{lang()}",
     )
     statuses = c2.multiselect(
         tr("field.signals.status"),
         SIGNAL_STATUSES,
-        format_func=vocab,
+        format_func=vocab_labels(),
         placeholder=tr("signals.all_statuses"),
         key=f"signals_{view}_statuses_{lang()}",
     )

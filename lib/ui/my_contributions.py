@@ -13,7 +13,7 @@ from lib.activity import contribution_import as imports
 from lib.activity import contributions as contrib
 from lib.activity import recognition
 from lib.core.errors import ValidationError
-from lib.core.i18n import label, problem_reason
+from lib.core.i18n import problem_reason
 from lib.core.models import utcnow
 from lib.core.permissions import Actor, can
 from lib.core.vocab import CONTRIBUTION_KINDS, PLATFORMS
@@ -21,11 +21,7 @@ from lib.ui import analytics_import as figure_sections
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, show_error, tr, write
 from lib.ui.standings import forget_standings, standings
-from lib.ui.widgets import date_format, day, is_web_link, number, post_checker_panel
-
-
-def vocab(code: str) -> str:
-    return label(code, lang())
+from lib.ui.widgets import date_format, day, is_web_link, number, post_checker_panel, vocab, vocab_labels
 
 
 def saved(message: str) -> None:
@@ -56,10 +52,10 @@ def contribution_form(form: str, submit: str) -> dict | None:
                 key=f"{form}_date",
             ),
             "platform": c2.selectbox(
-                tr("field.contrib.platform"), PLATFORMS, format_func=vocab, key=f"{form}_platform"
+                tr("field.contrib.platform"), PLATFORMS, format_func=vocab_labels(), key=f"{form}_platform"
             ),
             "kind": c3.selectbox(
-                tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab, key=f"{form}_kind"
+                tr("field.contrib.kind"), CONTRIBUTION_KINDS, format_func=vocab_labels(), key=f"{form}_kind"
             ),
         }
         c1, c2 = st.columns([2, 1])
@@ -116,14 +112,14 @@ def my_figures() -> contrib.Filters:
     platforms = c2.multiselect(
         tr("field.contrib.platform"),
         PLATFORMS,
-        format_func=vocab,
+        format_func=vocab_labels(),
         key=f"contrib_platforms_{lang()}",
         placeholder=tr("contrib.all_platforms"),
     )
     kinds = c3.multiselect(
         tr("field.contrib.kind"),
         CONTRIBUTION_KINDS,
-        format_func=vocab,
+        format_func=vocab_labels(),
         key=f"contrib_kinds_{lang()}",
         placeholder=tr("contrib.all_kinds"),
     )

@@ -17,7 +17,7 @@ from lib.notifications.smtp import EMAIL_RE, base_url, describe, load_smtp
 from lib.people import accounts
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import actor, flash, lang, read, tr, write
-from lib.ui.widgets import number, when
+from lib.ui.widgets import labels_of, number, when
 
 
 def _smtp():
@@ -107,7 +107,7 @@ def preview() -> None:
     kind = st.selectbox(
         tr("notify.preview_kind"),
         codes,
-        format_func=lambda c: tr(f"notify.kind.{c}"),
+        format_func=labels_of(codes, lambda c: tr(f"notify.kind.{c}")),
         key=f"preview_{language}",
     )
     st.caption(tr("notify.preview_help"))
@@ -131,13 +131,13 @@ def sent_log() -> None:
     chosen = left.multiselect(
         tr("notify.filter_kinds"),
         codes,
-        format_func=lambda c: tr(f"notify.kind.{c}"),
+        format_func=labels_of(codes, lambda c: tr(f"notify.kind.{c}")),
         key=f"log_kinds_{language}",
     )
     statuses = middle.multiselect(
         tr("notify.filter_status"),
         list(history.STATUSES),
-        format_func=lambda s: tr(f"notify.status.{s}"),
+        format_func=labels_of(history.STATUSES, lambda s: tr(f"notify.status.{s}")),
         placeholder=tr("notify.all"),
         key=f"log_status_{language}",
     )

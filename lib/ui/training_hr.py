@@ -16,7 +16,7 @@ from lib.ui import training_quiz as quiz_ui
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.training import day, module_titles
-from lib.ui.widgets import date_format
+from lib.ui.widgets import date_format, labels_of
 
 
 def assign_form() -> None:
@@ -43,7 +43,7 @@ def assign_form() -> None:
         assignments.SCOPES,
         horizontal=True,
         key=f"assign_scope_{language}",
-        format_func=lambda s: tr(f"training.scope.{s}"),
+        format_func=labels_of(assignments.SCOPES, lambda s: tr(f"training.scope.{s}")),
     )
     department, person = None, ""
     if scope == "department":

@@ -4,6 +4,7 @@ stored text made safe for markdown, web links, the post checker and the password
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -18,6 +19,27 @@ from lib.ui.shell import flash, lang, read, session_began, tr, write
 def number(value, decimals: int = 0) -> str:
     """`value` written for the interface language (1,234.5 / 1 234,5); "—" when unknown."""
     return formatting.number(value, lang(), decimals)
+
+
+def vocab(code) -> str:
+    """The label of a vocabulary code in the interface language; "—" for none."""
+    return "—" if code is None else label(code, lang())
+
+
+def vocab_labels() -> Callable[[object], str]:
+    """A widget's `format_func` for vocabulary codes, bound to this run's language.
+
+    Streamlit (and AppTest) may call a widget's `format_func` outside the script run, where the
+    session's language is not readable and a lazy `lang()` answers English: the French options
+    then hold a value written in English ("'Original post' is not in list")."""
+    language = lang()
+    return lambda code: "—" if code is None else label(code, language)
+
+
+def labels_of(options: Iterable, write: Callable[[object], str]) -> Callable[[object], str]:
+    """A `format_func` from labels written now, during the run (see `vocab_labels`)."""
+    labels = {option: write(option) for option in options}
+    return lambda option: labels.get(option, "—")
 
 
 def zone() -> str:
@@ -61,7 +83,7 @@ def post_checker_panel(key: str, platform: str = "linkedin") -> None:
             tr("checker.platform"),
             PLATFORMS,
             index=PLATFORMS.index(platform),
-            format_func=lambda p: label(p, lang()),
+            format_func=vocab_labels(),
             key=f"{key}_platform_{lang()}",
         )
         submitted = st.form_submit_button(tr("checker.check"), icon=":material/fact_check:")
