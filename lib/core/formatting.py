@@ -16,8 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -100,11 +101,18 @@ def _missing(value) -> bool:
 # --- numbers ---------------------------------------------------------------------------------
 
 
+def rounded(value, decimals: int = 0) -> float:
+    """The one rounding rule of every figure shown: halves away from zero (12.5 % reads 13 %
+    everywhere; Python's round() and printf's %.0f round halves to even, 12 %)."""
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def number(value, lang: str = "en", decimals: int = 0) -> str:
     """1,234.5 in English, «1 234,5» in French (narrow no-break space); "—" when unknown."""
     if _missing(value):
         return DASH
-    text = f"{float(value) if decimals else round(float(value)):,.{decimals}f}"
+    text = f"{rounded(value, decimals):,.{decimals}f}"
     if text.startswith("-") and not text.strip("-0.,"):
         text = text[1:]  # no "-0"
     if _lang(lang) == "fr":
@@ -293,13 +301,25 @@ def display_table(df: pd.DataFrame, lang: str, kinds: Mapping[str, str] | None =
     `kinds` names the kind of a column (count, decimal, share, money, hours, date, datetime);
     columns not named are guessed from their dtype (integers: count; floats: decimal; dates).
     """
-    kinds = dict(kinds or {})
     out = df.copy()
-    for column in out.columns:
-        kind = kinds.get(column) or _kind_of(out[column])
-        if kind:
-            out[column] = out[column].map(lambda v, k=kind: format_value(v, k, lang)).astype(object)
+    for column, write in cell_formats(df, lang, kinds).items():
+        out[column] = out[column].map(write).astype(object)
     return out
+
+
+def cell_formats(
+    df: pd.DataFrame, lang: str, kinds: Mapping[str, str] | None = None, zone: str | None = None
+) -> dict[str, Callable[[object], str]]:
+    """{column: how to write one of its cells for `lang`}, for the columns holding numbers or dates
+    (`kinds` as for `display_table`; date-times in the zone called `zone`). A screen shows the
+    written text while the table keeps the values, so sorting stays numeric and chronological."""
+    kinds = dict(kinds or {})
+    formats = {}
+    for column in df.columns:
+        kind = kinds.get(column) or _kind_of(df[column])
+        if kind:
+            formats[column] = lambda v, k=kind: format_value(v, k, lang, zone)
+    return formats
 
 
 def _kind_of(series: pd.Series) -> str | None:
@@ -308,25 +328,30 @@ def _kind_of(series: pd.Series) -> str | None:
     if pd.api.types.is_integer_dtype(series):
         return "count"
     if pd.api.types.is_float_dtype(series):
-        return "decimal"
+        whole = series.dropna()
+        return "count" if len(whole) and (whole == whole.round()).all() else "decimal"
     if pd.api.types.is_datetime64_any_dtype(series):
         return "datetime"
     if series.dtype == object:
         sample = series.dropna()
-        if len(sample) and all(isinstance(v, date) and not isinstance(v, datetime) for v in sample):
+        if len(sample) and all(isinstance(v, datetime) for v in sample):
+            return "datetime"
+        if len(sample) and all(isinstance(v, date) for v in sample):
             return "date"
     return None
 
 
 def format_value(value, kind: str, lang: str, zone: str | None = None) -> str:
-    """One value of a kind: count, decimal, share, money, money_short, hours, date, datetime."""
+    """One value of a kind: count, decimal, share (a whole percentage), share1 (to one decimal),
+    money, money_short, hours, date, datetime."""
     if _missing(value):
         return DASH
     return {
         "count": lambda: number(value, lang),
         "decimal": lambda: number(value, lang, 1),
         "decimal2": lambda: number(value, lang, 2),
-        "share": lambda: percent(value, lang),
+        "share": lambda: percent(value, lang, 0),
+        "share1": lambda: percent(value, lang),
         "money": lambda: money(value, lang),
         "money_short": lambda: money_short(value, lang),
         "hours": lambda: hours(value, lang),

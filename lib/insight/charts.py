@@ -133,6 +133,12 @@ def plotly_text(values) -> list:
     return [v if v is None else html.escape(str(v), quote=False) for v in values]
 
 
+def bar_text_positions(values) -> list[str]:
+    """Where a bar's label goes: inside when it fits, and outside an empty bar, so that a zero is
+    written rather than left blank (plotly's "auto" hides the label of a zero-length bar)."""
+    return ["outside" if not v or pd.isna(v) else "auto" for v in values]
+
+
 def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None) -> go.Figure:
     """Per department: active ambassadors as a share of headcount, and contributions per head."""
     df = df.sort_values("per_head")
@@ -150,7 +156,8 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
         orientation="h",
         marker_color=colours,
         text=[percent(v, lang, 0) for v in df["active_share"]],
-        textposition="auto",
+        textposition=bar_text_positions(df["active_share"]),
+        cliponaxis=False,
         row=1,
         col=1,
     )
@@ -160,7 +167,8 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
         orientation="h",
         marker_color=colours,
         text=[number(v, lang, 1) for v in df["per_head"]],
-        textposition="auto",
+        textposition=bar_text_positions(df["per_head"]),
+        cliponaxis=False,
         row=1,
         col=2,
     )
@@ -239,7 +247,8 @@ def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:
             orientation="h",
             marker_color=ACCENT,
             text=[number(v, lang) for v in values[::-1]],
-            textposition="auto",
+            textposition=bar_text_positions(values[::-1]),
+            cliponaxis=False,
         )
     )
     return _layout(fig, lang, xaxis_title=t("leadership.col.contributions", lang))

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from lib.core import formatting as fmt
 from lib.core.i18n import label, t
 from lib.core.vocab import PLATFORMS
-from lib.insight.charts import ACCENT, PLATFORM_COLOURS, SIGNAL_COLOURS, plotly_text
+from lib.insight.charts import ACCENT, PLATFORM_COLOURS, SIGNAL_COLOURS, bar_text_positions, plotly_text
 from lib.insight.leadership import Overview
 
 GREY, TARGET = "#52606D", "#D55E00"
@@ -386,7 +386,8 @@ def to_plotly(chart: Chart, lang: str, height: int = 320) -> go.Figure:
                 name=s.name,
                 marker_color=s.colour,
                 text=text[::-1],
-                textposition="auto",
+                textposition=bar_text_positions(s.values[::-1]),
+                cliponaxis=False,
                 hoverinfo="text+name",
                 hovertext=text[::-1],
             )

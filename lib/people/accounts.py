@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lib.core import audit, logs
 from lib.core.db import session_scope
 from lib.core.errors import NotFound, Problem, ValidationError, invalid
-from lib.core.models import User, UserRole, utcnow
+from lib.core.models import Team, User, UserRole, utcnow
 from lib.core.permissions import Actor, holders, require, require_self_or, roles_can
 from lib.core.vocab import LANGUAGES, ROLES
 
@@ -268,6 +268,27 @@ def _check_roles(roles) -> list[Problem]:
     return []
 
 
+def _check_profile(session: Session, profile: dict) -> list[Problem]:
+    """The organisation fields of a new account: its team belongs to its department (which it gives
+    when none is chosen), its manager is an active account, its job title is at most 200 characters."""
+    problems = []
+    team_id = profile.get("team_id")
+    if team_id is not None:
+        team = session.get(Team, team_id)
+        if team is None or profile.get("department_id") not in (None, team.department_id):
+            problems.append(Problem("participation.error.unknown_team", "team"))
+        else:
+            profile["department_id"] = team.department_id
+    manager_id = profile.get("manager_id")
+    if manager_id is not None:
+        manager = session.get(User, manager_id)
+        if manager is None or not manager.is_active:
+            problems.append(Problem("account.unknown_manager", "manager"))
+    if len(profile.get("job_title") or "") > 200:
+        problems.append(Problem("account.job_title_too_long", "job_title"))
+    return problems
+
+
 def create_user(
     session: Session,
     actor: Actor | None,
@@ -293,6 +314,7 @@ def create_user(
         require(actor, "accounts.manage")
     username, email = username.strip().lower(), email.strip()
     problems = _check_identity(session, username, email, full_name) + _check_roles(roles)
+    problems += _check_profile(session, profile)
     if language not in LANGUAGES:
         problems.append(Problem("account.bad_language", "language"))
     temporary = None

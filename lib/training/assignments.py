@@ -66,6 +66,14 @@ def _find_person(session: Session, text: str) -> User | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What an assignment did: `modules` assigned to `people` (each module to each of them)."""
+
+    modules: int
+    people: int
+
+
 def create_assignments(
     session: Session,
     actor: Actor,
@@ -76,8 +84,9 @@ def create_assignments(
     department_id: int | None = None,
     person: str = "",
     today: date | None = None,
-) -> int:
-    """Assign each of `modules` to a scope, due on `due_on` (HR). Returns how many were created."""
+) -> Assigned:
+    """Assign each of `modules` to a scope, due on `due_on` (HR). Returns how many modules, and how
+    many people they now concern (the active learners of the scope, as the assignments list counts)."""
     require(actor, "training.assign")
     today = today or utcnow().date()
     known = {m.slug for m in catalogue.load_modules()}
@@ -126,7 +135,13 @@ def create_assignments(
         department_id=department_id if scope == "department" else None,
         user_id=user.id if user else None,
     )
-    return len(modules)
+    in_scope = [User.department_id == department_id] if scope == "department" else []
+    people = (
+        1
+        if user
+        else session.scalar(select(func.count()).select_from(User).where(_learners(), *in_scope)) or 0
+    )
+    return Assigned(len(modules), people)
 
 
 def required_modules(session: Session, actor: Actor) -> set[str]:

@@ -10,13 +10,13 @@ import streamlit as st
 
 from lib.core import audit
 from lib.core.i18n import label
-from lib.core.vocab import BASE_ROLE, ROLES
+from lib.core.vocab import BASE_ROLE, LANGUAGES, ROLES
 from lib.people import accounts as auth
 from lib.people import organisation as org
 from lib.people import privacy
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
-from lib.ui.widgets import date_format, labels_of, plain, vocab_labels
+from lib.ui.widgets import data_table, date_format, labels_of, plain, vocab_labels, zone
 
 
 def role_label(code: str) -> str:
@@ -49,29 +49,51 @@ def users_tab(users: list[dict]) -> None:
             tr("field.active"): [u["active"] for u in shown],
             tr("field.must_change_password"): [u["must_change_password"] for u in shown],
             tr("field.locked"): [u["locked"] for u in shown],
-            tr("field.created_at"): [u["created_at"] for u in shown],
+            tr("field.created_at", zone=zone()): [u["created_at"] for u in shown],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table)
 
 
-def create_tab() -> None:
+def create_tab(users: list[dict]) -> None:
+    """The new account's identity, roles and language (the administrator's by default), and where
+    the person works: department, team, manager, job title and start date."""
+    departments = dict(read(org.departments))
+    teams = {
+        int(r.team_id): f"{r.department} › {r.team}"
+        for r in read(org.organisation).itertuples()
+        if pd.notna(r.team_id)
+    }
+    managers = {u["id"]: f"{u['full_name']} ({u['username']})" for u in users if u["active"]}
     with st.form("create_user", clear_on_submit=False):
-        departments = dict(read(org.departments))
         c1, c2 = st.columns(2)
         username = c1.text_input(tr("field.username"), key="new_username")
         full_name = c2.text_input(tr("field.full_name"), key="new_full_name")
         email = c1.text_input(tr("field.email"), key="new_email")
-        department = c2.selectbox(
-            tr("field.department"), [None, *departments], format_func=lambda d: departments.get(d, "—")
-        )
-        roles = c1.multiselect(tr("field.roles"), ROLES, default=[BASE_ROLE], format_func=vocab_labels())
-        language = c2.radio(
+        roles = c2.multiselect(tr("field.roles"), ROLES, default=[BASE_ROLE], format_func=vocab_labels())
+        language = c1.radio(
             tr("field.language"),
-            ["en", "fr"],
+            LANGUAGES,
+            index=LANGUAGES.index(lang()),
             format_func={"en": "English", "fr": "Français"}.get,
             horizontal=True,
         )
+        st.markdown(f"**{tr('admin.create_profile')}**")
+        c1, c2 = st.columns(2)
+        department = c1.selectbox(
+            tr("field.department"), [None, *departments], format_func=lambda d: departments.get(d, "—")
+        )
+        team = c2.selectbox(
+            tr("field.team"),
+            [None, *teams],
+            format_func=lambda t: teams.get(t, "—"),
+            help=tr("admin.team_help"),
+        )
+        manager = c1.selectbox(
+            tr("field.manager"), [None, *managers], format_func=lambda m: managers.get(m, "—")
+        )
+        job_title = c2.text_input(tr("field.job_title"), max_chars=200)
+        start_date = c1.date_input(tr("field.start_date"), value=None, format=date_format())
         if st.form_submit_button(tr("admin.create_submit"), type="primary"):
             ok, result = write(
                 auth.create_user,
@@ -81,12 +103,47 @@ def create_tab() -> None:
                 roles=roles,
                 language=language,
                 department_id=department,
+                team_id=team,
+                manager_id=manager,
+                job_title=job_title.strip() or None,
+                start_date=start_date,
             )
             if ok:
                 user, temporary = result
                 st.session_state["one_time_password"] = (user.username, temporary)
                 st.session_state["one_time_message"] = "admin.created"
                 st.rerun()
+
+
+def ask_first(action: str, user_id: int) -> None:
+    """Deactivating and resetting a password act on the second click: the first asks."""
+    st.session_state["admin_pending"] = (action, user_id)
+
+
+def confirmation(target: dict) -> None:
+    """The question for the pending action on `target`, with Confirm and Cancel."""
+    action, user_id = st.session_state.get("admin_pending", (None, None))
+    if user_id != target["id"]:
+        return
+    with st.container(border=True):
+        st.warning(tr(f"admin.confirm_{action}", name=plain(target["full_name"])), icon=":material/help:")
+        c1, c2, _ = st.columns([1, 1, 4])
+        if c2.button(tr("admin.cancel"), key="admin_cancel"):
+            del st.session_state["admin_pending"]
+            st.rerun()
+        if not c1.button(tr("admin.confirm"), key=f"admin_confirm_{action}", type="primary"):
+            return
+    del st.session_state["admin_pending"]
+    if action == "deactivate":
+        if write(auth.set_active, target["id"], False)[0]:
+            flash(tr("admin.deactivated"))
+            st.rerun()
+    else:
+        ok, temporary = write(auth.reset_password, target["id"])
+        if ok:
+            st.session_state["one_time_password"] = (target["username"], temporary)
+            st.session_state["one_time_message"] = "admin.reset_done"
+            st.rerun()
 
 
 def manage_tab(users: list[dict]) -> None:
@@ -115,16 +172,15 @@ def manage_tab(users: list[dict]) -> None:
         ):
             flash(tr("admin.roles_saved"))
             st.rerun()
-        toggle = tr("admin.deactivate") if target["active"] else tr("admin.reactivate")
-        if c2.button(toggle, key="toggle_active") and write(auth.set_active, picked, not target["active"])[0]:
-            flash(tr("admin.deactivated") if target["active"] else tr("admin.reactivated"))
+        if target["active"]:
+            c2.button(
+                tr("admin.deactivate"), key="deactivate", on_click=ask_first, args=("deactivate", picked)
+            )
+        elif c2.button(tr("admin.reactivate"), key="reactivate") and write(auth.set_active, picked, True)[0]:
+            flash(tr("admin.reactivated"))
             st.rerun()
-        if c3.button(tr("admin.reset"), key="reset_password"):
-            ok, temporary = write(auth.reset_password, picked)
-            if ok:
-                st.session_state["one_time_password"] = (target["username"], temporary)
-                st.session_state["one_time_message"] = "admin.reset_done"
-                st.rerun()
+        c3.button(tr("admin.reset"), key="reset_password", on_click=ask_first, args=("reset", picked))
+        confirmation(target)
         with st.expander(tr("privacy.erase_title"), icon=":material/delete_forever:"):
             st.warning(tr("privacy.erase_help"))
             typed = st.text_input(
@@ -141,7 +197,7 @@ def manage_tab(users: list[dict]) -> None:
 
 
 def audit_tab() -> None:
-    st.caption(tr("admin.audit_caption"))
+    st.caption(tr("admin.audit_caption", zone=zone()))
     c1, c2, c3 = st.columns([2, 2, 3])
     actions = read(audit.actions)
     action = c1.selectbox(
@@ -161,17 +217,17 @@ def audit_tab() -> None:
         # details for anyone who processes the trail.
         shown = pd.DataFrame(
             {
-                tr("admin.audit_at"): [e["at"] for e in events],
+                tr("admin.audit_at", zone=zone()): [e["at"] for e in events],
                 tr("admin.audit_actor"): [e["actor"] for e in events],
                 tr("admin.audit_action"): [
                     audit.describe(e["action"], e["details"], lang(), e["target"]) for e in events
                 ],
             }
         )
-        st.dataframe(shown, hide_index=True, width="stretch")
+        data_table(shown)
         table = pd.DataFrame(
             {
-                tr("admin.audit_at"): [e["at"] for e in events],
+                tr("admin.audit_at", zone=zone()): [e["at"] for e in events],
                 tr("admin.audit_actor"): [e["actor"] for e in events],
                 "action": [e["action"] for e in events],
                 tr("admin.audit_target"): [e["target"] or "" for e in events],

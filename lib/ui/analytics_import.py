@@ -13,7 +13,7 @@ from lib.core.i18n import label
 from lib.core.permissions import Actor, can
 from lib.ui.shell import flash, lang, read, show_error, tr, write
 from lib.ui.standings import forget_standings
-from lib.ui.widgets import day, number, when
+from lib.ui.widgets import data_table, day, number, when, zone
 
 SHOWN = (
     "status",
@@ -81,15 +81,10 @@ def import_section(who: Actor) -> None:
     table = pd.DataFrame(plan.rows)
     table = table.assign(
         status=table["status"].map(lambda s: tr(f"analytics.status.{s}")),
-        occurred_on=table["occurred_on"].map(day),
         reasons=table["reasons"].map(reasons_text),
     )[[*SHOWN, "reasons"]]
-    for column in SHOWN[3:]:
-        table[column] = table[column].map(lambda v: "—" if v is None or pd.isna(v) else number(v))
-    st.dataframe(
+    data_table(
         table.rename(columns={c: tr(f"analytics.col.{c}") for c in table.columns}),
-        hide_index=True,
-        width="stretch",
         column_config={tr("analytics.col.url"): st.column_config.LinkColumn(tr("analytics.col.url"))},
     )
     if st.button(tr("analytics.commit"), type="primary", key="analytics_commit", icon=":material/upload:"):
@@ -120,12 +115,10 @@ def _history(username: str | None) -> None:
     df = pd.DataFrame(past).drop(columns="id")
     df = df.assign(
         platform=df["platform"].map(lambda c: label(c, lang())),
-        imported_at=df["imported_at"].map(when),
-        period_start=df["period_start"].map(day),
-        period_end=df["period_end"].map(day),
     )
-    st.dataframe(
-        df.rename(columns={c: tr(f"analytics.col.{c}") for c in df.columns}), hide_index=True, width="stretch"
+    data_table(
+        df.rename(columns={c: tr(f"analytics.col.{c}", zone=zone()) for c in df.columns}),
+        {tr("analytics.col.imported_at", zone=zone()): "datetime"},
     )
 
 
@@ -159,8 +152,6 @@ def review_section() -> None:
         kind=queue["kind"].map(lambda c: label(c, lang())),
         reasons=queue["review_reasons"].map(reasons_text),
         figures_source=queue["figures_source"].map(lambda s: tr(f"provenance.{s}")),
-        occurred_on=queue["occurred_on"].map(day),
-        usual_reach=queue["usual_reach"].map(lambda v: "—" if v is None or pd.isna(v) else number(v)),
     )
     columns = {
         "person": "review.col.person",
@@ -177,14 +168,12 @@ def review_section() -> None:
         "reasons": "review.col.reasons",
         "figures_source": "review.col.figures_source",
     }
-    st.dataframe(
+    data_table(
         shown[list(columns)].rename(columns={c: tr(k) for c, k in columns.items()}),
-        hide_index=True,
-        width="stretch",
-        placeholder="—",
+        {tr("review.col.usual_reach"): "count"},
     )
     labels = {
-        int(r.id): f"{r.person} · {r.occurred_on} · {r.platform} · {number(r.impressions)} · {r.reasons}"
+        int(r.id): f"{r.person} · {day(r.occurred_on)} · {r.platform} · {number(r.impressions)} · {r.reasons}"
         for r in shown.itertuples()
     }
     picked = st.selectbox(

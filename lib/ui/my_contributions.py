@@ -21,7 +21,16 @@ from lib.ui import analytics_import as figure_sections
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, show_error, tr, write
 from lib.ui.standings import forget_standings, standings
-from lib.ui.widgets import date_format, day, is_web_link, number, post_checker_panel, vocab, vocab_labels
+from lib.ui.widgets import (
+    data_table,
+    date_format,
+    day,
+    is_web_link,
+    number,
+    post_checker_panel,
+    vocab,
+    vocab_labels,
+)
 
 
 def saved(message: str) -> None:
@@ -181,11 +190,8 @@ def list_tab(filters: contrib.Filters) -> None:
             url=rows["url"].where(rows["url"].map(is_web_link)),
         )
         names = {c: tr(f"contrib.col.{c}") for c in shown.columns if c != "id"}
-        st.dataframe(
+        data_table(
             shown.drop(columns="id").rename(columns=names),
-            hide_index=True,
-            width="stretch",
-            placeholder="—",
             column_config={names["url"]: st.column_config.LinkColumn(names["url"])},
         )
         by_id = {r.id: r for r in rows.itertuples()}
@@ -294,7 +300,7 @@ def import_tab(who: Actor) -> None:
                 kind=table["kind"].map(vocab),
             )
             table = table.rename(columns={c: tr(f"contrib.col.{c}") for c in table.columns})
-            st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
+            data_table(table)
             if st.button(
                 tr("contrib.import_commit", n=new),
                 type="primary",

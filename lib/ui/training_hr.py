@@ -16,7 +16,7 @@ from lib.ui import training_quiz as quiz_ui
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.training import day, module_titles
-from lib.ui.widgets import date_format, labels_of
+from lib.ui.widgets import data_table, date_format, labels_of, number
 
 
 def assign_form() -> None:
@@ -70,7 +70,10 @@ def assign_form() -> None:
             person=person,
         )
         if ok:
-            flash(tr("training.hr.assigned", n=n))
+            # A fresh form for the next assignment: the modules just assigned must not ride along.
+            for key in (f"assign_modules_{language}", "assign_department", "assign_person"):
+                st.session_state.pop(key, None)
+            flash(tr("training.hr.assigned", modules=n.modules, people=number(n.people)))
             st.rerun()
 
 
@@ -92,7 +95,7 @@ def people_list(section: str, df: pd.DataFrame, columns: dict) -> None:
             **columns,
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table)
     # The files are built on every run once shown (an Excel file of 10,000 rows takes about a second).
     if st.toggle(tr("training.hr.export"), key=f"{section}_export_on"):
         download_buttons(table, f"training-{section}", f"training.{section}", key=f"{section}_export")
@@ -115,7 +118,7 @@ def hr_view() -> None:
         st.info(tr("training.hr.no_assignments"), icon=":material/assignment:")
     else:
         a = hr.assignments
-        st.dataframe(
+        data_table(
             pd.DataFrame(
                 {
                     tr("training.col.module"): a["module"].map(titles),
@@ -126,8 +129,7 @@ def hr_view() -> None:
                     tr("training.col.late"): a["late"],
                 }
             ),
-            hide_index=True,
-            width="stretch",
+            {tr("training.col.due_on"): "date"},
         )
         labels = {r.id: f"{titles[r.module]} · {scope_text(r)} · {day(r.due_on)}" for r in a.itertuples()}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -168,7 +170,7 @@ def hr_view() -> None:
             tr("renewal.col.modules_to_pass"): r["modules_to_pass"],
             tr("training.col.guidelines_changed"): r["guidelines_changed"],
             tr("training.col.expired"): r["expired"],
-            tr("training.col.expires_at"): [day(e) if pd.notna(e) else "—" for e in r["expires_at"]],
+            tr("training.col.expires_at"): r["expires_at"].map(lambda e: e.date() if pd.notna(e) else None),
         },
     )
 

@@ -4,8 +4,9 @@ stored text made safe for markdown, web links, the post checker and the password
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
+import pandas as pd
 import streamlit as st
 
 from lib.activity import post_checker
@@ -42,6 +43,11 @@ def labels_of(options: Iterable, write: Callable[[object], str]) -> Callable[[ob
     return lambda option: labels.get(option, "—")
 
 
+def percent(share, decimals: int = 0) -> str:
+    """A share (0.9) as a percentage for the interface language: "90%" / «90 %»."""
+    return formatting.percent(share, lang(), decimals)
+
+
 def zone() -> str:
     """The viewer's time zone: the browser's (Streamlit's context), UTC when it is not known."""
     return formatting.zone_name(st.context.timezone)
@@ -55,6 +61,41 @@ def day(value) -> str:
 def when(moment) -> str:
     """A date-time in the viewer's zone, zone named: «1 déc. 2026, 14:05 (Europe/Paris)»."""
     return formatting.date_time(moment, lang(), zone())
+
+
+def data_table(
+    df: pd.DataFrame,
+    kinds: Mapping[str, str] | None = None,
+    column_config: dict | None = None,
+    **kwargs,
+) -> None:
+    """`st.dataframe` whose numbers and dates are written for the interface language («1 234»,
+    «1er déc. 2026», date-times in the viewer's zone) while the cells keep their values, so that a
+    click on a heading sorts numbers and dates as such. `kinds` as in `formatting.display_table`."""
+    df = df.reset_index(drop=True)
+    formats = formatting.cell_formats(df, lang(), kinds, zone())
+    st.dataframe(
+        df.style.format(formats, na_rep="—") if formats else df,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config=column_config,
+        **kwargs,
+    )
+
+
+def kept_tabs(labels: Mapping[str, str], key: str) -> list:
+    """`st.tabs` over {code: label} that track the open tab (only it runs: check `.open`) and keep
+    it across an action's rerun and a change of language; `st.session_state[key]` holds its code."""
+    codes, names = list(labels), list(labels.values())
+    widget = f"{key}_{lang()}"  # the tabs send back their label, which changes with the language
+    if labels.get(st.session_state.get(key)):
+        st.session_state[widget] = labels[st.session_state[key]]
+
+    def remember() -> None:
+        st.session_state[key] = codes[names.index(st.session_state[widget])]
+
+    return st.tabs(names, key=widget, on_change=remember)
 
 
 def date_format() -> str:

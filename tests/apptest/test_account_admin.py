@@ -1,17 +1,26 @@
 """The Account and Administration pages, driven as a person would."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from lib.core.db import session_scope
 from lib.core.models import User
 from lib.people import accounts as auth
+from lib.people import organisation as org
 from tests.apptest.conftest import signed_in, texts
 from tests.conftest import PASSWORD
 
 
-def open_page(username: str, page: str):
+def open_page(username: str, page: str, tab: str | None = None):
+    """Sign in, open the page and, if given, its Administration tab `tab` (a code: users, create, manage, audit) (only the open
+    tab runs)."""
     at = signed_in(username)
-    return at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"pages/{page}.py").run()
+    if tab:
+        at.session_state["admin_tab"] = tab
+        at.run()
+    return at
 
 
 def test_account_password_change(app_engine, add_user):
@@ -77,7 +86,7 @@ def test_admin_lists_and_filters_accounts(app_engine, add_user):
 
 def test_admin_creates_an_account_with_a_one_time_password(app_engine, add_user):
     add_user("root", "admin")
-    at = open_page("root", "administration")
+    at = open_page("root", "administration", "create")
     at.text_input(key="new_username").input("lea.martin")
     at.text_input(key="new_full_name").input("Léa Martin")
     at.text_input(key="new_email").input("lea.martin@example.com")
@@ -92,7 +101,7 @@ def test_admin_creates_an_account_with_a_one_time_password(app_engine, add_user)
 
 def test_admin_create_with_bad_input_changes_nothing(app_engine, add_user):
     add_user("root", "admin")
-    at = open_page("root", "administration")
+    at = open_page("root", "administration", "create")
     at.text_input(key="new_username").input("root")
     at.text_input(key="new_full_name").input("Someone")
     at.text_input(key="new_email").input("not an email")
@@ -106,14 +115,22 @@ def test_admin_create_with_bad_input_changes_nothing(app_engine, add_user):
 def test_admin_changes_roles_deactivates_and_resets(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
-    at = open_page("root", "administration")
+    at = open_page("root", "administration", "manage")
     at.selectbox(key="admin_pick").select(emma.id).run()
     at.multiselect(key=f"roles_{emma.id}_en").set_value(["employee", "hr"]).run()
     at.button(key="save_roles").click().run()
     assert "Roles saved." in texts(at)
-    at.button(key="toggle_active").click().run()
+    assert at.button(key="deactivate")  # the page stays on its tab (only the open tab runs)
+    at.button(key="deactivate").click().run()
+    assert "Deactivate **Emma**?" in texts(at)  # asks first: nothing changed yet
+    with session_scope(app_engine) as session:
+        assert auth.find_user(session, "emma").is_active
+    at.button(key="admin_confirm_deactivate").click().run()
     assert "Account deactivated" in texts(at)
+    assert at.button(key="reactivate")  # still on the Manage tab, the same person
     at.button(key="reset_password").click().run()
+    assert not at.code and "Reset the password of **Emma**?" in texts(at)
+    at.button(key="admin_confirm_reset").click().run()
     temporary = at.code[0].value
     with session_scope(app_engine) as session:
         user = auth.find_user(session, "emma")
@@ -123,7 +140,7 @@ def test_admin_changes_roles_deactivates_and_resets(app_engine, add_user):
 
 def test_admin_cannot_remove_the_last_admin_role(app_engine, add_user):
     root = add_user("root", "admin")
-    at = open_page("root", "administration")
+    at = open_page("root", "administration", "manage")
     at.selectbox(key="admin_pick").select(root.id).run()
     at.multiselect(key=f"roles_{root.id}_en").set_value(["employee"]).run()
     at.button(key="save_roles").click().run()
@@ -134,7 +151,7 @@ def test_admin_browses_and_filters_the_audit_trail(app_engine, add_user):
     add_user("root", "admin")
     add_user("emma")
     signed_in("emma", "wrong password here")
-    at = open_page("root", "administration")
+    at = open_page("root", "administration", "audit")
     table = at.dataframe[-1].value
     assert {"Signed in (root).", "Account emma created with the roles Employee."} <= set(table["Event"])
     at.selectbox(key="audit_action_en").select("login.failed").run()
@@ -142,6 +159,59 @@ def test_admin_browses_and_filters_the_audit_trail(app_engine, add_user):
     assert table["Event"].tolist() == ["Failed sign-in attempt (emma)."]  # a sentence, not a code
     at.text_input(key="audit_actor").input("nobody-like-this").run()
     assert "No event matches these filters." in texts(at)
+
+
+def test_reset_asked_then_cancelled_changes_nothing(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    at = open_page("root", "administration", "manage")
+    at.selectbox(key="admin_pick").select(emma.id).run()
+    at.button(key="reset_password").click().run()
+    at.button(key="admin_cancel").click().run()
+    assert "Reset the password" not in texts(at) and not at.code
+    with session_scope(app_engine) as session:
+        assert auth.check_login(session, "emma", PASSWORD)
+
+
+def test_admin_creates_an_account_with_where_the_person_works(app_engine, add_user):
+    root = add_user("root", "admin")
+    with session_scope(app_engine) as session:
+        sales = org.create_department(session, root, "Sales")
+        north = org.create_team(session, root, sales, "North")
+    boss = add_user("boss", "employee")
+    at = open_page("root", "administration", "create")
+    at.text_input(key="new_username").input("lea.martin")
+    at.text_input(key="new_full_name").input("Léa Martin")
+    at.text_input(key="new_email").input("lea.martin@example.com")
+    boxes = {s.label: s for s in at.selectbox}
+    boxes["Team"].select(north)  # the department comes with the team
+    boxes["Manager"].select(boss.id)
+    next(t for t in at.text_input if t.label == "Job title").input("Account manager")
+    next(d for d in at.date_input if d.label == "Start date").set_value(date(2026, 11, 2))
+    at.button(key="FormSubmitter:create_user-Create").click().run()
+    assert "Account **lea.martin** created" in texts(at)
+    assert at.text_input(key="new_username")  # still on the Create tab
+    with session_scope(app_engine) as session:
+        user = auth.find_user(session, "lea.martin")
+        assert (user.department_id, user.team_id, user.manager_id) == (sales, north, boss.id)
+        assert (user.job_title, user.start_date, user.language) == (
+            "Account manager",
+            date(2026, 11, 2),
+            "en",
+        )
+
+
+def test_a_french_administrator_creates_french_accounts_by_default(app_engine, add_user):
+    add_user("root", "admin", language="fr")
+    at = open_page("root", "administration", "create")
+    assert at.radio[0].value == "fr"
+    at.text_input(key="new_username").input("lea.martin")
+    at.text_input(key="new_full_name").input("Léa Martin")
+    at.text_input(key="new_email").input("lea.martin@example.com")
+    at.button(key="FormSubmitter:create_user-Créer").click().run()
+    assert at.text_input(key="new_username")  # still on the Create tab
+    with session_scope(app_engine) as session:
+        assert auth.find_user(session, "lea.martin").language == "fr"
 
 
 def test_employee_downloads_own_data(app_engine, add_user):
@@ -158,7 +228,7 @@ def test_employee_downloads_own_data(app_engine, add_user):
 def test_admin_erases_a_person_after_typing_the_username(app_engine, add_user):
     add_user("root", "admin")
     emma = add_user("emma")
-    at = open_page("root", "administration")
+    at = open_page("root", "administration", "manage")
     at.selectbox(key="admin_pick").select(emma.id).run()
     assert at.button(key="erase").disabled
     at.text_input(key="erase_confirm").input("emma").run()

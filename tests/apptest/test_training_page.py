@@ -200,7 +200,9 @@ def test_hr_assigns_and_follows_overdue_people(app_engine, add_user, downloads):
     at.multiselect(key="assign_modules_en").set_value([FIRST.slug, MODULES[1].slug])
     at.selectbox(key="assign_department").set_value(sales)
     at.button(key="assign_submit").click().run()
-    assert "Assignments created: 2." in texts(at)
+    assert "2 module(s) assigned to 1 person(s)." in texts(at)  # people, not records
+    assert at.multiselect(key="assign_modules_en").value == []  # the next assignment starts afresh
+    assert at.selectbox(key="assign_department").value is None
     table = at.dataframe[0].value
     assert table["Assigned to"].tolist() == ["A department: Sales"] * 2
     assert table["People concerned"].tolist() == [1, 1]

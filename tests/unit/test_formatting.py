@@ -24,6 +24,9 @@ S = "\u00a0"  # no-break space
         (-2017, 0, "-2,017", f"-2{N}017"),
         (-0.04, 1, "0.0", "0,0"),
         (2.5, 1, "2.5", "2,5"),
+        (12.5, 0, "13", "13"),  # halves away from zero, everywhere (round() would give 12)
+        (-12.5, 0, "-13", "-13"),
+        (2.675, 2, "2.68", "2,68"),  # as written, not as the float 2.67499... rounds
         (None, 0, "—", "—"),
         (float("nan"), 0, "—", "—"),
         (pd.NA, 0, "—", "—"),
@@ -68,7 +71,7 @@ def test_short_money():
 
 
 def test_hours_and_signed():
-    assert f.hours(3.25, "en") == f"3.2{N}h"
+    assert f.hours(3.25, "en") == f"3.3{N}h"  # halves away from zero
     assert f.hours(3.5, "fr") == f"3,5{N}h"
     assert f.signed(1234, "fr") == f"+1{N}234"
     assert f.signed(-12, "en") == "-12"
@@ -157,7 +160,36 @@ def test_display_tables_format_by_kind():
         {"n": [1234], "share": [0.5], "value": [12345.0], "day": [date(2026, 12, 1)], "t": ["x"]}
     )
     out = f.display_table(df, "fr", {"share": "share", "value": "money"})
-    assert out.iloc[0].tolist() == [f"1{N}234", f"50,0{N}%", f"12{N}345{N}€", f"1er{S}déc.{S}2026", "x"]
+    assert out.iloc[0].tolist() == [f"1{N}234", f"50{N}%", f"12{N}345{N}€", f"1er{S}déc.{S}2026", "x"]
+
+
+def test_one_rounding_for_a_share_in_cards_tables_and_charts():
+    share = 0.125  # 12.5 %: the funnel card said 12 % where the chart and the table said 13 %
+    assert f.percent(share, "en", 0) == f.format_value(share, "share", "en") == "13%"
+    assert f.format_value(share, "share1", "fr") == f"12,5{N}%"
+
+
+def test_cell_formats_write_cells_and_leave_the_values():
+    df = pd.DataFrame(
+        {
+            "people": [1234, 5],
+            "reach": [1500.0, None],  # whole numbers with a gap: a count, not "1,500.0"
+            "rate": [0.25, 1.5],
+            "day": [date(2026, 12, 1), None],
+            "at": pd.to_datetime(["2026-12-01 13:05", None]),
+            "name": ["a", "b"],
+            "ok": [True, False],
+        }
+    )
+    formats = f.cell_formats(df, "fr", {"rate": "share"}, zone="Europe/Paris")
+    assert set(formats) == {"people", "reach", "rate", "day", "at"}
+    assert [formats["people"](v) for v in df["people"]] == [f"1{N}234", "5"]
+    assert [formats["reach"](v) for v in df["reach"]] == [f"1{N}500", "—"]
+    assert formats["rate"](0.25) == f"25{N}%"
+    assert formats["day"](date(2026, 12, 1)) == f"1er{S}déc.{S}2026"
+    assert formats["at"](df["at"][0]) == "01/12/2026 14:05"  # UTC stored, shown in Paris time
+    assert f.cell_formats(df, "en")["at"](df["at"][0]) == "2026-12-01 13:05"
+    assert df["people"].tolist() == [1234, 5]  # the table keeps its values (sorting stays numeric)
 
 
 def test_chart_separators_and_ticks():

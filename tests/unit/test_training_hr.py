@@ -102,9 +102,9 @@ def test_scopes_reach_the_right_people_and_overdue_shows_everywhere(engine, org)
             department_id=org["sales"],
             modules=[m.slug for m in MODULES[:2]],
         )
-        == 2
+        == assignments.Assigned(modules=2, people=2)  # emma and hugo: people, not records (4)
     )
-    assign(engine, org["hr"], scope="user", person="LEA@example.com")
+    assert assign(engine, org["hr"], scope="user", person="LEA@example.com") == assignments.Assigned(1, 1)
     hr = view(engine, org["hr"])
     assert hr.assignments[["module", "scope", "target", "people", "passed", "late"]].values.tolist() == [
         [MODULES[0].slug, "department", "Sales", 2, 0, 0],  # emma and hugo; not the executive

@@ -17,8 +17,10 @@ from lib.people import organisation
 from lib.training.catalogue import load_modules
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import lang, read, show_error, tr
+from lib.ui.widgets import data_table, zone
 
-PERCENT = st.column_config.NumberColumn(format="%.0f %%")
+# A group's privacy note ("fewer than 5 people") is read whole: wide enough for either note.
+NOTE = st.column_config.TextColumn(width="medium")
 EAGER_EXPORT_ROWS = 1000  # larger tables make their files when clicked (10,000 rows of Excel take seconds)
 ALL = 0  # the option for the whole company, or for every team of the department
 PERSON_COLUMNS = {
@@ -57,8 +59,8 @@ class Context:
 
 
 def cols(**keys: str) -> dict[str, str]:
-    """{column: its label}, from {column: i18n key}."""
-    return {column: tr(key) for column, key in keys.items()}
+    """{column: its label}, from {column: i18n key} (a label may name the viewer's time zone)."""
+    return {column: tr(key, zone=zone()) for column, key in keys.items()}
 
 
 def table(
@@ -67,19 +69,28 @@ def table(
     filename: str,
     what: str,
     scope: str = "",
+    kinds: dict[str, str] | None = None,
     config: dict | None = None,
 ) -> None:
-    """Show `df`'s columns named in `labels` under those labels, with CSV and Excel downloads."""
+    """Show `df`'s columns named in `labels` under those labels, numbers and dates written for the
+    language (`kinds` as in `formatting.display_table`, for columns such as shares, 0 to 1), with
+    CSV and Excel downloads (shares there as percentages)."""
     shown = df[list(labels)].rename(columns=labels)
-    st.dataframe(
+    kinds = {c: kind for c, kind in (kinds or {}).items() if c in labels}
+    config = {c: v for c, v in (({"note": NOTE}) | (config or {})).items() if c in labels}
+    data_table(
         shown,
-        hide_index=True,
-        width="stretch",
-        placeholder="—",
-        column_config={labels[c]: v for c, v in (config or {}).items()},
+        {labels[c]: kind for c, kind in kinds.items()},
+        {labels[c]: v for c, v in config.items()},
     )
+    shares = {labels[c]: (shown[labels[c]] * 100).round(1) for c, kind in kinds.items() if kind == "share"}
     download_buttons(
-        shown, filename, what, scope, key=f"{filename}_export", deferred=len(shown) > EAGER_EXPORT_ROWS
+        shown.assign(**shares),
+        filename,
+        what,
+        scope,
+        key=f"{filename}_export",
+        deferred=len(shown) > EAGER_EXPORT_ROWS,
     )
 
 

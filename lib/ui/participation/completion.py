@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.insight import participation
 from lib.insight.charts import completion_heatmap
-from lib.ui.participation.common import PERCENT, Context, cols, hidden_note, safe_read, table
+from lib.ui.participation.common import Context, cols, hidden_note, safe_read, table
 from lib.ui.participation.follow_up import people_list
 from lib.ui.shell import lang, tr
 from lib.ui.widgets import plain
@@ -21,9 +21,7 @@ def completion_tab(ctx: Context) -> None:
         st.info(tr("participation.empty"), icon=":material/group_add:")
     else:
         st.subheader(tr("participation.by_module"))
-        by_module = c.by_module.assign(
-            module=c.by_module["module"].map(ctx.titles), share=(c.by_module["share"] * 100).round(1)
-        )
+        by_module = c.by_module.assign(module=c.by_module["module"].map(ctx.titles))
         table(
             by_module,
             cols(
@@ -36,7 +34,7 @@ def completion_tab(ctx: Context) -> None:
             "completion_by_module",
             "participation.completion_modules",
             ctx.scope_label,
-            {"share": PERCENT},
+            {"share": "share"},
         )
         heatmap(ctx, c)
     st.subheader(tr("participation.renew"))
@@ -71,7 +69,8 @@ def heatmap(ctx: Context, c) -> None:
             tr("participation.col.module"),
             tr("participation.col.share_passed"),
         )
-        st.plotly_chart(figure, width="stretch", key="part_heatmap")
+        # No tool bar: it would sit on the last groups' names, written across the top.
+        st.plotly_chart(figure, width="stretch", key="part_heatmap", config={"displayModeBar": False})
     for reason in (participation.SMALL, participation.COMPLEMENT):
         names = groups.loc[groups["hidden"] == reason, "group"]
         if len(names):
@@ -82,9 +81,7 @@ def heatmap(ctx: Context, c) -> None:
                     groups=", ".join(map(plain, names)),
                 )
             )
-    data = groups.assign(
-        note=hidden_note(groups, c.min_group_size), **{m: (groups[m] * 100).round(1) for m in modules}
-    )
+    data = groups.assign(note=hidden_note(groups, c.min_group_size))
     with st.expander(tr("participation.heatmap_data")):
         labels = {"group": ctx.group_label, "workforce": tr("participation.stage.workforce")}
         labels |= {m: tr("participation.col.module_share", module=ctx.titles[m]) for m in modules}
@@ -94,5 +91,5 @@ def heatmap(ctx: Context, c) -> None:
             "completion_by_group",
             "participation.completion_groups",
             ctx.scope_label,
-            dict.fromkeys(modules, PERCENT),
+            dict.fromkeys(modules, "share"),
         )

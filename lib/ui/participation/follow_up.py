@@ -28,6 +28,8 @@ def people_list(ctx: Context, which: str, extra: dict[str, str]) -> pd.DataFrame
             f"participation_{which}",
             f"participation.{which}",
             ctx.scope_label,
+            {"certificate_expires": "date"},
+            {"email": None},  # in the downloads and the reminder below; the screen keeps to the width
         )
     return df
 

@@ -12,10 +12,10 @@ from lib.insight import participation
 from lib.insight.charts import stage_funnel
 from lib.insight.measures import ACTIVE_DAYS
 from lib.insight.participation import STAGES
-from lib.ui.participation.common import PERCENT, Context, cols, hidden_note, safe_read, table
+from lib.ui.participation.common import Context, cols, hidden_note, safe_read, table
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.standings import standings
-from lib.ui.widgets import date_format, day, number
+from lib.ui.widgets import date_format, day, number, percent
 
 LEADERBOARD_TOP = 10
 
@@ -48,7 +48,7 @@ def overview_tab(ctx: Context) -> None:
         return
     stage_names = [tr(f"participation.stage.{s}") for s in STAGES]
     for column, name, row in zip(st.columns(len(STAGES)), stage_names, f.stages.itertuples(), strict=True):
-        share = None if pd.isna(row.share) else tr("participation.of_previous", pct=number(100 * row.share))
+        share = None if pd.isna(row.share) else tr("participation.of_previous", pct=percent(row.share))
         column.metric(
             name,
             number(row.people),
@@ -59,7 +59,7 @@ def overview_tab(ctx: Context) -> None:
         )
     chart = stage_funnel(stage_names, f.stages["people"], lang())
     st.plotly_chart(chart, width="stretch", key="part_funnel_chart")
-    stages = f.stages.assign(stage=stage_names, share=(f.stages["share"] * 100).round(1))
+    stages = f.stages.assign(stage=stage_names)
     table(
         stages,
         cols(
@@ -70,7 +70,7 @@ def overview_tab(ctx: Context) -> None:
         "participation_funnel",
         "participation.funnel",
         ctx.scope_label,
-        {"share": PERCENT},
+        {"share": "share"},
     )
 
     st.subheader(tr("participation.by_group", group=ctx.group_word))

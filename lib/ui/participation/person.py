@@ -207,5 +207,5 @@ def assign_person(ctx: Context, user_id: int, email: str) -> None:
                 assignments.create_assignments, modules=modules, scope="user", due_on=due_on, person=email
             )
             if ok:
-                flash(tr("participation.assigned", n=n))
+                flash(tr("participation.assigned", n=n.modules))
                 st.rerun()
