@@ -19,7 +19,7 @@ TABS = {
     "manage": admin.manage_tab,
     "audit": lambda users: admin.audit_tab(),
 }
-for tab, view in zip(kept_tabs({t: tr(f"admin.{t}") for t in TABS}, "admin_tab"), TABS.values()):
+for tab, view in zip(kept_tabs({t: tr(f"admin.{t}") for t in TABS}, "admin_tab"), TABS.values(), strict=True):
     if tab.open:
         with tab:
             view(users)

@@ -13,8 +13,8 @@ from tests.conftest import PASSWORD
 
 
 def open_page(username: str, page: str, tab: str | None = None):
-    """Sign in, open the page and, if given, its Administration tab `tab` (a code: users, create, manage, audit) (only the open
-    tab runs)."""
+    """Sign in, open the page and, if given, its Administration tab `tab` (users, create, manage,
+    audit: only the open tab runs)."""
     at = signed_in(username)
     at.switch_page(f"pages/{page}.py").run()
     if tab:
