@@ -174,7 +174,7 @@ def live(view: periods.View, scope_name: str) -> None:
             st.caption(emv_formula(ov, lang()))
         if group == "customers":
             st.caption(tr("leadership.value_note"))
-    charts = sections(ov, lang())
+    charts = sections_ui.built(ov, "sections", lambda: sections(ov, lang()))
     sections_ui.trends(ov, scope_name)
     show_section(charts[0], st.container(), view, scope_name)
     sections_ui.breakdowns(ov, scope_name)

@@ -3,7 +3,11 @@ report downloads, the trends, the breakdowns, what the signals teach, and the la
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import streamlit as st
 
@@ -17,6 +21,34 @@ from lib.insight.leadership import Overview
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import lang, read, tr, write
 from lib.ui.widgets import zone
+
+T = TypeVar("T")
+_BUILT: OrderedDict[tuple, tuple[Overview, object]] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_SIZE = 64
+
+
+def built(ov: Overview, what: str, build: Callable[[], T]) -> T:
+    """What `build` makes of overview `ov` (its plotly figures) in the interface language, made once
+    for every session showing that same result (the overview's cache returns one object while the
+    data is unchanged) instead of on every run and every refresh of every session."""
+    key = (id(ov), lang(), what)
+    with _BUILT_LOCK:
+        hit = _BUILT.get(key)
+        if hit is not None and hit[0] is ov:  # the same object, not a new one at a reused address
+            _BUILT.move_to_end(key)
+            return hit[1]  # type: ignore[return-value]
+    value = build()
+    with _BUILT_LOCK:
+        _BUILT[key] = (ov, value)
+        while len(_BUILT) > BUILT_SIZE:
+            _BUILT.popitem(last=False)
+    return value
+
+
+def _with_figures(charts: list[report_charts.Chart]) -> list[tuple[report_charts.Chart, object]]:
+    language = lang()
+    return [(c, None if c.empty else report_charts.to_plotly(c, language)) for c in charts]
 
 
 def caption(ov: Overview, seconds: int) -> None:
@@ -87,14 +119,12 @@ def report_downloads(ov: Overview, scope: str) -> None:
     )
 
 
-def _chart(chart: report_charts.Chart, scope: str, period) -> None:
+def _chart(chart: report_charts.Chart, figure, scope: str, period) -> None:
     st.markdown(f"**{chart.title}**")
     if chart.empty:
         st.caption(tr("leadership.no_activity"))
         return
-    st.plotly_chart(
-        report_charts.to_plotly(chart, lang()), key=f"lo_trend_{chart.key}", config={"displaylogo": False}
-    )
+    st.plotly_chart(figure, key=f"lo_trend_{chart.key}", config={"displaylogo": False})
     if chart.note:
         st.caption(chart.note)
     with st.expander(tr("leadership.chart_data")):
@@ -111,20 +141,20 @@ def _chart(chart: report_charts.Chart, scope: str, period) -> None:
 def trends(ov: Overview, scope: str) -> None:
     """The trends over the period, two charts a row."""
     st.subheader(tr("leadership.trends.title"))
-    charts = report_charts.trend_charts(ov, lang())
+    charts = built(ov, "trends", lambda: _with_figures(report_charts.trend_charts(ov, lang())))
     for row in range(0, len(charts), 2):
-        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large"), strict=False):
+        for (chart, figure), column in zip(charts[row : row + 2], st.columns(2, gap="large"), strict=False):
             with column:
-                _chart(chart, scope, ov.view.period)
+                _chart(chart, figure, scope, ov.view.period)
 
 
 def breakdowns(ov: Overview, scope: str) -> None:
     st.subheader(tr("leadership.breakdowns.title"))
-    charts = report_charts.breakdown_charts(ov, lang())
+    charts = built(ov, "breakdowns", lambda: _with_figures(report_charts.breakdown_charts(ov, lang())))
     for row in range(0, len(charts), 2):
-        for chart, column in zip(charts[row : row + 2], st.columns(2, gap="large"), strict=False):
+        for (chart, figure), column in zip(charts[row : row + 2], st.columns(2, gap="large"), strict=False):
             with column:
-                _chart(chart, scope, ov.view.period)
+                _chart(chart, figure, scope, ov.view.period)
 
 
 def learning(ov: Overview, scope: str) -> None:
@@ -136,7 +166,10 @@ def learning(ov: Overview, scope: str) -> None:
     st.caption(tr("leadership.learning.caption"))
     chart_column, teams_column = st.columns(2, gap="large")
     with chart_column:
-        _chart(report_charts.learning_chart(ov, lang()), scope, ov.view.period)
+        ((chart, figure),) = built(
+            ov, "learning", lambda: _with_figures([report_charts.learning_chart(ov, lang())])
+        )
+        _chart(chart, figure, scope, ov.view.period)
     with teams_column:
         st.markdown(f"**{tr('leadership.learning.by_team')}**")
         st.dataframe(report_charts.teams_table(ov, lang()), hide_index=True, width="stretch")
