@@ -150,7 +150,14 @@ class App:
             [
                 *(sys.executable, "-m", "streamlit", "run", "app.py"),
                 *("--server.port", str(self.port), "--server.address", "127.0.0.1"),
-                *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
+                *(
+                    "--server.headless",
+                    "true",
+                    "--browser.gatherUsageStats",
+                    "false",
+                    "--server.fileWatcherType",
+                    "none",
+                ),
             ],
             cwd=ROOT,
             env=env,

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import bcrypt
 import jwt
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session
 
 from lib.core import audit, logs
@@ -421,25 +421,78 @@ def set_language(session: Session, actor: Actor, user_id: int, language: str) ->
     get_user(session, user_id).language = language
 
 
-def list_users(session: Session, actor: Actor) -> list[dict]:
-    """Every account with its roles and state, for the administration page."""
+ACCOUNTS_PAGE = 50  # accounts per page of the administration's list
+
+
+def _account(u: User) -> dict:
+    return {
+        "id": u.id,
+        "username": u.username,
+        "full_name": u.full_name,
+        "email": u.email,
+        "roles": u.roles,
+        "department": u.department.name if u.department else None,
+        "active": u.is_active,
+        "must_change_password": u.must_change_password,
+        "locked": bool(u.locked_until and u.locked_until > utcnow()),
+        "created_at": u.created_at,
+    }
+
+
+def _matching(text: str):
+    """Accounts whose username, name or e-mail contains `text`, whatever its case (all when blank)."""
+    query = select(User)
+    text = text.strip().lower()
+    if text:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+        query = query.where(
+            func.lower(User.username).like(pattern, escape="\\")
+            | func.lower(User.full_name).like(pattern, escape="\\")
+            | func.lower(User.email).like(pattern, escape="\\")
+        )
+    return query
+
+
+def find_accounts(
+    session: Session, actor: Actor, text: str = "", *, offset: int = 0, limit: int | None = ACCOUNTS_PAGE
+) -> tuple[list[dict], int]:
+    """One page of the accounts matching `text` (see `_matching`), by username, with their roles and
+    state, and how many match in all: the administration pages through them in SQL, so that 10,000
+    accounts are never read (nor sent to a browser) at once."""
     require(actor, "accounts.manage")
-    users = session.scalars(select(User).order_by(User.username)).all()
-    return [
-        {
-            "id": u.id,
-            "username": u.username,
-            "full_name": u.full_name,
-            "email": u.email,
-            "roles": u.roles,
-            "department": u.department.name if u.department else None,
-            "active": u.is_active,
-            "must_change_password": u.must_change_password,
-            "locked": bool(u.locked_until and u.locked_until > utcnow()),
-            "created_at": u.created_at,
-        }
-        for u in users
-    ]
+    query = _matching(text)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.order_by(User.username).offset(max(offset, 0)).limit(limit)
+    return [_account(u) for u in session.scalars(page).unique()], total
+
+
+def list_users(session: Session, actor: Actor) -> list[dict]:
+    """Every account with its roles and state."""
+    return find_accounts(session, actor, limit=None)[0]
+
+
+def get_account(session: Session, actor: Actor, user_id: int) -> dict:
+    """One account as `find_accounts` lists it."""
+    require(actor, "accounts.manage")
+    return _account(get_user(session, user_id))
+
+
+def account_counts(session: Session, actor: Actor) -> tuple[int, int]:
+    """How many accounts there are, and how many are active."""
+    require(actor, "accounts.manage")
+    total, active = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((User.is_active, 1), else_=0)), 0))
+    ).one()
+    return total, active
+
+
+def manager_choices(session: Session, actor: Actor) -> dict[int, str]:
+    """Active people who may be named a new account's manager: {id: "Name (username)"}."""
+    require(actor, "accounts.manage")
+    rows = session.execute(
+        select(User.id, User.full_name, User.username).where(User.is_active).order_by(User.full_name)
+    )
+    return {uid: f"{name} ({username})" for uid, name, username in rows}
 
 
 def sign_out(session: Session, actor: Actor) -> None:

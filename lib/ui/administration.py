@@ -16,7 +16,7 @@ from lib.people import organisation as org
 from lib.people import privacy
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
-from lib.ui.widgets import data_table, date_format, labels_of, plain, vocab_labels, zone
+from lib.ui.widgets import data_table, date_format, labels_of, number, plain, vocab_labels, zone
 
 
 def role_label(code: str) -> str:
@@ -31,14 +31,25 @@ def one_time_password() -> None:
         st.code(password, language=None)
 
 
-def users_tab(users: list[dict]) -> None:
-    st.caption(tr("admin.users_caption", total=len(users), active=sum(u["active"] for u in users)))
-    query = st.text_input(tr("admin.filter"), key="admin_filter").strip().lower()
-    shown = [
-        u
-        for u in users
-        if not query or any(query in (u[k] or "").lower() for k in ("username", "full_name", "email"))
-    ]
+def _first_page() -> None:
+    st.session_state["admin_page"] = 1
+
+
+def users_tab() -> None:
+    """The accounts, searched and paged in the database (ACCOUNTS_PAGE a page)."""
+    total, active = read(auth.account_counts)
+    st.caption(tr("admin.users_caption", total=total, active=active))
+    query = st.text_input(tr("admin.filter"), key="admin_filter", on_change=_first_page)
+    size = auth.ACCOUNTS_PAGE
+    page = int(st.session_state.get("admin_page", 1))
+    shown, found = read(auth.find_accounts, query, offset=(page - 1) * size)
+    pages = max(1, -(-found // size))
+    if page > pages:  # fewer accounts than when the page was picked
+        page = st.session_state["admin_page"] = pages
+        shown, found = read(auth.find_accounts, query, offset=(page - 1) * size)
+    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    c1.number_input(tr("admin.page", pages=number(pages)), min_value=1, max_value=pages, key="admin_page")
+    c2.caption(tr("admin.found", n=number(found)))
     table = pd.DataFrame(
         {
             tr("field.username"): [u["username"] for u in shown],
@@ -55,7 +66,7 @@ def users_tab(users: list[dict]) -> None:
     data_table(table)
 
 
-def create_tab(users: list[dict]) -> None:
+def create_tab() -> None:
     """The new account's identity, roles and language (the administrator's by default), and where
     the person works: department, team, manager, job title and start date."""
     departments = dict(read(org.departments))
@@ -64,7 +75,7 @@ def create_tab(users: list[dict]) -> None:
         for r in read(org.organisation).itertuples()
         if pd.notna(r.team_id)
     }
-    managers = {u["id"]: f"{u['full_name']} ({u['username']})" for u in users if u["active"]}
+    managers = read(auth.manager_choices)
     with st.form("create_user", clear_on_submit=False):
         c1, c2 = st.columns(2)
         username = c1.text_input(tr("field.username"), key="new_username")
@@ -146,8 +157,16 @@ def confirmation(target: dict) -> None:
             st.rerun()
 
 
-def manage_tab(users: list[dict]) -> None:
-    by_id = {u["id"]: u for u in users}
+def manage_tab() -> None:
+    """One account, found by a search in the database (the first ACCOUNTS_PAGE matches offered)."""
+    query = st.text_input(tr("admin.filter"), key="admin_manage_filter")
+    matches, found = read(auth.find_accounts, query)
+    by_id = {u["id"]: u for u in matches}
+    picked_before = st.session_state.get("admin_pick")
+    if picked_before is not None and picked_before not in by_id:  # keep the account being managed
+        by_id[picked_before] = read(auth.get_account, picked_before)
+    if found > len(matches):
+        st.caption(tr("admin.more_found", shown=number(len(matches)), n=number(found)))
     picked = st.selectbox(
         tr("admin.pick_user"),
         list(by_id),

@@ -387,3 +387,15 @@ def test_only_cookies_we_could_have_issued_are_read():
     assert good == {"username": "root", "exp_date": now + 60}
     read = {name: auth.read_cookie(token, key, now) for name, token in _hostile_cookies(key, now).items()}
     assert read == dict.fromkeys(read), read
+
+
+def test_accounts_are_searched_and_paged_in_the_database(engine, admin, make_user):
+    for name in ("anna", "bruno", "chloe", "dora_x", "dorax"):
+        make_user(name)
+    with session_scope(engine) as session:
+        page, total = auth.find_accounts(session, admin, offset=2, limit=2)
+        assert [u["username"] for u in page] == ["chloe", "dora_x"] and total == 6
+        assert auth.find_accounts(session, admin, "  DORA_ ")[1] == 1  # any case; '_' is no wildcard
+        assert [u["username"] for u in auth.find_accounts(session, admin, "%")[0]] == []
+        assert auth.account_counts(session, admin) == (6, 6)
+        assert auth.get_account(session, admin, admin.id)["roles"] == ["admin", "employee"]
