@@ -396,7 +396,8 @@ def _fit(pdf, words: str, width: float, text) -> str:
 
 
 def workbook(report: Report) -> bytes:
-    """The data behind the report: the key figures, then one sheet per chart, typed."""
+    """The data behind the report: the key figures, then one sheet per chart, typed, and the
+    report's notes (where the reach comes from, how many wait for a review, the rates...)."""
     figures = pd.DataFrame(
         [
             (t(f"leadership.group.{group}", report.lang), c.label, c.value, c.previous, c.delta or "")
@@ -408,6 +409,8 @@ def workbook(report: Report) -> bytes:
     )
     sheets = {t("leadership.report.figures", report.lang): figures}
     sheets |= {c.title: c.data for c in report.charts}
+    notes = t("leadership.report.notes", report.lang)
+    sheets[notes] = pd.DataFrame({notes: report.notes})
     return fmt.to_excel(sheets, report.lang)
 
 

@@ -201,7 +201,7 @@ def list_tab(filters: contrib.Filters) -> None:
                     r.id,
                     " · ".join(
                         [
-                            str(r.occurred_on),
+                            day(r.occurred_on),
                             vocab(r.platform),
                             vocab(r.kind),
                             (r.url or r.note or "—")[:60],

@@ -61,6 +61,8 @@ def test_figures_charts_and_report(ids):
     assert shown["Median time to acknowledge"] == ("5.0\u202fh", "+3.0\u202fh")
     assert shown["Certified ambassadors"] == ("40.0%", "+20.0\u202fpts")
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in texts(at)
+    assert "Reach from platform analytics exports: 0.0% of the period’s impressions" in texts(at)
+    assert "Waiting for an HR review, and counted nowhere until then: 0 contribution(s)." in texts(at)
     assert (
         len(at.get("plotly_chart")) == 18
     )  # 8 trends, contributions, 4 breakdowns, 4 of people, 1 of signals

@@ -291,3 +291,53 @@ def test_command_line_dry_run_apply_and_bad_file(engine, make_user, tmp_path):
 def count_all(engine) -> int:
     with session_scope(engine) as session:
         return session.scalar(select(func.count()).select_from(Contribution))
+
+
+def test_provenance_reaches_the_list_export_person_file_overview_and_report(engine, make_user):
+    """Where figures come from is shown everywhere they are: the person's list and export, the
+    person's file (HR), the overview (share of reach from platform exports, how many wait for a
+    review) and the board report with its data workbook."""
+    from openpyxl import load_workbook
+
+    from lib.core.periods import Period, View
+    from lib.core.permissions import Actor
+    from lib.insight import board_report, leadership, person_file
+    from lib.insight.kpis import provenance_line
+
+    jane = make_user("jane")
+    hr = make_user("hanna", "hr", "employee")
+    run(engine, ai.apply, jane, linkedin_xlsx(POSTS), "Content_2026.xlsx")  # 4,200 impressions
+    typed = {"platform": "linkedin", "kind": "original_post", "date": D3.isoformat()}
+    run(engine, contrib.log_contribution, jane, **typed, url=linkedin_url(8), impressions=1800)
+    run(engine, contrib.log_contribution, jane, **typed, url=linkedin_url(9), impressions=5_000_000)
+
+    period = contrib.Filters(TODAY - timedelta(days=60), TODAY)
+    with session_scope(engine, write=False) as session:
+        listed, _ = contrib.list_mine(session, jane, period)
+        exported = contrib.export_mine(session, jane)
+        file = person_file.person_file(session, hr, jane.id)
+        leadership._cache.clear()
+        ov = leadership.overview(
+            session,
+            Actor(id=None, username="exec", roles=frozenset({"executive"})),
+            View("custom", Period(TODAY - timedelta(days=59), TODAY)),
+        )
+    imported = listed[listed["figures_source"] == "imported"]
+    assert len(imported) == 3 and set(imported["source_file"]) == {"Content_2026.xlsx"}
+    assert sorted(listed["review"]) == ["ok", "ok", "ok", "ok", "pending"]
+    assert sorted(exported["figures_source"]) == ["imported", "imported", "imported", "typed", "typed"]
+    assert set(exported["figures_file"].dropna()) == {"Content_2026.xlsx"}
+    assert exported["figures_imported_at_utc"].notna().sum() == 3
+    [linkedin] = file.platforms.to_dict("records")
+    assert (linkedin["impressions"], linkedin["impressions_imported"], linkedin["held"]) == (6000, 4200, 1)
+    assert file.imports["filename"].tolist() == ["Content_2026.xlsx"]
+    assert ov.current.impressions == 6000 and ov.pending_review == 1
+    assert ov.current.imported_reach_share == pytest.approx(0.7)
+    line = provenance_line(ov, "fr")
+    assert "\u00a0: 70,0\u202f% des impressions de la période" in line
+    assert line.endswith("\u00a0: 1 contribution(s).")
+    html = board_report.board_report(ov, "en", "Whole company")
+    assert "Reach from platform analytics exports: 70.0% of the period’s impressions" in html
+    book = load_workbook(io.BytesIO(board_report.board_workbook(ov, "en", "Whole company")), read_only=True)
+    notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
+    assert any(str(n).startswith("Reach from platform analytics exports: 70.0%") for n in notes)

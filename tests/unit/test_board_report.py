@@ -98,11 +98,13 @@ def test_summary_names_the_biggest_changes(ov):
     assert biggest.count("(was ") == report.SUMMARY_CHANGES
 
 
-def test_workbook_has_one_sheet_per_chart_typed(ov):
+def test_workbook_has_one_sheet_per_chart_typed_and_the_notes(ov):
     built = report.build(ov, "fr", "Entreprise")
     book = openpyxl.load_workbook(io.BytesIO(report.workbook(built)))
     assert book.sheetnames[0] == "Chiffres clés"
-    assert len(book.sheetnames) == 1 + len(built.charts)
+    assert len(book.sheetnames) == 1 + len(built.charts) + 1  # and the notes, last
+    notes = [row[0] for row in book["Notes"].iter_rows(min_row=2, values_only=True)]
+    assert notes == built.notes and notes[0].startswith("Portée issue des exports")
     reach = book[book.sheetnames[1]]
     assert reach["A2"].is_date and reach["A2"].number_format == "dd/mm/yyyy"
     assert all(isinstance(c.value, int | float) for c in reach[2][1:])

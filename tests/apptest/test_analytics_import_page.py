@@ -1,0 +1,103 @@
+"""The platform analytics import and the imports' refusals on My contributions, as the page shows
+them: the preview table, the import, its history and the list's provenance, in French (tables
+the browser tests cannot read), and the CSV import's duplicate links in both languages."""
+
+from datetime import timedelta
+
+from lib.core import formatting as fmt
+from lib.core.models import AnalyticsImport, Contribution, utcnow
+from tests.analytics_files import linkedin_url, linkedin_xlsx, year_of_days
+from tests.apptest.activity_helpers import TABS, rows
+from tests.apptest.conftest import signed_in, texts
+
+TODAY = utcnow().date()
+D1, D2 = TODAY - timedelta(days=30), TODAY - timedelta(days=20)
+
+
+def open_tab(username: str, tab: str):
+    """My contributions opened on `tab` in its first run. (AppTest formats a selectbox's value
+    outside the script, where the interface language is English: a French page holding a filled
+    selectbox cannot run twice, so the log form's tab is never drawn.)"""
+    at = signed_in(username)
+    at.session_state[TABS["my_contributions"]] = tab
+    at.switch_page("pages/my_contributions.py").run()
+    return at
+
+
+def upload_export(at, data: bytes, name: str = "Contenu.xlsx", generation: int = 0):
+    at.file_uploader(key=f"analytics_upload_{generation}").set_value(
+        (name, data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
+    return at.run()
+
+
+def test_linkedin_import_in_french_preview_history_and_provenance(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma", language="fr")
+    at = open_tab("emma", "Import et export")
+    data = linkedin_xlsx(
+        [(1, D1, 40, 1200), (2, D2, 25, 900)], year_of_days(TODAY - timedelta(days=1), 30), "fr"
+    )
+    upload_export(at, data)
+    assert "Export LinkedIn\u00a0: 2 contribution(s) à créer" in texts(at)
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == [
+        "Action",
+        "Publiée le",
+        "Publication",
+        "Impressions",
+        "Interactions (total de la plateforme)",
+        "Réactions",
+        "Commentaires",
+        "Partages",
+        "Clics",
+        "En attente de vérification car",
+    ]
+    assert preview["Action"].tolist() == ["À créer", "À créer"]
+    assert sorted(preview["Publiée le"]) == [D1, D2]  # values kept; written «4 nov. 2026» on screen
+    assert set(preview["Impressions"]) == {1200, 900}
+    assert rows(app_engine, Contribution) == []
+
+    at.button(key="analytics_commit").click().run()
+    assert "Import terminé\u00a0: 2 contribution(s) créée(s)" in texts(at)
+    history = at.dataframe[0].value
+    assert list(history.columns)[:2] == ["Plateforme", "Fichier"]
+    assert list(history.columns)[2].startswith("Importé (")
+    assert history["Du"].tolist() == [TODAY - timedelta(days=30)] and history["Jours"].tolist() == [30]
+    [record] = rows(app_engine, AnalyticsImport)
+    assert record.filename == "Contenu.xlsx"
+
+    at.session_state["contrib_tabs"] = "Mes contributions"
+    at.run()
+    listed = at.dataframe[0].value
+    assert listed["Date"].tolist() == [D2, D1] and listed["Impressions"].tolist() == [900, 1200]
+    assert all(
+        s.startswith("Export de la plateforme «\u00a0Contenu.xlsx\u00a0», ") for s in listed["Chiffres"]
+    )
+    assert listed["Vérification"].tolist() == ["Comptée", "Comptée"]
+    labels = at.selectbox(key="contrib_pick_fr").options  # date, platform, kind, link, figures
+    link = linkedin_url(2, 2)[:60]
+    assert labels[0] == f"{fmt.day(D2, 'fr')} · LinkedIn · Publication originale · {link} · 900 impressions"
+
+
+def test_csv_import_names_duplicate_links_by_row_in_both_languages(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma", language="fr")
+    add_user("hugo")
+    data = (
+        "date,platform,kind,url\n"
+        f"{D1},linkedin,share,{linkedin_url(5)}\n"
+        f"{D2},linkedin,share,{linkedin_url(5, 1)}\n"
+    ).encode()
+    for who, tab, reason in (
+        ("emma", "Import et export", "ce lien figure déjà à la ligne 2 du fichier\u00a0:"),
+        ("hugo", "Import and export", "this link is already on row 2 of the file:"),
+    ):
+        at = open_tab(who, tab)
+        at.file_uploader(key="contrib_upload_0").set_value(("mine.csv", data, "text/csv"))
+        at.run()
+        problems = at.dataframe[0].value
+        assert problems.iloc[:, 0].tolist() == [3] and problems.iloc[:, 1].tolist() == ["url"]
+        assert problems.iloc[0, 2].startswith(reason)
+        assert not [b for b in at.button if b.key == "contrib_import"]
+    assert rows(app_engine, Contribution) == []
