@@ -225,7 +225,9 @@ def read_linkedin(data: bytes) -> Export:
         missing = [SHEETS[k][0] for k in REQUIRED_SHEETS if k not in found]
         if missing:
             raise _fail("analytics.not_linkedin", sheets=", ".join(missing))
-        rows = {k: _rows(book[found[k]]) for k in ("engagement", "top_posts", "discovery") if k in found}
+        rows: dict[str, list[tuple]] = {
+            k: _rows(book[found[k]]) for k in ("engagement", "top_posts", "discovery") if k in found
+        }
     finally:
         book.close()
     language = _language(rows, found)
@@ -254,10 +256,10 @@ def _top_posts(rows: list[tuple], sheet: str, day_first: bool) -> list[Post]:
     tables = []
     for url_col in columns["url"]:  # each table: its URL column, the next date and metric to the right
         date_col = next((c for c in columns["published"] if c > url_col), None)
-        metric = next(((c, m) for c, m in metric_columns if c > url_col), None)
-        if date_col is None or metric is None:
+        metric_column = next(((c, m) for c, m in metric_columns if c > url_col), None)
+        if date_col is None or metric_column is None:
             raise _fail("analytics.missing_table", sheet=sheet, columns="Engagements / Impressions")
-        tables.append((url_col, date_col, *metric))
+        tables.append((url_col, date_col, *metric_column))
     posts: dict[str, Post] = {}
     for offset, row in enumerate(rows[head + 1 :]):
         excel_row = head + 2 + offset
@@ -446,7 +448,8 @@ def _existing(session: Session, user_id: int, keys: list[str]) -> dict[str, Cont
             .order_by(Contribution.id)
         )
         for row in rows:
-            found.setdefault(row.url_key, row)
+            if row.url_key is not None:  # always: the query matched it
+                found.setdefault(row.url_key, row)
     return found
 
 

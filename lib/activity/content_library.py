@@ -94,13 +94,15 @@ def all_items(session: Session, actor: Actor, today: date) -> pd.DataFrame:
     items = _items(session, actor)
     items["state"] = [
         "archived"
-        if r.archived
+        if archived
         else "scheduled"
-        if r.starts_on > today
+        if starts_on > today
         else "ended"
-        if r.ends_on is not None and r.ends_on < today
+        if ends_on is not None and ends_on < today
         else "current"
-        for r in items.itertuples()
+        for archived, starts_on, ends_on in zip(
+            items["archived"], items["starts_on"], items["ends_on"], strict=True
+        )
     ]
     return items
 
@@ -135,17 +137,23 @@ def save_item(session: Session, actor: Actor, item_id: int | None = None, **valu
     for p in platforms:
         if p not in PLATFORMS:
             ck.fail("activity.unknown_value", "library.platforms", value=p)
+    title = ck.required_text("library.title", get("title"), 200)
+    text_en = ck.required_text("library.text_en", get("text_en"), MAX_TEXT)
+    text_fr = ck.required_text("library.text_fr", get("text_fr"), MAX_TEXT)
+    url = ck.url("library.url", get("url"))
+    starts_on = ck.day("library.starts_on", get("starts_on"), date.max)
+    ends_on = ck.day("library.ends_on", get("ends_on"), date.max) if get("ends_on") else None
     clean = {
-        "title": ck.required_text("library.title", get("title"), 200),
-        "text_en": ck.required_text("library.text_en", get("text_en"), MAX_TEXT),
-        "text_fr": ck.required_text("library.text_fr", get("text_fr"), MAX_TEXT),
-        "url": ck.url("library.url", get("url")),
+        "title": title,
+        "text_en": text_en,
+        "text_fr": text_fr,
+        "url": url,
         "platforms": platforms,
-        "starts_on": ck.day("library.starts_on", get("starts_on"), date.max),
-        "ends_on": ck.day("library.ends_on", get("ends_on"), date.max) if get("ends_on") else None,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "required": bool(get("required")),
     }
-    if clean["starts_on"] and clean["ends_on"] and clean["ends_on"] < clean["starts_on"]:
+    if starts_on and ends_on and ends_on < starts_on:
         ck.fail("library.ends_before_start", "library.ends_on")
     campaign = ck.optional_text("library.campaign", get("campaign"), 200)
     ck.raise_if_any()

@@ -23,6 +23,7 @@ from lib.activity import review
 from lib.activity.contributions import COLUMNS, check, duplicate_problem
 from lib.activity.urls import url_key
 from lib.core import audit
+from lib.core.db import fetch
 from lib.core.errors import Conflict, Problem, ValidationError
 from lib.core.fields import Checker
 from lib.core.formatting import to_csv, to_excel
@@ -198,13 +199,13 @@ def preview(session: Session, actor: Actor, data: bytes) -> Preview:
             result.rows.append(
                 {"row": ck.row, **clean, "import_key": row_key(clean), "url_key": url_key(clean["url"])}
             )
-    existing = _existing_keys(session, actor.id, [r["import_key"] for r in result.rows])
+    existing = _existing_keys(session, actor.user_id, [r["import_key"] for r in result.rows])
     seen: set[str] = set()
     for r in result.rows:
         key = r["import_key"]
         r["status"] = "existing" if key in existing else "repeated" if key in seen else "new"
         seen.add(key)
-    _refuse_duplicate_links(session, actor.id, result)
+    _refuse_duplicate_links(session, actor.user_id, result)
     result.problems.sort(key=lambda p: p.row or 0)
     if not result.rows and not result.problems:
         result.problems.append(Problem("contrib.import_empty"))
@@ -222,7 +223,7 @@ def commit(session: Session, actor: Actor, data: bytes) -> ImportResult:
     checked = preview(session, actor, data)
     if checked.problems:
         raise ValidationError(checked.problems)
-    department_id = session.get(User, actor.id).department_id
+    department_id = fetch(session, User, actor.user_id, "error.user_not_found").department_id
     now = utcnow()
     new = [
         {k: v for k, v in r.items() if k not in ("row", "status")}
@@ -236,7 +237,7 @@ def commit(session: Session, actor: Actor, data: bytes) -> ImportResult:
         for r in checked.rows
         if r["status"] == "new"
     ]
-    checks = review.Checks(session, actor.id, now.date())
+    checks = review.Checks(session, actor.user_id, now.date())
     for row in new:  # implausible typed figures wait for HR, as on the form
         reasons = checks.reasons(row)
         row["review"], row["review_reasons"] = ("pending", ",".join(reasons)) if reasons else ("ok", None)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lib.activity import review
 from lib.activity.urls import url_key
 from lib.core import audit, options
+from lib.core.db import fetch
 from lib.core.errors import NotFound, PermissionDenied
 from lib.core.fields import Checker
 from lib.core.models import AnalyticsImport, ContentItem, Contribution, User, utcnow
@@ -115,9 +116,9 @@ def log_contribution(session: Session, actor: Actor, **values) -> Contribution:
     """Record one of the actor's own contributions (values keyed as COLUMNS, plus content_item_id).
     Figures are marked as typed; implausible ones hold the contribution for review."""
     require(actor, "contributions.log")
-    clean = _validated(session, actor.id, values)
-    author = session.get(User, actor.id)
-    reasons = review.Checks(session, actor.id, utcnow().date()).reasons(clean)
+    clean = _validated(session, actor.user_id, values)
+    author = fetch(session, User, actor.user_id, "error.user_not_found")
+    reasons = review.Checks(session, actor.user_id, utcnow().date()).reasons(clean)
     row = Contribution(
         user_id=actor.id,
         department_id=author.department_id,
@@ -145,7 +146,7 @@ def update_contribution(session: Session, actor: Actor, contribution_id: int, **
     """Change one of the actor's own contributions (the department snapshot is kept)."""
     require(actor, "contributions.log")
     row = _own(session, actor, contribution_id)
-    clean = _validated(session, actor.id, values, exclude_id=row.id)
+    clean = _validated(session, actor.user_id, values, exclude_id=row.id)
     changed = any(getattr(row, n) != clean[n] for n in FIGURES)
     for name, value in clean.items():
         setattr(row, name, value)
@@ -155,7 +156,7 @@ def update_contribution(session: Session, actor: Actor, contribution_id: int, **
             clean[n] is not None for n in ("reactions", "comments", "shares")
         ):
             row.engagements = None
-    checks = review.Checks(session, actor.id, utcnow().date())
+    checks = review.Checks(session, actor.user_id, utcnow().date())
     review.apply(row, checks.reasons({**clean, "engagements": row.engagements}, exclude_id=row.id))
     session.flush()
     return row
@@ -206,7 +207,7 @@ def list_mine(
     """The actor's contributions matching `f`, most recent first (at most `limit`), and how many match."""
     require(actor, "contributions.log")
     c = Contribution
-    total = session.scalar(select(func.count()).select_from(c).where(*_mine(actor, f)))
+    total = session.scalar(select(func.count()).select_from(c).where(*_mine(actor, f))) or 0
     query = (
         select(
             c.id,
@@ -266,7 +267,7 @@ def my_figures(session: Session, actor: Actor, f: Filters) -> dict:
     count, reach, engagement, engagement_known, minutes = row
     held = session.scalar(select(func.count()).select_from(c).where(*_mine(actor, f), c.review == "pending"))
     goal = max(1, int(options.get(session, "contributions.weekly_goal", WEEKLY_GOAL)))
-    weeks, this_week = streak(session, actor.id, utcnow().date(), goal)
+    weeks, this_week = streak(session, actor.user_id, utcnow().date(), goal)
     return {
         "count": count,
         "reach": reach,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from lib.activity import review
 from lib.activity.contributions import WEEKLY_GOAL, engagement_expr
 from lib.core import audit, options
+from lib.core.db import fetch
 from lib.core.fields import Checker
 from lib.core.models import Contribution, CustomerSignal, Department, Team, User
 from lib.core.permissions import Actor, require
@@ -88,7 +89,7 @@ def settings(session: Session, actor: Actor) -> dict:
 def set_opt_out(session: Session, actor: Actor, opt_out: bool) -> None:
     """A person hides (or shows again) their name on the leaderboard."""
     require(actor, "recognition.view")
-    user = session.get(User, actor.id)
+    user = fetch(session, User, actor.user_id, "error.user_not_found")
     user.leaderboard_opt_out = bool(opt_out)
     audit.record(session, actor, "leaderboard.opt_out" if opt_out else "leaderboard.opt_in", subject=actor.id)
 
@@ -220,4 +221,4 @@ def standings(session: Session, actor: Actor, start: date, end: date) -> Standin
 
 
 def opted_out(session: Session, actor: Actor) -> bool:
-    return session.get(User, actor.id).leaderboard_opt_out
+    return fetch(session, User, actor.user_id, "error.user_not_found").leaderboard_opt_out

@@ -77,7 +77,7 @@ def usual_reach(session: Session, user_id: int, platform: str, exclude_id: int |
     )
     if exclude_id is not None:
         query = query.where(c.id != exclude_id)
-    values = list(session.scalars(query))
+    values = [v for v in session.scalars(query) if v is not None]
     return float(median(values)) if len(values) >= USUAL_HISTORY else None
 
 

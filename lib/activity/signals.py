@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from lib.core import audit, options
+from lib.core.db import fetch
 from lib.core.errors import Conflict, NotFound, PermissionDenied, invalid
 from lib.core.fields import Checker
 from lib.core.i18n import t
@@ -111,7 +112,7 @@ def report_signal(session: Session, actor: Actor, **values) -> CustomerSignal:
     )
     ck.raise_if_any()
     now = utcnow()
-    reporter = session.get(User, actor.id)
+    reporter = fetch(session, User, actor.user_id, "error.user_not_found")
     signal.department_id = reporter.department_id
     signal.status, signal.reported_at = "new", now
     signal.ack_due_at = now + timedelta(hours=ack_hours(session))
@@ -301,8 +302,8 @@ def owner_candidates(session: Session, actor: Actor) -> list[tuple[int, str]]:
     """(id, name) of the people who can sign in and so can own a signal."""
     require(actor, "signals.report")
     return [
-        tuple(r)
-        for r in session.execute(
+        (user_id, name)
+        for user_id, name in session.execute(
             select(User.id, User.full_name)
             .where(User.is_active, User.password_hash.is_not(None))
             .order_by(User.full_name)

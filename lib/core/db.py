@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -19,12 +20,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from lib.core import logs
 from lib.core.config import ROOT
+from lib.core.errors import NotFound
 
 # How long a write waits for another writer's lock before giving up ("the database is busy").
 BUSY_TIMEOUT_MS = int(os.environ.get("PORTE_VOIX_BUSY_TIMEOUT_MS", "30000"))
@@ -98,6 +101,32 @@ def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+Row = TypeVar("Row")
+
+
+def fetch(session: Session, model: type[Row], key: Any, missing: str) -> Row:
+    """The row of `model` with primary key `key`; NotFound with the i18n key `missing` if there is none."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (for those, `Session.execute` returns a CursorResult)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count: only UPDATE and DELETE have one")
+    return result.rowcount
+
+
+def driver_connection(raw: PoolProxiedConnection) -> Any:
+    """The database driver's own connection behind a pooled one (sqlite3's or psycopg's)."""
+    driver = raw.driver_connection
+    if driver is None:
+        raise RuntimeError("the pooled database connection is closed")
+    return driver
 
 
 def alembic_config() -> Config:

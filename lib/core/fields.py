@@ -21,6 +21,16 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _parse_day(text: str) -> date | None:
+    """A date written YYYY-MM-DD or DD/MM/YYYY, or None."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 class Checker:
     """Collects the problems of one form or one imported row (`row` as the user sees it)."""
 
@@ -119,7 +129,8 @@ class Checker:
         except InvalidOperation:
             self.fail("activity.not_an_amount", field)
             return None
-        if not number.is_finite() or number.as_tuple().exponent < -2:
+        exponent = number.as_tuple().exponent  # a letter for NaN and infinity
+        if not isinstance(exponent, int) or exponent < -2:
             self.fail("activity.not_an_amount", field)
         elif number < 0:
             self.fail("activity.negative", field)
@@ -139,16 +150,11 @@ class Checker:
         elif isinstance(value, date):
             day = value
         else:
-            day = None
-            for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-                try:
-                    day = datetime.strptime(str(value).strip(), fmt).date()
-                    break
-                except ValueError:
-                    continue
-            if day is None:
+            parsed = _parse_day(str(value).strip())
+            if parsed is None:
                 self.fail("activity.bad_date", field, value=str(value).strip())
                 return None
+            day = parsed
         if day > latest:
             self.fail("activity.future_date", field)
         elif day < EARLIEST:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lib.core.errors import PermissionDenied
+from lib.core.errors import NotFound, PermissionDenied
 from lib.core.vocab import ROLES
 
 EVERYONE = ROLES
@@ -59,10 +59,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "notifications.manage": _HR_WORK,  # which e-mails go out and when, team contacts, the sending log
     # Leadership
     "overview.view": (_EXECUTIVE, _ADMIN),  # leadership overview and board report
-    "overview.configure": (_ADMIN,),
-    "overview.digest": (
-        _EXECUTIVE,
-    ),  # receives the monthly leadership digest by e-mail  # media rates (CPM, CPC) behind earned-media value
+    "overview.configure": (_ADMIN,),  # media rates (CPM, CPC) behind earned-media value
+    "overview.digest": (_EXECUTIVE,),  # receives the monthly leadership digest by e-mail
     # Platform
     "accounts.manage": (_ADMIN,),  # create accounts, roles, activation, password resets
     "audit.view": (_ADMIN,),
@@ -88,6 +86,13 @@ class Actor:
     def command_line(cls) -> Actor:
         """The operator at the command line, who holds every role."""
         return cls(id=None, username="cli", roles=frozenset(ROLES))
+
+    @property
+    def user_id(self) -> int:
+        """The acting person's account id; the command line has no account of its own."""
+        if self.id is None:
+            raise NotFound("error.user_not_found")
+        return self.id
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

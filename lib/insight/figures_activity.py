@@ -64,8 +64,7 @@ def people(session: Session, view: View) -> dict:
         select(pairs).where(pairs.c.department_key == view.department_id)
         if view.department_id
         else select(pairs)
-    )
-    scoped = scoped.subquery()
+    ).subquery()
 
     def kind(name):
         return literal_column(f"'{name}'").label("kind")
@@ -226,7 +225,9 @@ def departments(session: Session, people: dict) -> pd.DataFrame:
     """Every department (key 0: none) with its workforce, how many of them contributed in the
     period, and the contributions recorded in it."""
     key = _member_department()
-    heads = dict(session.execute(select(key, func.count()).where(workforce()).group_by(key)).all())
+    heads: dict[int, int] = dict(
+        session.execute(select(key, func.count()).where(workforce()).group_by(key)).all()
+    )
     names = dict(session.execute(select(Department.id, Department.name)).all())
     keys = sorted(
         set(heads) | set(people["department"]) | set(names), key=lambda k: (k == 0, names.get(k, ""))

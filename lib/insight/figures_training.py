@@ -67,7 +67,7 @@ def training(session: Session, view: View, moments: tuple[datetime, datetime]) -
             )
         ).all()
     ) | {"all_modules": all_modules}
-    expected = counts["workforce"] * session.scalar(select(n_required))
+    expected = counts["workforce"] * session.execute(select(n_required)).scalar_one()
     stages = ["workforce", "started", "all_modules", "certified"]
     return {
         "funnel": pd.DataFrame({"stage": stages, "people": [int(counts[s]) for s in stages]}),

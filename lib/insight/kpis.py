@@ -3,7 +3,9 @@ language; shared by the page and the board report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from lib.core.formatting import hours, money, money_short, number, percent, points
 from lib.core.i18n import t
@@ -36,6 +38,10 @@ GROUPS = {
 }
 
 
+# How a change is coloured: "normal", "inverse" (a rise is bad) or "off" (no change).
+DeltaColor = Literal["normal", "inverse", "off"]
+
+
 @dataclass(frozen=True)
 class Card:
     key: str
@@ -43,7 +49,7 @@ class Card:
     value: str
     previous: str
     delta: str | None  # signed change against the previous period; None when it cannot be computed
-    delta_color: str  # "normal", "inverse" (a rise is bad) or "off" (no change)
+    delta_color: DeltaColor
     help: str
 
 
@@ -51,8 +57,16 @@ def value_of(figures: Figures, key: str, overview: Overview):
     return figures.emv(overview.rates) if key == "emv" else getattr(figures, key)
 
 
+FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "count": number,
+    "share": percent,
+    "money": money_short,
+    "hours": hours,
+}
+
+
 def formatted(value, kind: str, lang: str) -> str:
-    return {"count": number, "share": percent, "money": money_short, "hours": hours}[kind](value, lang)
+    return FORMATS[kind](value, lang)
 
 
 def _delta(current, previous, kind: str, lang: str) -> str | None:
@@ -79,13 +93,15 @@ def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
         "age": age_text(overview, lang),
         "target": hours(overview.ack_target_hours, lang, 0),
     }
-    out = {}
+    out: dict[str, list[Card]] = {}
     for group, items in GROUPS.items():
         out[group] = []
         for key, kind, rise_is_good in items:
             now, before = value_of(cur, key, overview), value_of(prev, key, overview)
             delta = _delta(now, before, kind, lang)
-            color = "off" if delta is None or now == before else ("normal" if rise_is_good else "inverse")
+            color: DeltaColor = (
+                "off" if delta is None or now == before else ("normal" if rise_is_good else "inverse")
+            )
             previous = formatted(before, kind, lang)
             out[group].append(
                 Card(

@@ -192,7 +192,7 @@ def last_changed(session: Session, now: datetime | None = None) -> datetime:
     """When the figures' data last changed, as far as this process knows: the time it first saw the
     current data version (at worst one check late; the process start for changes made before it)."""
     now = now or utcnow()
-    url, version = session.get_bind().url.render_as_string(), data_version(session)
+    url, version = session.get_bind().engine.url.render_as_string(), data_version(session)
     with _lock:
         seen = _versions.get(url)
         if seen is None or seen[0] != version:
@@ -213,7 +213,7 @@ def overview(session: Session, actor: Actor, view: View, *, now: datetime | None
     now = now or utcnow()
     version, current_rates = data_version(session), rates(session)
     key = (
-        session.get_bind().url.render_as_string(),
+        session.get_bind().engine.url.render_as_string(),
         view,
         version,
         now.replace(minute=0, second=0, microsecond=0),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lib.activity import review
 from lib.activity.contributions import engagement_expr
+from lib.core.db import fetch
 from lib.core.errors import NotFound
 from lib.core.models import (
     AnalyticsImport,
@@ -200,7 +201,7 @@ def person_file(session: Session, actor: Actor, user_id: int, now: datetime | No
     now = now or utcnow()
     today = now.date()
     profile = _profile(session, user_id)
-    user = session.get(User, user_id)
+    user = fetch(session, User, user_id, "error.user_not_found")
     certificates = pd.DataFrame(
         session.execute(
             select(Certification.issued_at, Certification.expires_at, Certification.policy_version)
@@ -271,7 +272,7 @@ def person_file(session: Session, actor: Actor, user_id: int, now: datetime | No
         ],
     )
     s = CustomerSignal
-    signal_count = session.scalar(select(func.count()).where(s.reporter_id == user_id))
+    signal_count = session.execute(select(func.count()).where(s.reporter_id == user_id)).scalar_one()
     signals = pd.DataFrame(
         session.execute(
             select(s.reported_at, s.signal_type, s.category, s.customer_name, s.status, s.resolution)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,7 +30,7 @@ GREY, TARGET = "#52606D", "#D55E00"
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: list[float | None]
+    values: Sequence[float | None]  # stored as a list
     colour: str = ACCENT
 
     def __post_init__(self) -> None:  # unknown values (None, NaN) become None, the others floats
@@ -94,7 +95,8 @@ def _bucket_labels(overview: Overview, lang: str) -> tuple[list, list[str]]:
 
 def _per_bucket(df: pd.DataFrame, starts: list, column: str) -> list:
     values = df.set_index("bucket")[column] if len(df) else pd.Series(dtype=float)
-    return [None if pd.isna(values.get(d)) else float(values.get(d)) for d in starts]
+    found = [values.get(d) for d in starts]
+    return [None if v is None or pd.isna(v) else float(v) for v in found]
 
 
 def _col(key: str, lang: str) -> str:
@@ -292,7 +294,8 @@ def breakdown_charts(overview: Overview, lang: str) -> list[Chart]:
 def learning_chart(overview: Overview, lang: str) -> Chart:
     """Value won and lost by category."""
     df = overview.learning["by_category"]
-    per = df.groupby(["category", "signal_type"])["value_eur"].sum().unstack(fill_value=0.0)
+    # pandas takes any scalar as fill value; pandas-stubs list int, str and dict only.
+    per = df.groupby(["category", "signal_type"])["value_eur"].sum().unstack(fill_value=0.0)  # type: ignore[arg-type]
     categories = list(per.index)
     series = [
         Series(
@@ -465,7 +468,7 @@ def to_svg(chart: Chart, lang: str, width: int = 520, height: int = 230) -> str:
     ]
     legend_h = 16 if len(chart.series) > 1 else 0
     if legend_h:
-        x = 0
+        x: float = 0
         for s in chart.series:
             parts.append(
                 f'<rect x="{x}" y="2" width="9" height="9" fill="{s.colour}"/>'
@@ -479,11 +482,11 @@ def to_svg(chart: Chart, lang: str, width: int = 520, height: int = 230) -> str:
         band = (bottom - top_y) / max(n, 1)
         bar_h = band * 0.75 / len(chart.series)
 
-        def scale(v):
+        def scale_x(v):
             return left + (right - left) * (v or 0) / top
 
         for v in ticks:
-            x = scale(v)
+            x = scale_x(v)
             parts.append(
                 f'<line x1="{x:.1f}" y1="{top_y}" x2="{x:.1f}" y2="{bottom}" stroke="#E4E7EB"/>'
                 f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="{GREY}">'
@@ -495,7 +498,7 @@ def to_svg(chart: Chart, lang: str, width: int = 520, height: int = 230) -> str:
             for j, s in enumerate(chart.series):
                 v = s.values[i] or 0
                 parts.append(
-                    f'<rect x="{left}" y="{y0 + j * bar_h:.1f}" width="{scale(v) - left:.1f}" '
+                    f'<rect x="{left}" y="{y0 + j * bar_h:.1f}" width="{scale_x(v) - left:.1f}" '
                     f'height="{bar_h:.1f}" fill="{s.colour}"><title>{e(s.name)}: '
                     f"{e(value_text(v, chart.unit, lang))}</title></rect>"
                 )
@@ -593,11 +596,11 @@ def draw_pdf(pdf, chart: Chart, lang: str, x: float, y: float, w: float, h: floa
         band = (bottom - top_y) / max(n, 1)
         bar_h = band * 0.75 / len(chart.series)
 
-        def scale(v):
+        def scale_x(v):
             return left + (right - left) * (v or 0) / top
 
         for v in ticks:
-            tx = scale(v)
+            tx = scale_x(v)
             pdf.line(tx, top_y, tx, bottom)
             pdf.set_text_color(*grey)
             label_text = text(value_text(v, chart.unit, lang, short=True))
@@ -611,7 +614,7 @@ def draw_pdf(pdf, chart: Chart, lang: str, x: float, y: float, w: float, h: floa
                 v = s.values[i] or 0
                 if v:
                     pdf.set_fill_color(*_rgb(s.colour))
-                    pdf.rect(left, y0 + j * bar_h, scale(v) - left, bar_h, style="F")
+                    pdf.rect(left, y0 + j * bar_h, scale_x(v) - left, bar_h, style="F")
         return
     left, right, top_y, bottom = x + 12, x + w - 1, y + legend_h + 1.5, y + h - 4.5
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from lib.core.db import session_scope
+from lib.core.db import rowcount, session_scope
 from lib.core.i18n import t
 from lib.core.models import JobLock, Notification, utcnow
 from lib.core.permissions import Actor
@@ -53,11 +53,13 @@ def job_lock(engine: Engine, name: str, now: datetime) -> Iterator[bool]:
             if session.get(JobLock, name) is None:
                 session.add(JobLock(name=name, holder=None, expires_at=now))
         with session_scope(engine) as session:
-            taken = session.execute(
-                update(JobLock)
-                .where(JobLock.name == name, JobLock.expires_at <= now)
-                .values(holder=me, expires_at=now + timedelta(minutes=LOCK_MINUTES))
-            ).rowcount
+            taken = rowcount(
+                session.execute(
+                    update(JobLock)
+                    .where(JobLock.name == name, JobLock.expires_at <= now)
+                    .values(holder=me, expires_at=now + timedelta(minutes=LOCK_MINUTES))
+                )
+            )
     except IntegrityError:  # a concurrent first insert of the lock row
         taken = 0
     try:
@@ -98,11 +100,13 @@ def _claim(engine: Engine, due: Due, subject: str, now: datetime) -> bool:
             if not (retry or abandoned):
                 return False
             return bool(
-                session.execute(
-                    update(Notification)
-                    .where(Notification.id == row.id, Notification.updated_at == row.updated_at)
-                    .values(status="sending", attempts=row.attempts + 1, updated_at=now, last_error=None)
-                ).rowcount
+                rowcount(
+                    session.execute(
+                        update(Notification)
+                        .where(Notification.id == row.id, Notification.updated_at == row.updated_at)
+                        .values(status="sending", attempts=row.attempts + 1, updated_at=now, last_error=None)
+                    )
+                )
             )
     except IntegrityError:  # claimed by another process at the same instant
         return False

@@ -145,7 +145,9 @@ def _manager_summaries(session: Session, choice: Choice, today: date) -> list[Du
 
 def _signals_late(session: Session, choice: Choice, now: datetime) -> list[Due]:
     contacts = signal_contacts(session)
-    languages = dict(session.execute(select(func.lower(User.email), User.language)).all()) if contacts else {}
+    languages: dict[str, str] = (
+        dict(session.execute(select(func.lower(User.email), User.language)).all()) if contacts else {}
+    )
     rows = session.scalars(
         select(CustomerSignal)
         .where(

@@ -27,7 +27,7 @@ PAGES = {
 }
 
 
-SAMPLES = {
+SAMPLES: dict[str, dict[str, object]] = {
     "training_assigned": {"module": "", "due_on": "2026-12-18", "days_late": 0},
     "training_due_soon": {"module": "", "due_on": "2026-12-18", "days_late": 0},
     "training_overdue": {"module": "", "due_on": "2026-11-20", "days_late": 14},

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from lib.core import logs
-from lib.core.db import alembic_config, is_sqlite
+from lib.core.db import alembic_config, driver_connection, is_sqlite
 from lib.core.models import Base
 
 PG_GUIDANCE = (
@@ -59,7 +59,7 @@ def backup(engine: Engine, target: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         raw = engine.raw_connection()
         try:
-            _copy(raw.driver_connection, target)
+            _copy(driver_connection(raw), target)
         finally:
             raw.close()
     except (OSError, sqlite3.Error) as exc:
@@ -142,7 +142,7 @@ def restore(engine: Engine, source: Path) -> Path | None:
     kept = None
     raw = engine.raw_connection()
     try:
-        conn = raw.driver_connection
+        conn = driver_connection(raw)
         if live not in (None, "", ":memory:"):
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             kept = Path(live).with_name(f"{Path(live).name}.replaced-{stamp}")

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from lib.core.config import DATA_DIR
-from lib.core.db import is_sqlite
+from lib.core.db import driver_connection, fetch, is_sqlite
 from lib.core.i18n import problem_text
 from lib.core.models import (
     Campaign,
@@ -186,7 +186,7 @@ def _bulk_insert(conn: Connection, table, columns: list[str], rows: list[tuple])
     """Insert `rows` fast, in the load's transaction: COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
         return
-    raw = conn.connection.driver_connection
+    raw = driver_connection(conn.connection)
     if conn.dialect.name == "postgresql":
         with (
             raw.cursor() as cur,
@@ -360,7 +360,7 @@ def _assign_roles_and_accounts(conn, rng, user_ids, people, ids, password, repor
     with _session(conn) as session:
         for uid, role in login.items():
             secret = password or auth.temporary_password()
-            user = session.get(User, uid)
+            user = fetch(session, User, uid, "error.user_not_found")
             user.password_hash = auth.hash_password(secret)
             # A generated password is a one-time one: its owner chooses their own at first sign-in.
             # A password the operator chose (--password-stdin) is theirs to keep.

@@ -24,7 +24,7 @@ def check(database_url: str) -> tuple[bool, str]:
             conn.execute(text("SELECT 1"))
             current = database_revisions(conn)
     except SQLAlchemyError as exc:
-        return False, f"database unreachable ({type(exc.orig or exc).__name__})"
+        return False, f"database unreachable ({type(getattr(exc, 'orig', None) or exc).__name__})"
     finally:
         engine.dispose()
     heads = code_heads()

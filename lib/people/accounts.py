@@ -14,8 +14,8 @@ from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session
 
 from lib.core import audit, logs
-from lib.core.db import session_scope
-from lib.core.errors import NotFound, Problem, ValidationError, invalid
+from lib.core.db import fetch, session_scope
+from lib.core.errors import Problem, ValidationError, invalid
 from lib.core.models import Team, User, UserRole, utcnow
 from lib.core.permissions import Actor, holders, require, require_self_or, roles_can
 from lib.core.vocab import LANGUAGES, ROLES
@@ -75,10 +75,7 @@ def temporary_password() -> str:
 
 
 def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("error.user_not_found")
-    return user
+    return fetch(session, User, user_id, "error.user_not_found")
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -98,7 +95,7 @@ def current_actor(session: Session, user_id: int, signed_in_at: datetime | None 
 
 
 def has_accounts(session: Session) -> bool:
-    return session.scalar(select(func.count()).select_from(User)) > 0
+    return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
 
 
 def credentials(session: Session) -> dict:
@@ -344,7 +341,7 @@ def create_user(
 
 def change_password(session: Session, actor: Actor, *, current: str, new: str) -> None:
     """A person changes their own password; every other session of theirs ends."""
-    user = get_user(session, actor.id)
+    user = get_user(session, actor.user_id)
     if not verify_password(current, user.password_hash):
         raise invalid("password.current_wrong", "current_password")
     if current == new:
@@ -378,12 +375,12 @@ def _is_admin(roles) -> bool:
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count())
         .select_from(User)
         .join(UserRole)
         .where(User.is_active, UserRole.role.in_(holders("accounts.manage")))
-    )
+    ).scalar_one()
 
 
 def set_roles(session: Session, actor: Actor, user_id: int, roles) -> None:
@@ -497,13 +494,13 @@ def manager_choices(session: Session, actor: Actor) -> dict[int, str]:
 
 def sign_out(session: Session, actor: Actor) -> None:
     """End every session of the person signing out (their cookies stop being honoured)."""
-    end_sessions(session, get_user(session, actor.id))
+    end_sessions(session, get_user(session, actor.user_id))
     audit.record(session, actor, "logout", subject=actor.id)
 
 
 def profile(session: Session, actor: Actor) -> dict:
     """The signed-in person's own account details."""
-    user = get_user(session, actor.id)
+    user = get_user(session, actor.user_id)
     return {
         "username": user.username,
         "full_name": user.full_name,

@@ -167,13 +167,12 @@ def rename_team(session: Session, actor: Actor, team_id: int, name: str) -> None
 
 def departments(session: Session, actor=None) -> list[tuple[int, str]]:
     """(id, name) of every department, by name."""
-    return [
-        tuple(r) for r in session.execute(select(Department.id, Department.name).order_by(Department.name))
-    ]
+    query = select(Department.id, Department.name).order_by(Department.name)
+    return [(department_id, name) for department_id, name in session.execute(query)]
 
 
 def teams(session: Session, department_id: int | None = None) -> list[tuple[int, str]]:
     query = select(Team.id, Team.name).order_by(Team.name)
     if department_id is not None:
         query = query.where(Team.department_id == department_id)
-    return [tuple(r) for r in session.execute(query)]
+    return [(team_id, name) for team_id, name in session.execute(query)]

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from lib.core import audit
@@ -181,11 +181,11 @@ def _audit(session: Session, user_id: int, sign_ins: bool) -> list[dict]:
 
 def personal_data(session: Session, actor: Actor) -> dict:
     """Everything stored about the signed-in person, as plain JSON-ready data, one list per kind."""
-    user = get_user(session, actor.id)
+    user = get_user(session, actor.user_id)
     profile = {k: _plain(getattr(user, k)) for k in PROFILE}
     profile["department"] = user.department.name if user.department else None
     profile["team"] = user.team.name if user.team else None
-    profile["manager"] = session.get(User, user.manager_id).full_name if user.manager_id else None
+    profile["manager"] = get_user(session, user.manager_id).full_name if user.manager_id else None
     profile["roles"] = ", ".join(user.roles)
     data: dict = {"profile": profile}
     for kind, model, owner, columns in OWNED:
@@ -218,7 +218,7 @@ def _labelled(kind: str, rows: list[dict], lang: str) -> pd.DataFrame:
 def personal_data_excel(session: Session, actor: Actor) -> bytes:
     """The readable export: a workbook with one sheet per kind, columns labelled in the person's
     language (an empty kind keeps its sheet, with its headers)."""
-    user = get_user(session, actor.id)
+    user = get_user(session, actor.user_id)
     lang = user.language
     data = personal_data(session, actor)
     profile = pd.DataFrame(
@@ -247,9 +247,9 @@ def record_export(session: Session, actor: Actor) -> None:
 
 def _group_size(session: Session, column, value) -> int:
     """People (not erased) who share this department or team, the person included."""
-    return session.scalar(
+    return session.execute(
         select(func.count()).select_from(User).where(column == value, User.anonymised_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def _coarsen(session: Session, user: User) -> None:
@@ -317,7 +317,9 @@ def erase(session: Session, actor: Actor, user_id: int) -> None:
     user.is_active, user.must_change_password, user.leaderboard_opt_out = False, False, True
     user.anonymised_at = utcnow()
     session.execute(
-        UserRole.__table__.delete().where(UserRole.user_id == user_id).where(UserRole.role != BASE_ROLE)
+        delete(UserRole)
+        .where(UserRole.user_id == user_id, UserRole.role != BASE_ROLE)
+        .execution_options(synchronize_session=False)  # a plain DELETE, as on the table
     )
     end_sessions(session, user)
     audit.record(session, actor, "privacy.erased", subject=user.id)

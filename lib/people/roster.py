@@ -202,8 +202,9 @@ def _email(ck: Checker, column: str, value: str, required: bool) -> str | None:
 
 def _check_row(
     values: dict, row: int, given: frozenset[str], known: set[str], today: date
-) -> tuple[Row, list[Problem]]:
-    """One row, checked column by column; `known` holds the e-mails (lower case) a manager may have."""
+) -> tuple[Row | None, list[Problem]]:
+    """One row, checked column by column (None with its problems if it has any); `known` holds the
+    e-mails (lower case) a manager may have."""
     ck = Checker(row)
 
     def text(column: str, n: int) -> str | None:
@@ -232,10 +233,12 @@ def _check_row(
         ck.fail("roster.error.left_on_when_active", "roster.left_on")
     elif left_on and start and left_on < start:
         ck.fail("roster.error.left_before_start", "roster.left_on")
+    if ck.problems or email is None or full_name is None:
+        return None, ck.problems
     person = Row(
         row, email, full_name, department, team, manager, job_title, start, status == "active", left_on, given
     )
-    return person, ck.problems
+    return person, []
 
 
 def _read(data: bytes, on_roster: set[str], today: date) -> tuple[list[Row], list[Problem]]:
@@ -245,7 +248,9 @@ def _read(data: bytes, on_roster: set[str], today: date) -> tuple[list[Row], lis
         return [], [Problem("roster.error.empty")]
     given = frozenset(c for c in COLUMNS if c in df.columns and c not in REQUIRED)
     known = on_roster | {e.lower() for e in df["email"]}
-    rows, problems, first_row = [], [], {}
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
     for index, values in enumerate(df.to_dict("records")):
         number = index + FIRST_DATA_ROW
         row, found = _check_row(values, number, given, known, today)
@@ -256,7 +261,7 @@ def _read(data: bytes, on_roster: set[str], today: date) -> tuple[list[Row], lis
             )
         first_row.setdefault(key, number)
         problems += found
-        if not found:
+        if row is not None and not found:
             rows.append(row)
     return rows, problems
 
@@ -338,7 +343,7 @@ def _target(row: Row, before: dict | None, dept_names: dict, team_names: dict, t
     """The person's values after the import; optional columns absent from the file keep theirs."""
     department = _canonical(dept_names, row.department)
     team = None
-    if row.team is not None:
+    if row.team is not None and department is not None:  # a team without its department is refused
         team = team_names.setdefault((department.lower(), row.team.lower()), row.team)
     left_on = None
     if not row.active:
@@ -389,8 +394,9 @@ def preview(session: Session, actor: Actor, data: bytes, today: date | None = No
     for r in rows:
         before = people.get(r.email.lower())
         values = _target(r, before, dept_names, team_names, today)
+        changed: tuple[str, ...] = ()
         if before is None:
-            action, changed = "created", ()
+            action = "created"
         else:
             old = {**before, "status": "active" if before["is_active"] else "left"}
             changed = tuple(name for name in TRACKED if values[name] != old[name])

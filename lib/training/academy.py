@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lib.core import audit
+from lib.core.db import fetch
 from lib.core.errors import Conflict, NotFound, Problem, ValidationError, invalid
 from lib.core.models import (
     Assignment,
@@ -198,8 +199,8 @@ def overview(
     require(actor, "training.learn")
     now = now or utcnow()
     today = today or now.date()
-    uid = actor.id
-    user = session.get(User, uid)
+    uid = actor.user_id
+    user = fetch(session, User, uid, "error.user_not_found")
     versions, required = {}, {}
     for slug, version, needed in session.execute(
         select(TrainingModule.slug, TrainingModule.version, required_for(uid))
@@ -296,7 +297,7 @@ def _module(session: Session, slug: str) -> tuple[Module, int]:
         m = catalogue.module(slug)
     except KeyError:
         raise NotFound("training.error.module_not_found") from None
-    return m, session.get(TrainingModule, slug).version
+    return m, fetch(session, TrainingModule, slug, "training.error.module_not_found").version
 
 
 def mark_lesson_read(session: Session, actor: Actor, slug: str, lesson_id: str) -> None:
@@ -363,10 +364,10 @@ def open_quiz(session: Session, actor: Actor, slug: str, rng: random.Random | No
     questions in the same order until it is submitted. Needs every lesson read."""
     require(actor, "training.learn")
     m, version = _module(session, slug)
-    if not _all_read(session, actor.id, m, version):
+    if not _all_read(session, actor.user_id, m, version):
         raise ValidationError([Problem("training.error.lessons_unread")])
-    history = _history(session, actor.id, slug, version)
-    draw = _open_draw(session, actor.id, slug, version)
+    history = _history(session, actor.user_id, slug, version)
+    draw = _open_draw(session, actor.user_id, slug, version)
     if draw is None:
         draw = QuizDraw(
             user_id=actor.id,
@@ -409,9 +410,9 @@ def submit_quiz(
     require(actor, "training.learn")
     now = now or utcnow()
     m, version = _module(session, slug)
-    if not _all_read(session, actor.id, m, version):
+    if not _all_read(session, actor.user_id, m, version):
         raise ValidationError([Problem("training.error.lessons_unread")])
-    draw = _open_draw(session, actor.id, slug, version)
+    draw = _open_draw(session, actor.user_id, slug, version)
     if draw is None:
         raise Conflict("training.error.quiz_changed")
     problems = answer_problems(m, draw.questions, answers)
@@ -447,7 +448,7 @@ def submit_quiz(
             )
             .on_conflict_do_nothing()
         )
-        cert = issue_if_due(session, actor, actor.id, now)
+        cert = issue_if_due(session, actor, actor.user_id, now)
     return attempt.id, cert
 
 
@@ -506,14 +507,14 @@ def attempt_review(session: Session, actor: Actor, attempt_id: int) -> Review | 
                 explanation=q["explanation"] if r.right else None,
             )
         )
-    number = session.scalar(
+    number = session.execute(
         select(func.count()).where(
             QuizAttempt.user_id == attempt.user_id,
             QuizAttempt.module_slug == attempt.module_slug,
             QuizAttempt.module_version == version,
             QuizAttempt.id <= attempt.id,
         )
-    )
+    ).scalar_one()
     return Review(result.score, result.pass_mark, result.passed, attempt.submitted_at, number, tuple(items))
 
 
@@ -538,4 +539,4 @@ def acknowledge_policy(
         .on_conflict_do_update(index_elements=["user_id", "policy_version"], set_={"acknowledged_at": now})
     )
     audit.record(session, actor, "training.policy_acknowledged", "policy", version=version)
-    return issue_if_due(session, actor, actor.id, now)
+    return issue_if_due(session, actor, actor.user_id, now)

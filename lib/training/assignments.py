@@ -112,7 +112,7 @@ def create_assignments(
         problems.append(
             Problem("training.error.person", "training_person", params={"person": (person or "").strip()})
         )
-    if problems:
+    if problems or due_on is None:  # a missing date is one of the problems
         raise ValidationError(problems)
     for slug in modules:
         session.add(

@@ -104,7 +104,7 @@ def _bilingual(value, where: str) -> list[str]:
 
 def _ids_unique(items: list[dict], where: str) -> list[str]:
     ids = [item.get("id") for item in items]
-    return [f"{where}: duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    return [f"{where}: duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1}, key=str)]
 
 
 def _question_errors(q: dict, where: str, lessons: set[str]) -> list[str]:

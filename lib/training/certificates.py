@@ -16,6 +16,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lib.core import audit, options
+from lib.core.db import fetch
 from lib.core.errors import Problem, ValidationError
 from lib.core.i18n import t
 from lib.core.models import (
@@ -170,12 +171,14 @@ def certificate_html(session: Session, actor: Actor, lang: str, now: datetime | 
     """The signed-in person's current certificate as a print-ready HTML page; None if not certified."""
     require(actor, "training.learn")
     now = now or utcnow()
-    if not is_certified(session, actor.id, now):
+    if not is_certified(session, actor.user_id, now):
         return None
-    cert = latest_certification(session, actor.id)
-    user = session.get(User, actor.id)
+    cert = latest_certification(session, actor.user_id)
+    if cert is None:  # certified means a certification exists
+        return None
+    user = fetch(session, User, actor.user_id, "error.user_not_found")
     titles = {m.slug: m.text("title", lang) for m in catalogue.load_modules()}
-    order = [s for s in titles if s in cert.modules] + [s for s in cert.modules if s not in titles]
+    order: list[str] = [s for s in titles if s in cert.modules] + [s for s in cert.modules if s not in titles]
     items = "".join(
         f"<li>{escape(titles.get(slug, slug))} <small>(v{int(cert.modules[slug])})</small></li>"
         for slug in order
