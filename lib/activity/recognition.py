@@ -186,7 +186,9 @@ def standings(session: Session, actor: Actor, start: date, end: date) -> Standin
     """Points per active person and per team from `start` to `end` (both included), ranked in SQL."""
     require(actor, "recognition.view")
     totals = _totals(session, start, end)
-    people = session.execute(
+    # One statement: the totals (a window over every contribution of the period) are computed once;
+    # each team's sum and size come with its members' rows (SQL windows), then one row per team.
+    rows = session.execute(
         select(
             totals.c.user_id,
             # an opted-out person's name never leaves the database (the result is shared and cached)
@@ -195,28 +197,33 @@ def standings(session: Session, actor: Actor, start: date, end: date) -> Standin
             Team.name.label("team"),
             totals.c.points,
             func.rank().over(order_by=totals.c.points.desc()).label("rank"),
+            Team.id.label("team_id"),
+            Department.name.label("department"),
+            func.count().over(partition_by=Team.id).label("ambassadors"),
+            func.sum(totals.c.points).over(partition_by=Team.id).label("team_points"),
         )
         .join(User, User.id == totals.c.user_id)
         .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(Department, Department.id == Team.department_id)
         .order_by(totals.c.points.desc(), User.full_name)
     ).all()
-    teams = session.execute(
-        select(
-            Team.name.label("team"),
-            Department.name.label("department"),
-            func.count().label("ambassadors"),
-            func.sum(totals.c.points).label("points"),
-        )
-        .select_from(totals)
-        .join(User, User.id == totals.c.user_id)
-        .join(Team, Team.id == User.team_id)
-        .join(Department, Department.id == Team.department_id)
-        .group_by(Team.id, Team.name, Department.name)
-        .order_by(func.sum(totals.c.points).desc(), Team.name)
-    ).all()
+    everyone = pd.DataFrame(
+        rows,
+        columns=[
+            *("user_id", "name", "opted_out", "team", "points", "rank"),
+            *("team_id", "department", "ambassadors", "team_points"),
+        ],
+    )
+    teams = (
+        everyone[everyone["team_id"].notna() & everyone["department"].notna()]
+        .drop_duplicates("team_id")
+        .sort_values(["team_points", "team"], ascending=[False, True], kind="stable")
+    )
     return Standings(
-        pd.DataFrame(people, columns=["user_id", "name", "opted_out", "team", "points", "rank"]),
-        pd.DataFrame(teams, columns=["team", "department", "ambassadors", "points"]),
+        everyone[["user_id", "name", "opted_out", "team", "points", "rank"]].reset_index(drop=True),
+        teams[["team", "department", "ambassadors", "team_points"]]
+        .rename(columns={"team_points": "points"})
+        .reset_index(drop=True),
     )
 
 
