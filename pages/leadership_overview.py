@@ -7,7 +7,7 @@ so a view can be bookmarked and shared.
 import streamlit as st
 
 from lib.core.permissions import can
-from lib.ui import leadership
+from lib.ui import leadership_overview as leadership
 from lib.ui.shell import guard, show_flash, tr
 
 who = guard("leadership_overview")

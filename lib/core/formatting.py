@@ -314,12 +314,16 @@ def cell_formats(
     (`kinds` as for `display_table`; date-times in the zone called `zone`). A screen shows the
     written text while the table keeps the values, so sorting stays numeric and chronological."""
     kinds = dict(kinds or {})
-    formats = {}
+    formats: dict[str, Callable[[object], str]] = {}
     for column in df.columns:
         kind = kinds.get(column) or _kind_of(df[column])
         if kind:
-            formats[column] = lambda v, k=kind: format_value(v, k, lang, zone)
+            formats[column] = _writer(kind, lang, zone)
     return formats
+
+
+def _writer(kind: str, lang: str, zone: str | None) -> Callable[[object], str]:
+    return lambda value: format_value(value, kind, lang, zone)
 
 
 def _kind_of(series: pd.Series) -> str | None:

@@ -517,6 +517,7 @@ class DataVersion(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC, set with `version`
 
 
 # --- notifications ---------------------------------------------------------------------------

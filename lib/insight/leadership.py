@@ -185,19 +185,12 @@ def set_rates(session: Session, actor: Actor, cpm, cpc) -> None:
 
 _cache: OrderedDict[tuple, Overview] = OrderedDict()
 _lock = threading.Lock()
-_versions: dict[str, tuple[int, datetime]] = {}  # database: (data version, when this process first saw it)
 
 
-def last_changed(session: Session, now: datetime | None = None) -> datetime:
-    """When the figures' data last changed, as far as this process knows: the time it first saw the
-    current data version (at worst one check late; the process start for changes made before it)."""
-    now = now or utcnow()
-    url, version = session.get_bind().engine.url.render_as_string(), data_version(session)
-    with _lock:
-        seen = _versions.get(url)
-        if seen is None or seen[0] != version:
-            _versions[url] = seen = (version, now)
-    return seen[1]
+def last_changed(session: Session) -> datetime | None:
+    """When the figures' data last changed (UTC), as the database's triggers recorded it with the
+    data version: the same for every process and replica; None before any change was recorded."""
+    return session.scalar(select(DataVersion.changed_at).where(DataVersion.id == 1))
 
 
 def data_version(session: Session) -> int:

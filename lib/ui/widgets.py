@@ -4,7 +4,7 @@ stored text made safe for markdown, web links, the post checker and the password
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +34,7 @@ def vocab_labels() -> Callable[[object], str]:
     session's language is not readable and a lazy `lang()` answers English: the French options
     then hold a value written in English ("'Original post' is not in list")."""
     language = lang()
-    return lambda code: "—" if code is None else label(code, language)
+    return lambda code: "—" if code is None else label(str(code), language)
 
 
 def labels_of(options: Iterable, write: Callable[[object], str]) -> Callable[[object], str]:
@@ -73,7 +73,7 @@ def data_table(
     «1er déc. 2026», date-times in the viewer's zone) while the cells keep their values, so that a
     click on a heading sorts numbers and dates as such. `kinds` as in `formatting.display_table`."""
     df = df.reset_index(drop=True)
-    formats = formatting.cell_formats(df, lang(), kinds, zone())
+    formats: dict = dict(formatting.cell_formats(df, lang(), kinds, zone()))
     st.dataframe(
         df.style.format(formats, na_rep="—") if formats else df,
         hide_index=True,
@@ -84,13 +84,14 @@ def data_table(
     )
 
 
-def kept_tabs(labels: Mapping[str, str], key: str) -> list:
+def kept_tabs(labels: Mapping[str, str], key: str) -> Sequence:
     """`st.tabs` over {code: label} that track the open tab (only it runs: check `.open`) and keep
     it across an action's rerun and a change of language; `st.session_state[key]` holds its code."""
     codes, names = list(labels), list(labels.values())
     widget = f"{key}_{lang()}"  # the tabs send back their label, which changes with the language
-    if labels.get(st.session_state.get(key)):
-        st.session_state[widget] = labels[st.session_state[key]]
+    kept = str(st.session_state.get(key))
+    if kept in labels:
+        st.session_state[widget] = labels[kept]
 
     def remember() -> None:
         st.session_state[key] = codes[names.index(st.session_state[widget])]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 
 from lib.core.db import session_scope
 from lib.core.errors import NotFound, PermissionDenied, ValidationError
-from lib.core.models import Contribution, CustomerSignal, Department, User
+from lib.core.models import Contribution, CustomerSignal, DataVersion, Department, User, utcnow
 from lib.core.periods import Period, View, preset_period
 from lib.core.permissions import Actor
 from lib.insight import leadership as overview
@@ -169,6 +169,26 @@ def test_nothing_is_recomputed_until_something_changes(engine, ids, monkeypatch)
     second = get(engine)
     assert len(calls) == 2
     assert second.current.contributions == 8 and second.current.active_workforce == 5
+
+
+def test_the_database_records_when_the_data_last_changed(engine, ids):
+    """Every process and replica reads the same "data last changed" time: the triggers write it with
+    the data version (it was the time each process first noticed a new version)."""
+    long_ago = datetime(2026, 1, 1, 8, 0)
+
+    def changed() -> datetime | None:
+        with session_scope(engine, write=False) as session:
+            return overview.last_changed(session)
+
+    with session_scope(engine) as session:
+        session.execute(update(DataVersion).values(changed_at=long_ago))
+    with session_scope(engine) as session:  # not read by the overview: no change
+        session.execute(update(User).where(User.id == ids["gus"]).values(language="fr"))
+    assert changed() == long_ago
+    before = utcnow().replace(microsecond=0)
+    with session_scope(engine) as session:
+        session.execute(update(Contribution).where(Contribution.user_id == ids["bob"]).values(impressions=7))
+    assert before <= changed() <= utcnow() + timedelta(seconds=1)
 
 
 def test_edits_and_deletes_are_reflected(engine, ids):
