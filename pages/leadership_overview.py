@@ -7,13 +7,13 @@ so a view can be bookmarked and shared.
 import streamlit as st
 
 from lib.core.permissions import can
-from lib.ui import leadership_overview as leadership
+from lib.ui import leadership_overview
 from lib.ui.shell import guard, show_flash, tr
 
 who = guard("leadership_overview")
 st.title(tr("page.leadership_overview"))
 show_flash()
-view, scope_name = leadership.view_controls()
-leadership.live(view, scope_name)
+view, scope_name = leadership_overview.view_controls()
+leadership_overview.live(view, scope_name)
 if can(who, "overview.configure"):
-    leadership.rates_form()
+    leadership_overview.rates_form()
