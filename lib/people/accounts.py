@@ -98,15 +98,20 @@ def has_accounts(session: Session) -> bool:
     return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
 
 
-def credentials(session: Session) -> dict:
-    """The streamlit-authenticator credentials dict for every active account."""
-    rows = session.execute(
-        select(User.id, User.username, User.email, User.full_name, User.password_hash).where(
-            User.is_active, User.password_hash.is_not(None)
-        )
-    ).all()
+def credentials(session: Session, username: str | None = None) -> dict:
+    """The streamlit-authenticator credentials dict of every active account with a password, or
+    only of `username` (what a sign-in needs: the app never loads everyone's)."""
+    query = select(User.id, User.username, User.email, User.full_name, User.password_hash).where(
+        User.is_active, User.password_hash.is_not(None)
+    )
+    if username is not None:
+        query = query.where(User.username == username)
+    rows = session.execute(query).all()
     roles: dict[int, list[str]] = {}
-    for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
+    role_rows = select(UserRole.user_id, UserRole.role)
+    if username is not None:
+        role_rows = role_rows.where(UserRole.user_id.in_([r.id for r in rows]))
+    for user_id, role in session.execute(role_rows):
         roles.setdefault(user_id, []).append(role)
     return {
         "usernames": {

@@ -19,11 +19,12 @@ from lib.ui.widgets import password_change_form, plain
 
 
 def authenticator() -> stauth.Authenticate:
-    """One authenticator per browser session, backed by the accounts in the database."""
+    """One authenticator per browser session, backed by the accounts in the database: it starts with
+    no account and is given the one signing in once the database has checked it (`_refresh_entry`),
+    instead of every account's credentials read and kept in each browser session."""
     if "authenticator" not in st.session_state:
         cfg = settings()
-        with session_scope(engine(), write=False) as session:
-            creds = auth.credentials(session)
+        creds: dict = {"usernames": {}}
         authn = stauth.Authenticate(
             creds,
             cookie_name=cfg.cookie_name,
@@ -42,7 +43,7 @@ def authenticator() -> stauth.Authenticate:
 
 def _refresh_entry(creds: dict, username: str) -> None:
     with session_scope(engine(), write=False) as session:
-        entry = auth.credentials(session)["usernames"].get(username)
+        entry = auth.credentials(session, username)["usernames"].get(username)
     if entry:
         creds["usernames"][username] = entry
 
