@@ -1,6 +1,7 @@
 """The platform analytics import and the imports' refusals on My contributions, as the page shows
 them: the preview table, the import, its history and the list's provenance, in French (tables
-the browser tests cannot read), and the CSV import's duplicate links in both languages."""
+the browser tests cannot read), the CSV import's duplicate links in both languages, and the
+form's refusals in French on submit."""
 
 from datetime import timedelta
 
@@ -15,18 +16,16 @@ D1, D2 = TODAY - timedelta(days=30), TODAY - timedelta(days=20)
 
 
 def open_tab(username: str, tab: str):
-    """My contributions opened on `tab` in its first run. (AppTest formats a selectbox's value
-    outside the script, where the interface language is English: a French page holding a filled
-    selectbox cannot run twice, so the log form's tab is never drawn.)"""
+    """Sign in and open My contributions on `tab`, drawn in the page's first run."""
     at = signed_in(username)
     at.session_state[TABS["my_contributions"]] = tab
     at.switch_page("pages/my_contributions.py").run()
     return at
 
 
-def upload_export(at, data: bytes, name: str = "Contenu.xlsx", generation: int = 0):
-    at.file_uploader(key=f"analytics_upload_{generation}").set_value(
-        (name, data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def upload_export(at, data: bytes):
+    at.file_uploader(key="analytics_upload_0").set_value(
+        ("Contenu.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )
     return at.run()
 
@@ -100,4 +99,18 @@ def test_csv_import_names_duplicate_links_by_row_in_both_languages(app_engine, a
         assert problems.iloc[:, 0].tolist() == [3] and problems.iloc[:, 1].tolist() == ["url"]
         assert problems.iloc[0, 2].startswith(reason)
         assert not [b for b in at.button if b.key == "contrib_import"]
+    assert rows(app_engine, Contribution) == []
+
+
+def test_form_refusals_are_explained_in_french_on_submit(app_engine, add_user):
+    add_user("root", "admin")
+    add_user("emma", language="fr")
+    at = open_tab("emma", "Enregistrer une contribution")
+    at.date_input(key="contrib_new_fr_date").set_value(TODAY + timedelta(days=1))
+    at.number_input(key="contrib_new_fr_impressions").set_value(-5)
+    at.button(key="FormSubmitter:contrib_new_fr-Enregistrer la contribution").click().run()
+    shown = texts(at)
+    assert "Date\u00a0: ne peut pas être dans le futur." in shown
+    assert "Impressions\u00a0: ne peut pas être négatif." in shown
+    assert "URL\u00a0: indiquez le lien de la publication ou du commentaire" in shown
     assert rows(app_engine, Contribution) == []

@@ -94,6 +94,7 @@ def test_employee_imports_linkedin_and_x_exports(server, page, db, person):
         "0 unchanged; 30 daily figure(s) to record. 0 will wait for an HR review."
     ).wait_for()
     shot(page, "imports_01_linkedin_preview")
+    assert any(piece in main_text(page) for piece in english_fragments())  # what the French test looks for
     assert contributions(db, person.id) == []  # the preview writes nothing
     press(page.get_by_role("button", name="Import", exact=True))
     page.get_by_text(

@@ -102,7 +102,7 @@ def test_linkedin_preview_then_apply_then_again(engine, make_user, lang):
         assert session.scalar(select(func.count()).select_from(PlatformDay)) == 30
         record = session.scalars(select(AnalyticsImport)).one()
         assert (record.filename, record.created, record.updated, record.posts) == ("export.xlsx", 2, 1, 3)
-        assert record.impressions == 4200
+        assert (record.impressions, record.members_reached) == (4200, 2100)  # DISCOVERY
 
     again = run(engine, ai.apply, jane, data, "export.xlsx")
     assert not again.changes and again.count("unchanged") == 3

@@ -105,6 +105,17 @@ def test_correct_and_reject(engine, make_user):
         row = session.get(Contribution, wrong)
         assert (row.clicks, row.figures_source, row.review) == (5, "corrected", "approved")
         assert session.get(Contribution, other).review == "rejected"
+        events = session.execute(
+            select(AuditEvent.action, AuditEvent.target, AuditEvent.subject_id, AuditEvent.details)
+            .where(AuditEvent.action.in_(["contribution.review_correct", "contribution.review_reject"]))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(a, t, s) for a, t, s, _ in events] == [
+        ("contribution.review_correct", str(wrong), jane.id),
+        ("contribution.review_reject", str(other), jane.id),
+    ]
+    assert events[0].details["before"] == {"clicks": 500} and events[0].details["after"] == {"clicks": 5}
+    assert events[1].details["note"] == "Figures not found on the post."
 
 
 def test_before_joining_is_held(engine, make_user):
