@@ -21,12 +21,16 @@ TODAY = utcnow().date()
 EXEC = Actor(id=None, username="exec", roles=frozenset({"executive"}))
 
 
+def linkin(n: int) -> str:
+    return f"https://www.linkedin.com/feed/update/urn:li:activity:{7_100_000_000_000_000_000 + n}"
+
+
 def log(engine, actor, n, impressions, day=None, **extra):
     values = {
         "date": (day or TODAY - timedelta(days=n + 1)).isoformat(),
         "platform": "linkedin",
         "kind": "original_post",
-        "url": f"https://www.linkedin.com/feed/update/urn:li:activity:{7_100_000_000_000_000_000 + n}",
+        "url": linkin(n),
         "impressions": impressions,
         **extra,
     }
@@ -172,6 +176,15 @@ def test_refusals_are_explained_in_both_languages(engine, make_user):
     )
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Contribution)) == 1
+    # editing another entry onto that link is refused too; an entry keeps its own link
+    other = log(engine, jane, 2, 10)
+    values = {"date": TODAY, "platform": "linkedin", "kind": "share"}
+    with pytest.raises(ValidationError) as caught, session_scope(engine) as session:
+        contrib.update_contribution(session, jane, other, **values, url=linkin(1))
+    assert [p.key for p in caught.value.problems] == ["contrib.duplicate_link"]
+    with session_scope(engine) as session:
+        contrib.update_contribution(session, jane, other, **values, url=linkin(2))
+        assert session.get(Contribution, other).kind == "share"
 
 
 def test_picker_labels_are_all_distinct():
