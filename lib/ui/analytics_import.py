@@ -177,7 +177,11 @@ def review_section() -> None:
         for r in shown.itertuples()
     }
     picked = st.selectbox(
-        tr("review.pick"), list(labels), format_func=labels.get, index=None, key=f"review_pick_{lang()}"
+        tr("review.pick"),
+        list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        key=f"review_pick_{lang()}",
     )
     if picked is None:
         return

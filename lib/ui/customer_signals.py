@@ -56,7 +56,7 @@ def report_form() -> None:
     teams = read(signals.teams)
     with st.form(key):
         c1, c2 = st.columns(2)
-        values = {
+        values: dict[str, object] = {
             "signal_type": signal_type,
             "category": c1.selectbox(
                 tr("field.signals.category"),

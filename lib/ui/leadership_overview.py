@@ -58,8 +58,9 @@ def on_preset(view: periods.View, today: date) -> None:
 def on_dates(view: periods.View, today: date) -> None:
     picked = st.session_state["lo_dates"]
     if len(picked) == 2:
+        start, end = picked
         try:
-            go_to(replace(view, preset="custom", period=periods.custom_period(*picked, today)))
+            go_to(replace(view, preset="custom", period=periods.custom_period(start, end, today)))
         except ValidationError as exc:
             st.session_state["lo_dates_problems"] = exc.problems
 
@@ -81,7 +82,8 @@ def view_from_link(today: date, departments: dict[int, str]) -> tuple[periods.Vi
             ),
             icon=":material/link_off:",
         )
-    scope_name = departments.get(view.department_id) or tr("leadership.company")
+    scope = departments.get(view.department_id) if view.department_id is not None else None
+    scope_name = scope or tr("leadership.company")
     return view, scope_name
 
 
@@ -106,7 +108,7 @@ def view_controls() -> tuple[periods.View, str]:
     left.selectbox(
         tr("leadership.period"),
         periods.PRESETS,
-        format_func=preset_labels.get,
+        format_func=preset_labels.__getitem__,
         key=period_key(),
         on_change=on_preset,
         args=(view, today),
@@ -127,7 +129,7 @@ def view_controls() -> tuple[periods.View, str]:
     right.selectbox(
         tr("leadership.scope"),
         list(scope_labels),
-        format_func=scope_labels.get,
+        format_func=scope_labels.__getitem__,
         key=scope_key(),
         on_change=lambda: go_to(replace(view, department_id=st.session_state[scope_key()] or None)),
     )

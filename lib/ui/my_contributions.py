@@ -217,7 +217,7 @@ def list_tab(filters: contrib.Filters) -> None:
             list(by_id),
             index=None,
             placeholder=tr("contrib.pick_placeholder"),
-            format_func=labels.get,
+            format_func=labels.__getitem__,
             key=f"contrib_pick_{lang()}",
         )
         if picked is not None:
@@ -357,7 +357,7 @@ def rules_form() -> None:
 
 def points_tab(who: Actor, start: date, end: date) -> None:
     board = standings(start, end)
-    my_points, my_rank = board.of(who.id)
+    my_points, my_rank = board.of(who.user_id)
     st.caption(tr("recognition.caption", start=day(start), end=day(end)))
     c1, c2, c3 = st.columns([1, 1, 2])
     c1.metric(tr("recognition.my_points"), number(my_points))
@@ -369,7 +369,7 @@ def points_tab(who: Actor, start: date, end: date) -> None:
         on_change=save_opt_out,
         help=tr("recognition.opt_out_help"),
     )
-    people = board.for_person(who.id)
+    people = board.for_person(who.user_id)
     if people.empty:
         st.info(tr("recognition.empty"), icon=":material/info:")
     else:

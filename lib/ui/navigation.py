@@ -19,7 +19,7 @@ def language_picker() -> None:
     st.sidebar.segmented_control(
         t("account.language", lang()),
         options=["en", "fr"],
-        format_func={"en": "English", "fr": "Français"}.get,
+        format_func={"en": "English", "fr": "Français"}.__getitem__,
         key="lang_picker",
         on_change=choose_language,
         args=("lang_picker",),

@@ -16,7 +16,7 @@ from lib.notifications.kinds import ANY_TEAM, KINDS, OPTIONAL, Choice
 from lib.notifications.smtp import EMAIL_RE, base_url, describe, load_smtp
 from lib.people import accounts
 from lib.ui.downloads import download_buttons
-from lib.ui.shell import actor, flash, lang, read, tr, write
+from lib.ui.shell import flash, lang, read, signed_in, tr, write
 from lib.ui.widgets import labels_of, number, when
 
 
@@ -183,7 +183,7 @@ def test_email() -> None:
             st.error(tr("notify.error.address"))
             return
         try:
-            dispatch.send_test(config, base_url(), address.strip(), lang(), actor())
+            dispatch.send_test(config, base_url(), address.strip(), lang(), signed_in())
         except Exception as error:  # noqa: BLE001 - the reason is shown to HR and logged
             st.error(tr("notify.test_failed", reason=describe(error)))
         else:
@@ -201,8 +201,7 @@ def my_optional_emails() -> None:
             for code in OPTIONAL
         }
         if st.form_submit_button(tr("notify.account_save")):
-            who = actor()
-            done, _ = write(kinds.set_opt_outs, who.id, {c for c, on in keep.items() if not on})
+            done, _ = write(kinds.set_opt_outs, signed_in().id, {c for c, on in keep.items() if not on})
             if done:
                 flash(tr("notify.account_saved"))
                 st.rerun()

@@ -60,6 +60,14 @@ def actor() -> Actor | None:
     return st.session_state.get("actor")
 
 
+def signed_in() -> Actor:
+    """The signed-in person, on a screen its guard opened only to them."""
+    who = actor()
+    if who is None:
+        raise PermissionDenied("error.page_forbidden")
+    return who
+
+
 def _through_the_shell() -> None:
     """Make sure app.py (sign-in, menu) runs around every page.
 
@@ -80,7 +88,7 @@ def signed_in_person() -> Actor | None:
     if who is None:
         return None
     with session_scope(engine(), write=False) as session:
-        who = current_actor(session, who.id, st.session_state.get("signed_in_at"))
+        who = current_actor(session, who.user_id, st.session_state.get("signed_in_at"))
     if who is None:
         sign_out(everywhere=False)
     else:
@@ -189,5 +197,6 @@ def choose_language(key: str) -> None:
     """Widget callback: adopt the language picked in widget `key` and save it to the account."""
     choice = st.session_state.get(key) or lang()
     st.session_state["lang"] = choice
-    if actor() is not None:
-        write(set_language, actor().id, choice)
+    who = actor()
+    if who is not None:
+        write(set_language, who.id, choice)

@@ -3,6 +3,8 @@ results), the posting guidelines to confirm, and my certificate."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from lib.core.permissions import Actor
@@ -14,7 +16,8 @@ from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.widgets import day as ui_day
 from lib.ui.widgets import plain
 
-STATUS_STYLE = {
+BadgeColor = Literal["gray", "blue", "green", "orange", "red"]
+STATUS_STYLE: dict[str, tuple[BadgeColor, str]] = {
     "not_started": ("gray", ":material/radio_button_unchecked:"),
     "in_progress": ("blue", ":material/pending:"),
     "passed": ("green", ":material/check_circle:"),
@@ -59,7 +62,7 @@ def header(me: training.Overview) -> None:
         else tr("training.metric.confirmed", version=me.policy_version),
     )
     cert, explain = me.certificate, tr("training.metric.certification_help")
-    if me.certified:
+    if me.certified and cert is not None:  # certified means a certificate exists
         c3.metric(tr("training.metric.certified_until"), day(cert.expires_at), help=explain)
         st.success(tr("training.cert.valid", date=day(cert.expires_at)), icon=":material/verified:")
     else:
@@ -256,10 +259,10 @@ def guidelines_view(me: training.Overview) -> None:
 
 def certificate_view(me: training.Overview, who: Actor) -> None:
     language = lang()
-    if not me.certified:
+    cert = me.certificate
+    if not me.certified or cert is None:  # certified means a certificate exists
         st.info(tr("training.certificate.missing", todo=todo_text(me)), icon=":material/workspace_premium:")
         return
-    cert = me.certificate
     st.markdown(
         tr(
             "training.certificate.details",

@@ -27,7 +27,7 @@ def assign_form() -> None:
     modules = c1.multiselect(
         tr("training.hr.modules"),
         list(titles),
-        format_func=titles.get,
+        format_func=titles.__getitem__,
         key=f"assign_modules_{language}",
         placeholder=tr("training.hr.pick_modules"),
     )
@@ -51,7 +51,7 @@ def assign_form() -> None:
         department = c2.selectbox(
             tr("field.department"),
             list(names),
-            format_func=names.get,
+            format_func=names.__getitem__,
             index=None,
             key="assign_department",
             placeholder=tr("training.hr.pick_department"),
@@ -136,7 +136,7 @@ def hr_view() -> None:
         picked = c1.selectbox(
             tr("training.hr.withdraw_pick"),
             list(labels),
-            format_func=labels.get,
+            format_func=labels.__getitem__,
             key=f"withdraw_pick_{language}",
             index=None,
             placeholder=tr("training.hr.pick_assignment"),

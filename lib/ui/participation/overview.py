@@ -100,7 +100,7 @@ def leaderboard(ctx: Context, start, end) -> None:
     st.subheader(tr("participation.leaderboard"))
     if not st.toggle(tr("participation.leaderboard_show"), key="part_leaderboard"):
         return
-    top = standings(start, end).for_person(ctx.who.id, LEADERBOARD_TOP)
+    top = standings(start, end).for_person(ctx.who.user_id, LEADERBOARD_TOP)
     top = top[top["rank"] <= LEADERBOARD_TOP]
     if top.empty:
         st.info(tr("participation.leaderboard_empty"), icon=":material/emoji_events:")

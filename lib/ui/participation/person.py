@@ -36,7 +36,7 @@ def people_tab(ctx: Context) -> None:
         st.info(tr("participation.person_none"), icon=":material/search_off:")
         return
     picked = st.selectbox(
-        tr("participation.person_pick"), list(found), key="part_person", format_func=found.get
+        tr("participation.person_pick"), list(found), key="part_person", format_func=found.__getitem__
     )
     person(ctx, picked)
 
@@ -193,7 +193,7 @@ def assign_person(ctx: Context, user_id: int, email: str) -> None:
         modules = c1.multiselect(
             tr("participation.col.module"),
             list(ctx.titles),
-            format_func=ctx.titles.get,
+            format_func=ctx.titles.__getitem__,
             placeholder=tr("participation.assign_pick"),
         )
         due_on = c2.date_input(

@@ -166,8 +166,11 @@ def org_section(ctx: Context) -> None:
             "organisation",
             "participation.organisation",
         )
+    org = ctx.org
     teams = {
-        int(r.team_id): f"{r.department} / {r.team}" for r in ctx.org.itertuples() if pd.notna(r.team_id)
+        int(team_id): f"{department} / {team}"
+        for team_id, department, team in zip(org["team_id"], org["department"], org["team"], strict=True)
+        if pd.notna(team_id)
     }
     left, right = st.columns(2, gap="large")
     with left:
@@ -216,7 +219,7 @@ def name_form(
             picked = st.selectbox(
                 tr(pick_label),
                 list(choices),
-                format_func=choices.get,
+                format_func=choices.__getitem__,
                 index=None,
                 placeholder=tr("participation.org_pick"),
                 key=f"{key}_pick",
