@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -27,7 +28,7 @@ def vocab(code) -> str:
     return "—" if code is None else label(code, lang())
 
 
-def vocab_labels() -> Callable[[object], str]:
+def vocab_labels() -> Callable[[Any], str]:
     """A widget's `format_func` for vocabulary codes, bound to this run's language.
 
     Streamlit (and AppTest) may call a widget's `format_func` outside the script run, where the
@@ -37,7 +38,7 @@ def vocab_labels() -> Callable[[object], str]:
     return lambda code: "—" if code is None else label(str(code), language)
 
 
-def labels_of(options: Iterable, write: Callable[[object], str]) -> Callable[[object], str]:
+def labels_of(options: Iterable, write: Callable[[Any], str]) -> Callable[[Any], str]:
     """A `format_func` from labels written now, during the run (see `vocab_labels`)."""
     labels = {option: write(option) for option in options}
     return lambda option: labels.get(option, "—")
