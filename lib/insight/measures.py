@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists
 
+from lib.activity import review
 from lib.core.models import Contribution, User, UserRole
 from lib.core.vocab import BASE_ROLE
 
@@ -23,9 +24,11 @@ def workforce() -> ColumnElement[bool]:
 
 
 def active_on(day: date) -> ColumnElement[bool]:
-    """SQL: an active ambassador on `day`: a contribution dated within the ACTIVE_DAYS days ending then."""
+    """SQL: an active ambassador on `day`: a counted contribution (not held for review, not
+    rejected: lib.activity.review) dated within the ACTIVE_DAYS days ending then."""
     return exists().where(
         Contribution.user_id == User.id,
         Contribution.occurred_on <= day,
         Contribution.occurred_on > day - timedelta(days=ACTIVE_DAYS),
+        review.counted(),
     )

@@ -215,3 +215,23 @@ def test_csv_import_holds_implausible_rows(engine, make_user):
         ).all()
     assert states == [("https://example.com/a", "ok"), ("https://example.com/b", "pending")]
     assert reach(engine) == 100
+
+
+def test_a_held_or_rejected_contribution_makes_nobody_an_active_ambassador(engine, make_user):
+    from lib.core.models import User
+    from lib.insight.measures import active_on
+
+    jane, bob = make_user("jane"), make_user("bob")
+    hr = make_user("hanna", "hr", "employee")
+    held = log(engine, jane, 1, 5_000_000)
+    wrong = log(engine, bob, 2, 10, clicks=500)
+
+    def active() -> list[str]:
+        with session_scope(engine, write=False) as session:
+            return sorted(session.scalars(select(User.username).where(active_on(TODAY))))
+
+    assert active() == []
+    with session_scope(engine) as session:
+        review.decide(session, hr, held, "approve")
+        review.decide(session, hr, wrong, "reject", note="No such post.")
+    assert active() == ["jane"]
