@@ -190,9 +190,18 @@ def list_tab(filters: contrib.Filters) -> None:
             url=rows["url"].where(rows["url"].map(is_web_link)),
         )
         names = {c: tr(f"contrib.col.{c}") for c in shown.columns if c != "id"}
+        # The date stays in view while the row scrolls; the figures take narrow columns (heading
+        # in full on hover), so that the provenance and review columns come close to 1,400 px.
+        figures = [c for c in ("impressions", "reactions", "comments", "shares", "clicks") if c in names]
+        figures += [c for c in ("engagements", "engagement", "minutes_spent") if c in names]
+        config = {names[c]: st.column_config.NumberColumn(width="small", help=names[c]) for c in figures}
         data_table(
             shown.drop(columns="id").rename(columns=names),
-            column_config={names["url"]: st.column_config.LinkColumn(names["url"])},
+            column_config=config
+            | {
+                names["occurred_on"]: st.column_config.Column(pinned=True),
+                names["url"]: st.column_config.LinkColumn(names["url"], width="small"),
+            },
         )
         by_id = {r.id: r for r in rows.itertuples()}
         labels = contrib.pick_labels(

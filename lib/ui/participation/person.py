@@ -114,6 +114,9 @@ def person(ctx: Context, user_id: int) -> None:
         f"training_{slug}",
         "participation.person_training",
         slug,
+        {"passed_at": "date"},
+        # Fits 1,400 px with the due date in view: the counts in narrow columns (heading in full on hover).
+        {c: narrow(c) for c in ("version", "attempts", "attempts_to_pass", "best_score")},
     )
     st.subheader(tr("participation.person_certificates"))
     if p.certificates.empty:
@@ -184,6 +187,11 @@ def person(ctx: Context, user_id: int) -> None:
         )
     if can(ctx.who, "training.assign") and me["active"]:
         assign_person(ctx, user_id, me["email"])
+
+
+def narrow(column: str):
+    """A narrow number column whose full heading shows on hover."""
+    return st.column_config.NumberColumn(width="small", help=tr(f"participation.col.{column}"))
 
 
 def assign_person(ctx: Context, user_id: int, email: str) -> None:
