@@ -1,7 +1,7 @@
 """The platform analytics import and the imports' refusals on My contributions, as the page shows
 them: the preview table, the import, its history and the list's provenance, in French (tables
-the browser tests cannot read), the CSV import's duplicate links in both languages, and the
-form's refusals in French on submit."""
+the browser tests cannot read), HR importing for someone and the review queue in French, the
+CSV import's duplicate links in both languages, and the form's refusals in French on submit."""
 
 from datetime import timedelta
 
@@ -114,3 +114,31 @@ def test_form_refusals_are_explained_in_french_on_submit(app_engine, add_user):
     assert "Impressions\u00a0: ne peut pas être négatif." in shown
     assert "URL\u00a0: indiquez le lien de la publication ou du commentaire" in shown
     assert rows(app_engine, Contribution) == []
+
+
+def test_hr_imports_for_a_person_and_reviews_in_french(app_engine, add_user):
+    add_user("root", "admin")
+    emma = add_user("emma")
+    add_user("hilda", "hr", "employee", language="fr")
+    at = open_tab("hilda", "Import et export")
+    at.text_input(key="analytics_user").input("emma").run()
+    big = linkedin_xlsx([(1, D1, 40, 1200), (2, D2, 25, 5_000_000)], [], "fr")
+    upload_export(at, big)
+    assert "1 attendront une vérification RH" in texts(at)
+    reasons = at.dataframe[0].value["En attente de vérification car"]
+    assert sorted(reasons) == [
+        "",
+        "impressions au-delà de ce que la plateforme donne vraisemblablement à la publication d’un membre",
+    ]
+    at.button(key="analytics_commit").click().run()
+    imported = rows(app_engine, Contribution)
+    assert {r.user_id for r in imported} == {emma.id}
+    assert sorted(r.review for r in imported) == ["ok", "pending"]
+
+    at = signed_in("hilda")
+    at.session_state["part_tab"] = "Chiffres à vérifier"
+    at.switch_page("pages/participation.py").run()
+    assert "1 contribution(s) attendent une vérification." in texts(at)
+    queue = next(d.value for d in at.dataframe if "Pourquoi" in d.value.columns)
+    assert queue["Chiffres"].tolist() == ["Export de la plateforme"]
+    assert queue["Date"].tolist() == [D2] and queue["Personne"].tolist() == ["Emma"]
