@@ -196,6 +196,7 @@ def stage_funnel(names: list[str], people: pd.Series, lang: str) -> go.Figure:
                 for v, p in zip(people, previous, strict=True)
             ],
             textinfo="text",
+            textposition=bar_text_positions(people),
             marker={"color": "#3b6e9e"},
             connector={"line": {"color": "#cbd5e1"}},
         )

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from lib.insight.charts import completion_heatmap, stage_funnel
+from lib.insight.charts import completion_heatmap, departments_figure, ranking_figure, stage_funnel
 
 
 def test_stage_funnel_has_a_bar_per_stage_in_order_written_for_the_language():
@@ -43,3 +43,23 @@ def test_completion_heatmap_shows_whole_percentages_modules_down_groups_across()
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 100)
     assert fig.layout.coloraxis.colorbar.ticksuffix == "\u202f%"
     assert completion_heatmap(shares, "en", "Team", "Module", "Passed").data[0].texttemplate == "%{z:.0f}%"
+
+
+def test_empty_bars_write_their_zero_outside_the_bar():
+    """plotly hides the label of a zero-length bar with textposition "auto": departments with no
+    activity showed an empty row without its 0."""
+    (trace,) = stage_funnel(["Workforce", "Started"], pd.Series([10, 0]), "en").data
+    assert list(trace.textposition) == ["auto", "outside"]
+    ranking = ranking_figure(pd.Series(["a", "b"]), pd.Series([5, 0]), "en").data[0]
+    assert list(ranking.textposition) == ["outside", "auto"]  # drawn bottom-up: "b" first
+    departments = pd.DataFrame(
+        {
+            "department_id": [1, 2],
+            "department": ["Sales", "Ops"],
+            "active_share": [0.5, 0.0],
+            "per_head": [2.0, 0.0],
+        }
+    )
+    share, per_head = departments_figure(departments, "fr").data
+    assert list(share.textposition) == ["outside", "auto"] and list(share.text) == ["0\u202f%", "50\u202f%"]
+    assert list(per_head.textposition) == ["outside", "auto"] and share.cliponaxis is False
