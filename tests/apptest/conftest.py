@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
@@ -49,6 +51,12 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
 
 def signed_in(username: str, password: str = PASSWORD) -> AppTest:
     return sign_in(new_app().run(), username, password)
+
+
+def written(table) -> pd.DataFrame:
+    """A shown table's cells as the reader sees them (its Styler's display values), where
+    `table.value` keeps the values the table sorts on."""
+    return convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
 
 
 def texts(at: AppTest) -> str:

@@ -4,11 +4,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from lib.core import formatting as fmt
 from lib.core.db import session_scope
-from lib.core.models import User
+from lib.core.models import User, utcnow
 from lib.people import accounts as auth
 from lib.people import organisation as org
-from tests.apptest.conftest import signed_in, texts
+from tests.apptest.conftest import signed_in, texts, written
 from tests.conftest import PASSWORD
 
 
@@ -212,6 +213,18 @@ def test_a_french_administrator_creates_french_accounts_by_default(app_engine, a
     assert at.text_input(key="new_username")  # still on the Create tab
     with session_scope(app_engine) as session:
         assert auth.find_user(session, "lea.martin").language == "fr"
+
+
+def test_french_tables_write_dates_for_the_language(app_engine, add_user):
+    add_user("root", "admin", language="fr")
+    at = open_page("root", "administration", "users")
+    accounts = at.dataframe[0]
+    assert accounts.value["Créé le"][0].date() == utcnow().date()  # the moment itself: sorts as one
+    assert written(accounts)["Créé le"].tolist() == [fmt.day(utcnow().date(), "fr")]  # «4 déc. 2026»
+    assert accounts.value["Statut"].tolist() == ["Actif"]
+    at = open_page("root", "administration", "audit")
+    when = written(at.dataframe[-1])["Quand (UTC)"][0]  # the viewer's zone (AppTest has none: UTC)
+    assert when.count("/") == 2 and "-" not in when  # «04/12/2026 18:05», not ISO
 
 
 def test_employee_downloads_own_data(app_engine, add_user):

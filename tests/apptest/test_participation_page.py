@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from lib.core.db import session_scope
 from lib.core.models import Assignment, Department, Team, User
-from tests.apptest.conftest import signed_in, texts
+from tests.apptest.conftest import signed_in, texts, written
 from tests.apptest.test_training_page import downloads  # noqa: F401  (fixture: files offered for download)
 from tests.unit.test_participation import FIRST, build_org
 from tests.unit.test_roster import FIRST_FILE, HEADER
@@ -141,7 +141,9 @@ def test_completion_heatmap_and_renewals(app_engine, add_user):
     modules = frame(at, "Passed (% of employees)").set_index("Module")
     assert modules.loc[
         FIRST.text("title", "en"), ["Passed", "Employees", "Passed (% of employees)"]
-    ].tolist() == [4, 10, 0.4]  # the share itself (sorts as a number), written 40% on screen
+    ].tolist() == [4, 10, 0.4]  # the share itself (sorts as a number)...
+    shown = next(d for d in at.dataframe if "Passed (% of employees)" in d.value.columns)
+    assert written(shown)["Passed (% of employees)"][0] == "40%"  # ...written as the reader reads it
     assert len(at.get("plotly_chart")) == 1
     assert "Not shown (fewer than 5 people): Ops, No department." in texts(at)
     assert "Nobody needs to renew a certification." in texts(at)
