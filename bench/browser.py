@@ -4,7 +4,7 @@ Seeds (or reuses, see bench.server) the demo organisation, starts the app as `st
 and drives headless Chromium through every page of each role and the common interactions, as
 people use the app: the sign-in page's first paint, a sign-in, each page of the menu opened for the
 first time in the session (`open:`), then again (`nav:`), period and scope changes, tab switches,
-a person's file, the leaderboard over a year, a form submit.
+a person's file, the points tab, a form submit.
 
 Each step is timed from the click (or the request) to Streamlit's idle state: the last time the
 app's root went back to `notRunning` with no new run within QUIET_MS, so that extra reruns count.
@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import timedelta
 from pathlib import Path
 
 from bench import server
@@ -133,7 +132,7 @@ def _titles(role_names: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(s.slug, t(s.title_key, "en")) for s in visible_screens(role_names)]
 
 
-def _interactions(d: Driver, role: str, today) -> None:
+def _interactions(d: Driver, role: str) -> None:
     """The common interactions of `role` (on pages its menu has)."""
     page = d.page
     if role == "executive":
@@ -156,11 +155,6 @@ def _interactions(d: Driver, role: str, today) -> None:
     if role in ("employee", "hr"):
         d.go("nav:my_contributions", "My contributions")
         d.tab("contributions_tab:points_90d", "Points and leaderboard")
-        year = f"{today - timedelta(days=364):%Y/%m/%d} – {today:%Y/%m/%d}"
-        box = page.locator('[data-testid="stDateInput"] input').first
-        d._idle()
-        box.fill(year)
-        d.step("leaderboard_365d", lambda: box.press("Tab"))  # the range is taken on leaving the box
     if role == "admin":
         d.go("nav:administration", "Administration")
         d.tab("administration_tab:Manage", "Manage an account")
@@ -171,7 +165,7 @@ def _interactions(d: Driver, role: str, today) -> None:
         d.step("form_submit:change_password_mismatch", lambda: form.click())
 
 
-def session(browser, app, username: str, role_names, today, times, server_s) -> None:
+def session(browser, app, username: str, role_names, times, server_s) -> None:
     d = Driver(browser, app, times, server_s)
     try:
         d.open_app()
@@ -181,7 +175,7 @@ def session(browser, app, username: str, role_names, today, times, server_s) -> 
             for slug, title in menu:
                 d.go(f"{prefix}:{slug}", title)
         try:
-            _interactions(d, role_names[0], today)
+            _interactions(d, role_names[0])
         except Exception as exc:  # noqa: BLE001 - report the steps that could be done
             print(f"  interactions of {role_names[0]} stopped: {str(exc).splitlines()[0]}", file=sys.stderr)
     finally:
@@ -199,7 +193,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from lib.core.db import make_engine, session_scope
     from lib.core.models import User
-    from lib.core.models import utcnow as now
     from lib.people.accounts import find_user
 
     url = server.demo_database(args)
@@ -223,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                     for role in roles:
                         names = (role, *[r for r in held[role] if r != role])
                         print(f"run {run + 1}/{args.runs}: {role} {users[role]}", file=sys.stderr)
-                        session(browser, app, users[role], names, now().date(), times, server_s)
+                        session(browser, app, users[role], names, times, server_s)
                     if run == 0:
                         firsts = {k: round(v[0], 3) for k, v in times.items()}
                 browser.close()
