@@ -6,10 +6,11 @@ HR and admins create, edit and archive items; everyone with the page reads the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.activity.contributions import engagement_expr
@@ -29,28 +30,37 @@ def current_condition(today: date):
     return and_(~c.archived, c.starts_on <= today, or_(c.ends_on.is_(None), c.ends_on >= today))
 
 
-def _shares(actor: Actor):
-    """Per content item: how many contributions shared it, how many of them are the actor's, how many
-    people shared it, and the reach and engagement those contributions recorded (known figures)."""
+STAT_COLUMNS = ["shares", "sharers", "impressions", "engagement", "clicks"]
+
+
+def share_stats(session: Session, actor: Actor, item_ids: tuple[int, ...]) -> pd.DataFrame:
+    """Per content item of `item_ids` (index `content_item_id`): how many contributions shared it,
+    how many people, and the reach and engagement those contributions recorded (known figures).
+    The same for every reader (the page shares it between them while the data is unchanged)."""
+    require(actor, "content.read")
     c = Contribution
-    return (
+    query = (
         select(
             c.content_item_id,
             func.count().label("shares"),
-            func.count(case((c.user_id == actor.id, 1))).label("my_shares"),
             func.count(distinct(c.user_id)).label("sharers"),
             func.coalesce(func.sum(c.impressions), 0).label("impressions"),
             func.coalesce(func.sum(engagement_expr()), 0).label("engagement"),
             func.coalesce(func.sum(c.clicks), 0).label("clicks"),
         )
-        .where(c.content_item_id.is_not(None))
+        .where(c.content_item_id.in_(item_ids))
         .group_by(c.content_item_id)
-        .subquery()
     )
+    rows = session.execute(query).all() if item_ids else []
+    return pd.DataFrame(rows, columns=["content_item_id", *STAT_COLUMNS]).set_index("content_item_id")
 
 
-def _items(session: Session, actor: Actor, *conditions) -> pd.DataFrame:
-    c, shares = ContentItem, _shares(actor)
+Stats = Callable[[Session, Actor, tuple[int, ...]], pd.DataFrame]
+
+
+def _items(session: Session, actor: Actor, *conditions, stats: Stats = share_stats) -> pd.DataFrame:
+    """The items meeting `conditions` with their share figures (`stats`) and the actor's own shares."""
+    c = ContentItem
     query = (
         select(
             c.id,
@@ -64,34 +74,46 @@ def _items(session: Session, actor: Actor, *conditions) -> pd.DataFrame:
             c.ends_on,
             c.required,
             c.archived,
-            func.coalesce(shares.c.shares, 0).label("shares"),
-            func.coalesce(shares.c.my_shares, 0).label("my_shares"),
-            func.coalesce(shares.c.sharers, 0).label("sharers"),
-            func.coalesce(shares.c.impressions, 0).label("impressions"),
-            func.coalesce(shares.c.engagement, 0).label("engagement"),
-            func.coalesce(shares.c.clicks, 0).label("clicks"),
         )
         .outerjoin(Campaign, Campaign.id == c.campaign_id)
-        .outerjoin(shares, shares.c.content_item_id == c.id)
         .where(*conditions)
         .order_by(c.required.desc(), c.starts_on.desc(), c.id.desc())
     )
-    return pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    items = pd.DataFrame(session.execute(query).all(), columns=list(query.selected_columns.keys()))
+    ids = tuple(int(i) for i in items["id"])
+    mine = (
+        dict(
+            session.execute(
+                select(Contribution.content_item_id, func.count())
+                .where(Contribution.user_id == actor.id, Contribution.content_item_id.in_(ids))
+                .group_by(Contribution.content_item_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    figures = stats(session, actor, ids).reindex(items["id"]).fillna(0).astype("int64")
+    for column in STAT_COLUMNS:
+        items[column] = figures[column].to_numpy() if len(items) else pd.Series(dtype="int64")
+    items["my_shares"] = [mine.get(i, 0) for i in ids]
+    return items[[*query.selected_columns.keys(), "shares", "my_shares", *STAT_COLUMNS[1:]]]
 
 
-def current_items(session: Session, actor: Actor, today: date, platform: str | None = None) -> pd.DataFrame:
+def current_items(
+    session: Session, actor: Actor, today: date, platform: str | None = None, *, stats: Stats = share_stats
+) -> pd.DataFrame:
     """The items published on `today` (required ones first), with how often they were shared."""
     require(actor, "content.read")
-    items = _items(session, actor, current_condition(today))
+    items = _items(session, actor, current_condition(today), stats=stats)
     if platform:  # platforms is a JSON list: filtered here, on the few current items
         items = items[items["platforms"].map(lambda p: platform in p)]
     return items
 
 
-def all_items(session: Session, actor: Actor, today: date) -> pd.DataFrame:
+def all_items(session: Session, actor: Actor, today: date, *, stats: Stats = share_stats) -> pd.DataFrame:
     """Every item, with its state on `today`: scheduled, current, ended or archived (HR/admin)."""
     require(actor, "content.publish")
-    items = _items(session, actor)
+    items = _items(session, actor, stats=stats)
     items["state"] = [
         "archived"
         if archived

@@ -3,14 +3,18 @@ them and set the post checker's lists."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from lib.activity import content_library as content
 from lib.activity import post_checker
+from lib.core.db import session_scope
 from lib.core.models import utcnow
 from lib.core.permissions import Actor, can
 from lib.core.vocab import PLATFORMS
-from lib.ui.shell import flash, lang, read, tr, write
+from lib.insight.leadership import data_version
+from lib.ui.shell import engine, flash, lang, read, tr, write
 from lib.ui.widgets import (
     date_format,
     day,
@@ -22,6 +26,18 @@ from lib.ui.widgets import (
     vocab,
     vocab_labels,
 )
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _share_stats(database: str, version: int, item_ids: tuple[int, ...], _reader: Actor) -> pd.DataFrame:
+    with session_scope(engine(), write=False) as session:
+        return content.share_stats(session, _reader, item_ids)
+
+
+def shared_stats(session: Session, actor: Actor, item_ids: tuple[int, ...]) -> pd.DataFrame:
+    """The items' share figures, computed once for every reader while the data version (bumped by
+    every change to contributions) is unchanged, instead of on each visit of each person."""
+    return _share_stats(str(engine().url), data_version(session), item_ids, actor)
 
 
 def done(message_key: str) -> None:
@@ -88,7 +104,7 @@ def current_tab(who: Actor) -> None:
         placeholder=tr("library.all_platforms"),
         key=f"library_platform_{lang()}",
     )
-    items = read(content.current_items, today, platform)
+    items = read(content.current_items, today, platform, stats=shared_stats)
     if items.empty:
         st.info(tr("library.empty_editor" if editor else "library.empty"), icon=":material/info:")
     for item in items.itertuples():
@@ -160,7 +176,7 @@ def item_form(form: str, values: dict, submit: str) -> dict | None:
 
 def manage_tab() -> None:
     today = utcnow().date()
-    items = read(content.all_items, today)
+    items = read(content.all_items, today, stats=shared_stats)
     if items.empty:
         st.info(tr("library.none_yet"), icon=":material/info:")
     else:
