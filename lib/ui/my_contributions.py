@@ -192,8 +192,8 @@ def list_tab(filters: contrib.Filters) -> None:
         names = {c: tr(f"contrib.col.{c}") for c in shown.columns if c != "id"}
         # The date stays in view while the row scrolls; the figures take narrow columns (heading
         # in full on hover), so that the provenance and review columns come close to 1,400 px.
-        figures = [c for c in ("impressions", "reactions", "comments", "shares", "clicks") if c in names]
-        figures += [c for c in ("engagements", "engagement", "minutes_spent") if c in names]
+        numbers = (*contrib.FIGURES, "engagements", "engagement", "minutes_spent")
+        figures = [c for c in numbers if c in names]
         config = {names[c]: st.column_config.NumberColumn(width="small", help=names[c]) for c in figures}
         data_table(
             shown.drop(columns="id").rename(columns=names),
