@@ -70,8 +70,9 @@ R = len(REQUIRED)
 EXPECTED = {
     "current": {
         "workforce": 5,
-        "active_ambassadors": 5,
-        "active_workforce": 4,
+        "contributors": 5,
+        "workforce_contributors": 4,
+        "active_ambassadors": 2,  # alice and bob: certified and contributors (erin has left)
         "contributions": 7,
         "impressions": 2150,
         "impressions_known": 6,
@@ -96,8 +97,9 @@ EXPECTED = {
     },
     "previous": {
         "workforce": 5,
-        "active_ambassadors": 2,
-        "active_workforce": 2,
+        "contributors": 2,
+        "workforce_contributors": 2,
+        "active_ambassadors": 0,  # bob contributed but was certified only later; alice did not contribute
         "contributions": 2,
         "impressions": 400,
         "impressions_known": 1,
@@ -122,8 +124,9 @@ EXPECTED = {
     },
     "sales": {
         "workforce": 3,
-        "active_ambassadors": 3,
-        "active_workforce": 3,
+        "contributors": 3,
+        "workforce_contributors": 3,
+        "active_ambassadors": 2,
         "contributions": 4,
         "impressions": 1700,
         "impressions_known": 3,

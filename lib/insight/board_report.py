@@ -22,7 +22,7 @@ from lib.core import formatting as fmt
 from lib.core.i18n import t
 from lib.core.models import utcnow
 from lib.core.permissions import Actor, require
-from lib.insight import report_charts
+from lib.insight import glossary, report_charts
 from lib.insight.kpis import GROUPS, Card, age_text, cards, emv_formula, provenance_line, value_of
 from lib.insight.leadership import Overview
 
@@ -66,6 +66,7 @@ class Report:
     cards: dict[str, list[Card]]
     charts: list[report_charts.Chart]
     notes: list[str]
+    glossary: list[tuple[str, str]]  # (measure, definition) of every measure the report shows
     file_stem: str
 
 
@@ -84,7 +85,7 @@ def summary(overview: Overview, lang: str) -> list[str]:
         t(
             "leadership.summary.reach",
             lang,
-            active=fmt.number(cur.active_ambassadors, lang),
+            active=fmt.number(cur.contributors, lang),
             contributions=fmt.number(cur.contributions, lang),
             impressions=fmt.number(cur.impressions, lang),
             emv=fmt.money_short(cur.emv(overview.rates), lang),
@@ -143,6 +144,12 @@ def summary(overview: Overview, lang: str) -> list[str]:
     return out
 
 
+def shown_measures(overview: Overview, lang: str) -> list[str]:
+    """The glossary's measures among the report's figures, in the glossary's order."""
+    keys = {c.key for items in cards(overview, lang).values() for c in items} | {"workforce"}
+    return [m for m in glossary.MEASURES if m in keys]
+
+
 def build(
     overview: Overview, lang: str, scope: str, generated_at: datetime | None = None, zone: str | None = None
 ) -> Report:
@@ -175,6 +182,9 @@ def build(
         cards=cards(overview, lang),
         charts=[c for c in report_charts.all_charts(overview, lang) if not c.empty],
         notes=notes,
+        glossary=[
+            tuple(row) for row in glossary.entries(lang, shown_measures(overview, lang)).values.tolist()
+        ],
         file_stem=f"porte-voix_board_report_{period.start}_{period.end}",
     )
 
@@ -214,6 +224,10 @@ def to_html(report: Report) -> str:
         f"<div class=charts>{figures}</div>",
         f"<h2>{e(t('leadership.report.notes', lang))}</h2>",
         "<div class=notes>" + "".join(f"<p>{e(n)}</p>" for n in report.notes) + "</div>",
+        f"<h2>{e(t('glossary.title', lang))}</h2>",
+        "<dl class=notes>"
+        + "".join(f"<dt><b>{e(m)}</b></dt><dd>{e(d)}</dd>" for m, d in report.glossary)
+        + "</dl>",
     ]
     return (
         f'<!DOCTYPE html>\n<html lang="{e(lang)}"><head><meta charset="utf-8">'
@@ -347,6 +361,15 @@ def to_pdf(report: Report) -> bytes:
         for note in report.notes:
             pdf.multi_cell(width, 4.3, text(note), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
+        pdf.ln(2)
+        heading(t("glossary.title", lang))
+        pdf.set_font(family, size=8.5)
+        pdf.set_text_color(82, 96, 109)
+        for measure, meaning in report.glossary:
+            pdf.multi_cell(
+                width, 4.3, text(f"**{measure}**: {meaning}"), markdown=True, new_x="LMARGIN", new_y="NEXT"
+            )
+            pdf.ln(0.6)
 
     notes_first = pdf.get_y() < pdf.h - 75  # the notes fit under the key figures
     if notes_first:
@@ -411,6 +434,10 @@ def workbook(report: Report) -> bytes:
     sheets |= {c.title: c.data for c in report.charts}
     notes = t("leadership.report.notes", report.lang)
     sheets[notes] = pd.DataFrame({notes: report.notes})
+    sheets[t("glossary.title", report.lang)] = pd.DataFrame(
+        report.glossary,
+        columns=[t("glossary.measure", report.lang), t("glossary.definition", report.lang)],
+    )
     return fmt.to_excel(sheets, report.lang)
 
 

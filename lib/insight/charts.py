@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from lib.core.formatting import date_ticks, date_time_short, money, number, percent, plotly_separators
 from lib.core.i18n import label, t
 from lib.core.vocab import PLATFORMS
+from lib.insight import glossary
 from lib.insight.leadership import Overview
 
 # Colour-blind-safe (Okabe-Ito), one per platform, the same in every chart.
@@ -76,7 +77,7 @@ def _over_time(fig: go.Figure, lang: str, counts: pd.Series, buckets=(), **where
 
 
 def _columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return df.rename(columns={c: t(f"leadership.col.{c}", lang) for c in df.columns})
+    return df.rename(columns={c: glossary.label(c, lang, "leadership.col") for c in df.columns})
 
 
 def activity_figure(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -92,7 +93,7 @@ def activity_figure(df: pd.DataFrame, lang: str) -> go.Figure:
                 marker_color=PLATFORM_COLOURS[platform],
             )
     _over_time(fig, lang, df.groupby("bucket")["contributions"].sum(), df["bucket"])
-    return _layout(fig, lang, barmode="stack", yaxis_title=t("leadership.col.contributions", lang))
+    return _layout(fig, lang, barmode="stack", yaxis_title=glossary.name("contributions", lang))
 
 
 def signals_figure(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -140,7 +141,7 @@ def bar_text_positions(values) -> list[str]:
 
 
 def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None) -> go.Figure:
-    """Per department: active ambassadors as a share of headcount, and contributions per head."""
+    """Per department: the participation rate (contributors of its workforce), and contributions per head."""
     df = df.sort_values("per_head")
     colours = [ACCENT if highlight in (None, d) else MUTED for d in df["department_id"]]
     fig = make_subplots(
@@ -148,15 +149,15 @@ def departments_figure(df: pd.DataFrame, lang: str, highlight: int | None = None
         cols=2,
         shared_yaxes=True,
         horizontal_spacing=0.04,
-        subplot_titles=(t("leadership.chart.active_share", lang), t("leadership.chart.per_head", lang)),
+        subplot_titles=(t("leadership.chart.participation_rate", lang), t("leadership.chart.per_head", lang)),
     )
     fig.add_bar(
         y=plotly_text(df["department"]),
-        x=df["active_share"] * 100,
+        x=df["participation_rate"] * 100,
         orientation="h",
         marker_color=colours,
-        text=[percent(v, lang, 0) for v in df["active_share"]],
-        textposition=bar_text_positions(df["active_share"]),
+        text=[percent(v, lang, 0) for v in df["participation_rate"]],
+        textposition=bar_text_positions(df["participation_rate"]),
         cliponaxis=False,
         row=1,
         col=1,
@@ -252,7 +253,7 @@ def ranking_figure(names: pd.Series, values: pd.Series, lang: str) -> go.Figure:
             cliponaxis=False,
         )
     )
-    return _layout(fig, lang, xaxis_title=t("leadership.col.contributions", lang))
+    return _layout(fig, lang, xaxis_title=glossary.name("contributions", lang))
 
 
 def _ranked(names: pd.Series) -> pd.Series:
@@ -293,7 +294,7 @@ def sections(overview: Overview, lang: str) -> list[Section]:
         department=overview.departments["department"].fillna(t("leadership.no_department", lang)),
     )
     staffed = departments[departments["workforce"] > 0].assign(
-        active_share=lambda d: d["active_ambassadors"] / d["workforce"],
+        participation_rate=lambda d: d["contributors"] / d["workforce"],
         per_head=lambda d: d["contributions"] / d["workforce"],
     )
     out.append(
@@ -301,13 +302,15 @@ def sections(overview: Overview, lang: str) -> list[Section]:
             "departments",
             t("leadership.chart.departments", lang),
             departments_figure(staffed, lang, overview.view.department_id) if len(staffed) else None,
-            _columns(staffed.drop(columns=["department_id"]).round({"active_share": 4, "per_head": 2}), lang),
+            _columns(
+                staffed.drop(columns=["department_id"]).round({"participation_rate": 4, "per_head": 2}), lang
+            ),
             t("leadership.no_workforce", lang),
         )
     )
 
     funnel = overview.funnel.assign(
-        stage=overview.funnel["stage"].map(lambda s: t(f"leadership.stage.{s}", lang))
+        stage=overview.funnel["stage"].map(lambda s: glossary.label(s, lang, "leadership.stage"))
     )
     out.append(
         Section(

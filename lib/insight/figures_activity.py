@@ -1,10 +1,10 @@
 """Leadership figures from the contribution rollups (migrations 0006, 0012: contributions held
-for review are not in them): active ambassadors,
+for review are not in them): contributors,
 activity totals and series, departments, and the top people and teams. Plain SQL, both databases."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import case, distinct, func, literal, literal_column, select, union_all
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lib.core.models import ActivityDaily, AmbassadorDay, AmbassadorMonth, Department, Team, User
 from lib.core.periods import Period, View
-from lib.insight.measures import workforce
+from lib.insight.measures import contributor, workforce
 
 TOP = 10  # people and teams in the rankings
 
@@ -56,9 +56,9 @@ def _member_department():
 
 
 def people(session: Session, view: View) -> dict:
-    """From one pass over the per-person rollups of the current period: active ambassadors
-    (company-wide and per department of the contributions), contributions per department, active
-    members of today's workforce per current department, and the top people and teams in scope."""
+    """From one pass over the per-person rollups of the current period: contributors (company-wide
+    and per department of the contributions), contributions per department, and the top people and
+    teams in scope."""
     pairs = _pairs(view.period).cte("pairs")
     scoped = (
         select(pairs).where(pairs.c.department_key == view.department_id)
@@ -101,48 +101,34 @@ def people(session: Session, view: View) -> dict:
             pairs.c.department_key
         ),
         select(kind("company"), literal_column("0"), func.count(distinct(pairs.c.user_id)), total(pairs.c.n)),
-        select(
-            kind("member"), _member_department(), func.count(distinct(pairs.c.user_id)), literal_column("0")
-        )
-        .join(User, User.id == pairs.c.user_id)
-        .where(workforce())
-        .group_by(_member_department()),
         select(people),
         select(teams),
     )
-    out: dict = {"department": {}, "member": {}, "person": [], "team": []}
+    out: dict = {"department": {}, "person": [], "team": []}
     for k, key, count, contributions in session.execute(query):
         if k == "company":
             out["company"] = int(count)
-        elif k in ("department", "member"):
+        elif k == "department":
             out[k][key] = (int(count), int(contributions))
         else:
             out[k].append((key, int(count), int(contributions)))
     return out
 
 
-def active_counts(people: dict, department_id: int | None) -> dict:
-    """Active ambassadors in scope, and how many of them are in today's workforce."""
+def contributor_count(people: dict, department_id: int | None) -> dict:
+    """Contributors in scope: people with a counted contribution in the period, leavers included,
+    in the department they contributed from."""
     if department_id:
-        active = people["department"].get(department_id, (0, 0))[0]
-        members = people["member"].get(department_id, (0, 0))[0]
-    else:
-        active, members = people.get("company", 0), sum(count for count, _ in people["member"].values())
-    return {"active_ambassadors": active, "active_workforce": members}
+        return {"contributors": people["department"].get(department_id, (0, 0))[0]}
+    return {"contributors": people.get("company", 0)}
 
 
-def previous_active_counts(session: Session, period: Period, department_id: int | None) -> dict:
+def previous_contributor_count(session: Session, period: Period, department_id: int | None) -> dict:
     pairs = _pairs(period).subquery()
-    active = select(func.count(distinct(pairs.c.user_id)))
-    members = (
-        select(func.count(distinct(pairs.c.user_id)))
-        .join(User, User.id == pairs.c.user_id)
-        .where(workforce())
-    )
+    query = select(func.count(distinct(pairs.c.user_id)))
     if department_id:
-        active = active.where(pairs.c.department_key == department_id)
-        members = members.where(User.department_id == department_id)
-    return {"active_ambassadors": session.scalar(active), "active_workforce": session.scalar(members)}
+        query = query.where(pairs.c.department_key == department_id)
+    return {"contributors": session.scalar(query)}
 
 
 def activity_totals(session: Session, view: View, previous: Period) -> dict[int, dict]:
@@ -221,13 +207,17 @@ def frame(session: Session, query, ints=(), floats=()) -> pd.DataFrame:
     return df
 
 
-def departments(session: Session, people: dict) -> pd.DataFrame:
-    """Every department (key 0: none) with its workforce, how many of them contributed in the
-    period, and the contributions recorded in it."""
-    key = _member_department()
-    heads: dict[int, int] = dict(
-        session.execute(select(key, func.count()).where(workforce()).group_by(key)).all()
-    )
+def departments(session: Session, view: View, people: dict) -> pd.DataFrame:
+    """Every department (key 0: none) with its workforce on the period's last day, how many of them
+    are contributors in the period, and the contributions recorded in it."""
+    key, period = _member_department(), view.period
+    is_contributor = case((contributor(period.start, period.end), 1), else_=0)
+    heads: dict[int, tuple[int, int]] = {
+        k: (int(n), int(c))
+        for k, n, c in session.execute(
+            select(key, func.count(), func.sum(is_contributor)).where(workforce(period.end)).group_by(key)
+        )
+    }
     names = dict(session.execute(select(Department.id, Department.name)).all())
     keys = sorted(
         set(heads) | set(people["department"]) | set(names), key=lambda k: (k == 0, names.get(k, ""))
@@ -235,12 +225,11 @@ def departments(session: Session, people: dict) -> pd.DataFrame:
     rows = []
     for k in keys:
         contributions = people["department"].get(k, (0, 0))[1]
-        if heads.get(k, 0) or contributions:
-            rows.append(
-                (k or None, names.get(k), heads.get(k, 0), people["member"].get(k, (0, 0))[0], contributions)
-            )
+        n, members = heads.get(k, (0, 0))
+        if n or contributions:
+            rows.append((k or None, names.get(k), n, members, contributions))
     return pd.DataFrame(
-        rows, columns=["department_id", "department", "workforce", "active_ambassadors", "contributions"]
+        rows, columns=["department_id", "department", "workforce", "contributors", "contributions"]
     )
 
 
@@ -259,7 +248,8 @@ def top_people(session: Session, people: dict) -> pd.DataFrame:
     ).astype({"contributions": "int64"})
 
 
-def top_teams(session: Session, people: dict) -> pd.DataFrame:
+def top_teams(session: Session, people: dict, day: date) -> pd.DataFrame:
+    """The top teams with their headcount (the workforce on `day`) and contributors."""
     ranked = people["team"]
     ids = [r[0] for r in ranked]
     names = {
@@ -273,11 +263,11 @@ def top_teams(session: Session, people: dict) -> pd.DataFrame:
     heads = dict(
         session.execute(
             select(User.team_id, func.count())
-            .where(workforce(), User.team_id.in_(ids))
+            .where(workforce(day), User.team_id.in_(ids))
             .group_by(User.team_id)
         ).all()
     )
     return pd.DataFrame(
         [(*names[tid], heads.get(tid, 0), active, n) for tid, active, n in ranked],
-        columns=["team", "department", "headcount", "active_ambassadors", "contributions"],
-    ).astype({"headcount": "int64", "active_ambassadors": "int64", "contributions": "int64"})
+        columns=["team", "department", "headcount", "contributors", "contributions"],
+    ).astype({"headcount": "int64", "contributors": "int64", "contributions": "int64"})

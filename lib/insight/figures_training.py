@@ -1,86 +1,73 @@
-"""Leadership figures from the training tables: modules passed, certification (the shared
-definition in lib.training.certification) and the training funnel, read at the end of each period."""
+"""Leadership figures about people, read at the end of each period over that period's workforce:
+modules passed, certification (the shared definition in lib.training.certification), active
+ambassadors and contributors of the workforce (lib.insight.measures), and the training funnel."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, literal_column, or_, select, true, union_all
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.core.models import LessonProgress, ModuleCompletion, QuizAttempt, TrainingModule, User
-from lib.core.periods import View
-from lib.insight.measures import workforce
+from lib.core.periods import Period, View
+from lib.insight.measures import active_ambassador, contributor, workforce
 from lib.training.certification import certified_at
 
+FUNNEL = ["workforce", "started", "all_modules", "certified"]
+FIGURES = (  # the fields of leadership.Figures these fill
+    "workforce",
+    "modules_passed",
+    "modules_expected",
+    "certified",
+    "active_ambassadors",
+    "workforce_contributors",
+)
 
-def training(session: Session, view: View, moments: tuple[datetime, datetime]) -> dict:
-    """Required modules passed and people certified at the end of each period (current first);
-    the funnel at the end of the current one."""
-    in_scope = [workforce()] + ([User.department_id == view.department_id] if view.department_id else [])
-    required = select(TrainingModule.slug, TrainingModule.version).where(TrainingModule.required).subquery()
+
+def _counts(session: Session, view: View, period: Period, moment: datetime) -> dict[str, int]:
+    """Over the workforce of `period` (on its last day) in the view's scope, as of `moment`."""
     MC = ModuleCompletion
-    now, before = moments
+    required = select(TrainingModule.slug, TrainingModule.version).where(TrainingModule.required).subquery()
     n_required = select(func.count()).select_from(required).scalar_subquery()
-    per_person = (  # required modules each person has passed at their current version, by each moment
-        select(
-            MC.user_id,
-            func.count().label("now"),
-            func.sum(case((MC.passed_at <= before, 1), else_=0)).label("before"),
-        )
+    passed = (  # required modules the person had passed at their current version by `moment`
+        select(func.count())
+        .select_from(MC)
         .join(required, and_(required.c.slug == MC.module_slug, required.c.version == MC.module_version))
-        .where(MC.passed_at <= now)
-        .group_by(MC.user_id)
-        .subquery()
+        .where(MC.user_id == User.id, MC.passed_at <= moment)
+        .correlate(User)
+        .scalar_subquery()
     )
-    passed_now, passed_before, all_modules = map(
-        int,
-        session.execute(
-            select(
-                func.coalesce(func.sum(per_person.c.now), 0),
-                func.coalesce(func.sum(per_person.c.before), 0),
-                func.coalesce(func.sum(case((per_person.c.now == n_required, 1), else_=0)), 0),
-            )
-            .join(User, User.id == per_person.c.user_id)
-            .where(*in_scope)
-        ).one(),
+    started = or_(
+        exists().where(LessonProgress.user_id == User.id, LessonProgress.completed_at <= moment),
+        exists().where(QuizAttempt.user_id == User.id, QuizAttempt.submitted_at <= moment),
     )
-    conditions = {
-        "workforce": true(),
-        "started": or_(
-            exists().where(LessonProgress.user_id == User.id, LessonProgress.completed_at <= now),
-            exists().where(QuizAttempt.user_id == User.id, QuizAttempt.submitted_at <= now),
-        ),
-        "certified": certified_at(User.id, now),
-        "certified_before": certified_at(User.id, before),
+    flags = {
+        "started": started,
+        "certified": certified_at(User.id, moment),
+        "active_ambassadors": active_ambassador(period, moment),
+        "workforce_contributors": contributor(period.start, period.end),
+        "all_modules": passed == n_required,
     }
-    counts = dict(
-        session.execute(
-            union_all(
-                *(
-                    select(literal_column(f"'{name}'"), func.count())
-                    .select_from(User)
-                    .where(*in_scope, condition)
-                    for name, condition in conditions.items()
-                )
-            )
-        ).all()
-    ) | {"all_modules": all_modules}
-    expected = counts["workforce"] * session.execute(select(n_required)).scalar_one()
-    stages = ["workforce", "started", "all_modules", "certified"]
+    query = select(
+        func.count().label("workforce"),
+        func.coalesce(func.sum(passed), 0).label("modules_passed"),
+        (func.count() * n_required).label("modules_expected"),
+        *(func.coalesce(func.sum(case((f, 1), else_=0)), 0).label(k) for k, f in flags.items()),
+    ).where(
+        workforce(period.end), *([User.department_id == view.department_id] if view.department_id else [])
+    )
+    return {k: int(v) for k, v in session.execute(query).one()._mapping.items()}
+
+
+def training(session: Session, view: View, previous: Period, now: datetime) -> dict:
+    """The figures of each period (1: current, 0: previous) as of its end (or now while it runs),
+    and the training funnel at the end of the current one."""
+    current = _counts(session, view, view.period, view.period.as_of(now))
+    before = _counts(session, view, previous, previous.as_of(now))
     return {
-        "funnel": pd.DataFrame({"stage": stages, "people": [int(counts[s]) for s in stages]}),
-        1: {
-            "workforce": counts["workforce"],
-            "modules_passed": passed_now,
-            "modules_expected": expected,
-            "certified": counts["certified"],
-        },
-        0: {
-            "workforce": counts["workforce"],
-            "modules_passed": passed_before,
-            "modules_expected": expected,
-            "certified": counts["certified_before"],
-        },
+        "funnel": pd.DataFrame({"stage": FUNNEL, "people": [current[s] for s in FUNNEL]}),
+        1: {k: current[k] for k in FIGURES},
+        0: {k: before[k] for k in FIGURES},
     }

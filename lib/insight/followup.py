@@ -23,7 +23,7 @@ from lib.core.models import (
     utcnow,
 )
 from lib.core.permissions import Actor, require
-from lib.insight.measures import active_on, workforce
+from lib.insight.measures import quiet_since, workforce
 from lib.insight.participation import Scope, check_scope, settings, started_training
 from lib.training.assignments import applies_to, passed_current
 from lib.training.certification import certified_condition, due_to_renew, renewal_frame
@@ -41,12 +41,12 @@ def _person_columns():
     )
 
 
-def _people(query, scope: Scope):
-    """`query` restricted to the workforce of `scope`, with each person's department and team."""
+def _people(query, scope: Scope, now: datetime):
+    """`query` restricted to today's workforce of `scope`, with each person's department and team."""
     return (
         query.outerjoin(Department, Department.id == User.department_id)
         .outerjoin(Team, Team.id == User.team_id)
-        .where(workforce(), scope.condition())
+        .where(workforce(now.date()), scope.condition())
     )
 
 
@@ -67,6 +67,7 @@ def overdue(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
             .join(User, applies_to(User.id, User.department_id))
             .join(TrainingModule, TrainingModule.slug == Assignment.module_slug),
             scope,
+            now,
         )
         .where(Assignment.due_on < today, ~passed_current(User.id, Assignment.module_slug))
         .group_by(User.id, User.full_name, User.email, Department.name, Team.name, Assignment.module_slug)
@@ -94,14 +95,15 @@ def to_renew(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
             .select_from(User)
             .join(due, due.c.user_id == User.id),
             scope,
+            now,
         )
     ).order_by(User.full_name, User.id)
     return renewal_frame(_frame(session, query))
 
 
 def inactive_certified(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
-    """Certified ambassadors without a contribution in the last ACTIVE_DAYS days, and when they
-    last contributed (empty when never)."""
+    """Certified ambassadors without a counted contribution in the last ACTIVE_DAYS days, and when
+    they last contributed (empty when never)."""
     last = (
         select(func.max(Contribution.occurred_on))
         .where(Contribution.user_id == User.id)
@@ -110,8 +112,8 @@ def inactive_certified(session: Session, scope: Scope, now: datetime) -> pd.Data
         .label("last_contribution")
     )
     query = (
-        _people(select(*_person_columns(), last).select_from(User), scope)
-        .where(certified_condition(User.id, now), not_(active_on(now.date())))
+        _people(select(*_person_columns(), last).select_from(User), scope, now)
+        .where(certified_condition(User.id, now), quiet_since(now.date()))
         .order_by(last.desc().nulls_last(), User.full_name)
     )
     return _frame(session, query)
@@ -122,7 +124,7 @@ def new_joiners(session: Session, scope: Scope, now: datetime) -> pd.DataFrame:
     the training yet."""
     today, days = now.date(), settings(session).new_joiner_days
     query = (
-        _people(select(*_person_columns(), User.start_date).select_from(User), scope)
+        _people(select(*_person_columns(), User.start_date).select_from(User), scope, now)
         .where(
             User.start_date >= today - timedelta(days=days),
             User.start_date <= today,

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from lib.core.formatting import hours, money, money_short, number, percent, points
-from lib.core.i18n import t
+from lib.core.i18n import catalogue, t
+from lib.insight import glossary
 from lib.insight.leadership import Figures, Overview
 
 # (card, kind, a rise is good?) per group, in display order.
 GROUPS = {
     "reach": [
+        ("contributors", "count", True),
         ("active_ambassadors", "count", True),
-        ("active_share", "share", True),
+        ("participation_rate", "share", True),
         ("contributions", "count", True),
         ("impressions", "count", True),
     ],
@@ -106,17 +108,24 @@ def cards(overview: Overview, lang: str) -> dict[str, list[Card]]:
             out[group].append(
                 Card(
                     key,
-                    t(f"leadership.kpi.{key}", lang),
+                    glossary.label(key, lang, "leadership.kpi"),
                     formatted(now, kind, lang),
                     previous,
                     delta,
                     color,
-                    t(f"leadership.kpi.{key}.help", lang, **params)
-                    + " "
-                    + t("leadership.previous_value", lang, value=previous),
+                    _help(key, lang, params) + " " + t("leadership.previous_value", lang, value=previous),
                 )
             )
     return out
+
+
+def _help(key: str, lang: str, params: dict) -> str:
+    """A card's help: the glossary's definition of its measure (with what this view adds, e.g. the
+    workforce counted), or the card's own explanation."""
+    if key not in glossary.MEASURES:
+        return t(f"leadership.kpi.{key}.help", lang, **params)
+    note = f"leadership.kpi.{key}.note"
+    return glossary.definition(key, lang) + (" " + t(note, lang, **params) if note in catalogue() else "")
 
 
 def age_text(overview: Overview, lang: str) -> str:

@@ -49,9 +49,10 @@ class Rates:
 class Figures:
     """The figures of one period and scope. Sums count known values only."""
 
-    workforce: int = 0  # active people with the employee role, today
-    active_ambassadors: int = 0  # people with a contribution in the period (leavers included)
-    active_workforce: int = 0  # people of today's workforce with a contribution in the period
+    workforce: int = 0  # the workforce on the period's last day (lib.people.workforce)
+    contributors: int = 0  # people with a counted contribution in the period (leavers included)
+    workforce_contributors: int = 0  # of the period's workforce, those who are contributors
+    active_ambassadors: int = 0  # lib.insight.measures.active_ambassador, of the period's workforce
     contributions: int = 0
     impressions: int = 0
     impressions_known: int = 0  # contributions whose reach is known
@@ -79,8 +80,9 @@ class Figures:
         return part / whole if whole else None
 
     @property
-    def active_share(self) -> float | None:
-        return self._share(self.active_workforce, self.workforce)
+    def participation_rate(self) -> float | None:
+        """The share of the period's workforce who are contributors in it."""
+        return self._share(self.workforce_contributors, self.workforce)
 
     @property
     def engagement(self) -> int:
@@ -123,15 +125,15 @@ class Overview:
     prior: Figures
     activity: pd.DataFrame  # bucket, platform, contributions, impressions, engagement
     signals: pd.DataFrame  # bucket, signal_type, signals, value_eur
-    departments: pd.DataFrame  # department_id, department, workforce, active_ambassadors, contributions
+    departments: pd.DataFrame  # department_id, department, workforce, contributors, contributions
     funnel: pd.DataFrame  # stage, people
     top_people: pd.DataFrame  # name (None when the person opted out), department, contributions
-    top_teams: pd.DataFrame  # team, department, headcount, active_ambassadors, contributions
+    top_teams: pd.DataFrame  # team, department, headcount, contributors, contributions
     latest_signals: (
         pd.DataFrame
     )  # reported_at, signal_type, category, customer, department, status, value_eur
     trend: pd.DataFrame  # bucket, platform, contributions, impressions, engagement, engagement_known, clicks
-    active_trend: pd.DataFrame  # bucket, active_ambassadors
+    active_trend: pd.DataFrame  # bucket, contributors
     ack_trend: pd.DataFrame  # bucket, acknowledged, median_hours, late_share
     by_platform: pd.DataFrame  # platform, contributions, impressions, engagement, clicks
     by_department: pd.DataFrame  # department, contributions, impressions, engagement, clicks
@@ -231,10 +233,10 @@ def compute(session: Session, view: View, now: datetime, current_rates: Rates, v
     people = activity.people(session, view)
     totals = activity.activity_totals(session, view, previous)
     outcomes = signals.signal_totals(session, view, previous, eur)
-    trained = training.training(session, view, (view.period.as_of(now), previous.as_of(now)))
+    trained = training.training(session, view, previous, now)
     active = {
-        1: activity.active_counts(people, view.department_id),
-        0: activity.previous_active_counts(session, previous, view.department_id),
+        1: activity.contributor_count(people, view.department_id),
+        0: activity.previous_contributor_count(session, previous, view.department_id),
     }
     same_age = trends.at_same_age(session, view, previous, now)
     fair = {
@@ -258,10 +260,10 @@ def compute(session: Session, view: View, now: datetime, current_rates: Rates, v
         prior=figures[0],
         activity=activity.activity_series(session, view),
         signals=signals.signal_series(session, view, eur),
-        departments=activity.departments(session, people),
+        departments=activity.departments(session, view, people),
         funnel=trained["funnel"],
         top_people=activity.top_people(session, people),
-        top_teams=activity.top_teams(session, people),
+        top_teams=activity.top_teams(session, people, view.period.end),
         latest_signals=signals.latest_signals(session, view, eur),
         trend=trends.activity_trend(session, view),
         active_trend=trends.active_trend(session, view),

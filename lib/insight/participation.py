@@ -1,7 +1,8 @@
 """HR's view of the programme: the funnel from employee to ambassador, and module completion, by
 department and team.
 
-The workforce is every active person with the employee role. Each figure is one SQL aggregation
+The workforce is the people on the roster on the day the figures are read (lib.people.workforce):
+for a period, on its last day. Each figure is one SQL aggregation
 (GROUP BY in the database). Aggregates of a department or team with fewer people than the option
 `participation.min_group_size` are suppressed here, in the data itself, so that neither a screen
 nor an export can show them.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lib.core import options
 from lib.core.errors import NotFound, Problem, ValidationError
+from lib.core.i18n import t
 from lib.core.models import (
     CustomerSignal,
     Department,
@@ -31,12 +33,14 @@ from lib.core.models import (
 )
 from lib.core.periods import Period, custom_period
 from lib.core.permissions import Actor, require
-from lib.insight.measures import active_on, workforce
+from lib.insight import glossary
+from lib.insight.measures import active_ambassador, workforce
 from lib.training.certification import certified_at
 
 MIN_GROUP_KEY, DEFAULT_MIN_GROUP = "participation.min_group_size", 5
 NEW_JOINER_KEY, DEFAULT_NEW_JOINER_DAYS = "participation.new_joiner_days", 90
 STAGES = ("workforce", "started", "certified", "active", "signal")
+STAGE_MEASURES = {"workforce": "workforce", "certified": "certified", "active": "active_ambassadors"}
 # Why a group's figures are hidden: too few people, or they would reveal a small group by subtraction.
 SMALL, COMPLEMENT = "small", "complement"
 
@@ -131,6 +135,17 @@ def reported_signal(period: Period):
     )
 
 
+def stage_label(stage: str, lang: str) -> str:
+    """A funnel step's name: the glossary's for the steps that are measures."""
+    measure = STAGE_MEASURES.get(stage)
+    return glossary.name(measure, lang) if measure else t(f"participation.stage.{stage}", lang)
+
+
+def stage_help(stage: str, lang: str) -> str:
+    measure = STAGE_MEASURES.get(stage)
+    return glossary.definition(measure, lang) if measure else t(f"participation.stage_help.{stage}", lang)
+
+
 def flag(condition):
     return case((condition, 1), else_=0)
 
@@ -177,10 +192,11 @@ def _with_names(session: Session, scope: Scope, groups: pd.DataFrame) -> pd.Data
 def funnel(
     session: Session, actor: Actor, scope: Scope, start: date, end: date, now: datetime | None = None
 ) -> Funnel:
-    """Employees → started training → certified → active ambassadors → surfaced a customer signal.
+    """Workforce → started training → certified → active ambassadors → surfaced a customer signal.
 
-    Each stage counts people of the previous one: training and certification as of the end of the
-    period, activity over the ACTIVE_DAYS days ending then, signals reported within the period.
+    The workforce is the period's, on its last day. Each stage counts people of the previous one:
+    training and certification as of the end of the period, active ambassadors as everywhere
+    (lib.insight.measures.active_ambassador), signals reported within the period.
     """
     require(actor, "participation.view")
     now = now or utcnow()
@@ -192,10 +208,10 @@ def funnel(
             scope.group_key(),
             flag(started_training(moment)).label("s"),
             flag(certified_at(User.id, moment)).label("c"),
-            flag(active_on(end)).label("a"),
+            flag(active_ambassador(period, moment)).label("a"),
             flag(reported_signal(period)).label("g"),
         )
-        .where(workforce(), scope.condition())
+        .where(workforce(period.end), scope.condition())
         .subquery()
     )
     p = person.c
@@ -241,13 +257,14 @@ class Completion:
     min_group_size: int
 
 
-def completion(session: Session, actor: Actor, scope: Scope) -> Completion:
-    """Module completion (passed at the current version) of the workforce in `scope`, by group."""
+def completion(session: Session, actor: Actor, scope: Scope, today: date | None = None) -> Completion:
+    """Module completion (passed at the current version) of today's workforce in `scope`, by group."""
     require(actor, "participation.view")
     check_scope(session, scope)
     key = scope.group_key()
+    today = today or utcnow().date()
     heads = session.execute(
-        select(key, func.count()).where(workforce(), scope.condition()).group_by(key)
+        select(key, func.count()).where(workforce(today), scope.condition()).group_by(key)
     ).all()
     passed = session.execute(
         select(key, TrainingModule.slug, func.count())
@@ -260,7 +277,7 @@ def completion(session: Session, actor: Actor, scope: Scope) -> Completion:
             ),
         )
         .join(User, User.id == ModuleCompletion.user_id)
-        .where(workforce(), scope.condition())
+        .where(workforce(today), scope.condition())
         .group_by(key, TrainingModule.slug)
     ).all()
     modules = session.execute(

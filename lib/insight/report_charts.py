@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from lib.core import formatting as fmt
 from lib.core.i18n import label, t
 from lib.core.vocab import PLATFORMS
+from lib.insight import glossary
 from lib.insight.charts import ACCENT, PLATFORM_COLOURS, SIGNAL_COLOURS, bar_text_positions, plotly_text
 from lib.insight.leadership import Overview
 
@@ -100,7 +101,7 @@ def _per_bucket(df: pd.DataFrame, starts: list, column: str) -> list:
 
 
 def _col(key: str, lang: str) -> str:
-    return t(f"leadership.col.{key}", lang)
+    return glossary.label(key, lang, "leadership.col")
 
 
 def trend_charts(overview: Overview, lang: str) -> list[Chart]:
@@ -150,9 +151,9 @@ def trend_charts(overview: Overview, lang: str) -> list[Chart]:
             t("leadership.trend.engagement_rate", lang, bucket=by),
             "line",
             labels,
-            [Series(t("leadership.kpi.engagement_rate", lang), rate)],
+            [Series(glossary.name("engagement_rate", lang), rate)],
             unit="share",
-            data=pd.DataFrame({bucket_col: starts, t("leadership.kpi.engagement_rate", lang): rate}),
+            data=pd.DataFrame({bucket_col: starts, glossary.name("engagement_rate", lang): rate}),
         )
     )
     rates = overview.rates
@@ -168,12 +169,12 @@ def trend_charts(overview: Overview, lang: str) -> list[Chart]:
             t("leadership.trend.emv", lang, bucket=by),
             "bars",
             labels,
-            [Series(t("leadership.kpi.emv", lang), emv, "#009E73")],
+            [Series(glossary.name("emv", lang), emv, "#009E73")],
             unit="money",
             data=pd.DataFrame({bucket_col: starts, _col("emv_eur", lang): emv}),
         )
     )
-    active = _per_bucket(overview.active_trend, starts, "active_ambassadors")
+    active = _per_bucket(overview.active_trend, starts, "contributors")
     active = [v or 0.0 for v in active]
     out.append(
         Chart(
@@ -181,9 +182,9 @@ def trend_charts(overview: Overview, lang: str) -> list[Chart]:
             t("leadership.trend.active", lang, bucket=by),
             "bars",
             labels,
-            [Series(t("leadership.kpi.active_ambassadors", lang), active)],
-            data=pd.DataFrame({bucket_col: starts, _col("active_ambassadors", lang): active}).astype(
-                {_col("active_ambassadors", lang): "int64"}
+            [Series(glossary.name("contributors", lang), active)],
+            data=pd.DataFrame({bucket_col: starts, _col("contributors", lang): active}).astype(
+                {_col("contributors", lang): "int64"}
             ),
         )
     )
@@ -283,7 +284,7 @@ def breakdown_charts(overview: Overview, lang: str) -> list[Chart]:
                     t(f"leadership.breakdown.{by}.{measure}", lang),
                     "hbars",
                     names,
-                    [Series(t(f"leadership.kpi.{measure}", lang), values)],
+                    [Series(glossary.name(measure, lang), values)],
                     unit=unit,
                     data=table,
                 )

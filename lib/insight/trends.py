@@ -48,18 +48,18 @@ def activity_trend(session: Session, view: View) -> pd.DataFrame:
 
 
 def active_trend(session: Session, view: View) -> pd.DataFrame:
-    """Per bucket: people with at least one contribution in it (in scope)."""
+    """Per bucket: contributors in it (people with at least one counted contribution, in scope)."""
     D, period = AmbassadorDay, view.period
     bucket = bucket_number(D.day, period)
     query = (
-        select(bucket.label("bucket"), func.count(distinct(D.user_id)).label("active_ambassadors"))
+        select(bucket.label("bucket"), func.count(distinct(D.user_id)).label("contributors"))
         .where(D.day.between(period.start, period.end), D.contributions > 0)
         .group_by(bucket)
         .order_by(bucket)
     )
     if view.department_id:
         query = query.where(D.department_key == view.department_id)
-    return with_buckets(frame(session, query, ints=("active_ambassadors",)), period)
+    return with_buckets(frame(session, query, ints=("contributors",)), period)
 
 
 def ack_trend(session: Session, view: View, target_hours: float) -> pd.DataFrame:

@@ -403,7 +403,8 @@ def set_roles(session: Session, actor: Actor, user_id: int, roles) -> None:
 
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
-    """Deactivate (never delete) or reactivate an account. Deactivation ends its sessions."""
+    """Deactivate (never delete) or reactivate an account. Deactivation ends its sessions and, unless
+    the roster gave one, records today as the person's leaving date; reactivation clears it."""
     require(actor, "accounts.manage")
     user = get_user(session, user_id)
     if not active:
@@ -412,6 +413,10 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> No
         if _is_admin(user.roles) and user.is_active and _active_admins(session) <= 1:
             raise invalid("account.last_admin")
         end_sessions(session, user)
+    if (
+        active != user.is_active
+    ):  # the leaving date keeps past periods' workforce right (lib.people.workforce)
+        user.left_on = None if active else user.left_on or utcnow().date()
     user.is_active = active
     audit.record(session, actor, "account.reactivated" if active else "account.deactivated", subject=user.id)
 

@@ -255,10 +255,11 @@ def _group_size(session: Session, column, value) -> int:
 def _coarsen(session: Session, user: User) -> None:
     """Clear what could single the person out once their name is gone: the start date always; the team
     and the department when fewer than the minimum group size (participation.min_group_size) share
-    it. Figures do not move: contributions and signals carry their own department, and an erased
-    person is inactive, so no longer counted in the workforce."""
+    it. Figures do not move: contributions and signals carry their own department, and the leaving
+    date is kept, so the person still counts in the workforce of the periods before they left
+    (lib.people.workforce) and in none after."""
     minimum = participation_settings(session).min_group_size
-    user.start_date, user.left_on = None, None
+    user.start_date = None
     if user.team_id is not None and _group_size(session, User.team_id, user.team_id) < minimum:
         user.team_id = None
     if (
@@ -314,6 +315,8 @@ def erase(session: Session, actor: Actor, user_id: int) -> None:
     user.username, user.email, user.full_name = tag, f"{tag}@invalid", SCRUBBED
     user.password_hash, user.job_title, user.manager_id = None, None, None
     _coarsen(session, user)
+    if user.is_active:  # erased while still on the roster: they leave today
+        user.left_on = utcnow().date()
     user.is_active, user.must_change_password, user.leaderboard_opt_out = False, False, True
     user.anonymised_at = utcnow()
     session.execute(

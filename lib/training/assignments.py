@@ -1,7 +1,9 @@
 """HR's side of training: assignments with due dates, who is overdue, who must recertify.
 
 An assignment asks everyone, a department or one person to pass a module by a date. Every list
-here is one SQL query (joins and GROUP BY in the database), whatever the number of people.
+here is one SQL query (joins and GROUP BY in the database), whatever the number of people. HR's
+follow-up (counts, overdue, must recertify) is over today's workforce (lib.people.workforce), the
+population Participation follows too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from lib.core.models import (
     utcnow,
 )
 from lib.core.permissions import Actor, require
+from lib.people.workforce import workforce
 from lib.training import catalogue
 from lib.training.certificates import LEARNER_ROLES, certification_months
 from lib.training.certification import certified_condition, due_to_renew, renewal_frame
@@ -191,10 +194,6 @@ def cancel_assignment(session: Session, actor: Actor, assignment_id: int) -> Non
     session.delete(row)
 
 
-def _learners():
-    return and_(User.is_active, is_learner(User.id))
-
-
 def _assignments(session: Session, today: date) -> pd.DataFrame:
     target_dept, target_user = aliased(Department), aliased(User)
     concerned = aliased(User)
@@ -259,7 +258,7 @@ def _overdue(session: Session, today: date) -> pd.DataFrame:
         .join(User, applies_to(User.id, User.department_id))
         .join(TrainingModule, TrainingModule.slug == Assignment.module_slug)
         .outerjoin(Department, Department.id == User.department_id)
-        .where(_learners(), Assignment.due_on < today, ~passed_current(User.id, Assignment.module_slug))
+        .where(workforce(today), Assignment.due_on < today, ~passed_current(User.id, Assignment.module_slug))
         .group_by(User.id, User.full_name, User.username, Department.name, Assignment.module_slug)
         .order_by(due, User.full_name, Assignment.module_slug)
     )
@@ -269,7 +268,8 @@ def _overdue(session: Session, today: date) -> pd.DataFrame:
 
 
 def _must_recertify(session: Session, now: datetime, policy_version: int) -> pd.DataFrame:
-    """The learners due to renew their certification (the shared definition), with the reasons."""
+    """The people due to renew their certification (the shared definition and population), with the
+    reasons."""
     due = due_to_renew(now, policy_version)
     query = (
         select(
@@ -284,7 +284,6 @@ def _must_recertify(session: Session, now: datetime, policy_version: int) -> pd.
         )
         .join(due, due.c.user_id == User.id)
         .outerjoin(Department, Department.id == User.department_id)
-        .where(_learners())
         .order_by(User.full_name, User.username)
     )
     return renewal_frame(
@@ -313,7 +312,7 @@ def hr_view(session: Session, actor: Actor, now: datetime | None = None) -> HrVi
             func.coalesce(
                 func.sum(case((certified_condition(User.id, now, policy_version=version), 1), else_=0)), 0
             ),
-        ).where(_learners())
+        ).where(workforce(now.date()))
     ).one()
     return HrView(
         learners=learners,

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, exists, false, func, not_,
 from sqlalchemy.orm import aliased
 
 from lib.core.models import Certification, ModuleCompletion, TrainingModule, User, UserRole
+from lib.people.workforce import workforce
 from lib.training import catalogue
 
 
@@ -66,11 +67,12 @@ def certified_at(user_id_column, moment: datetime) -> ColumnElement[bool]:
 def due_to_renew(now: datetime, policy_version: int | None = None) -> Subquery:
     """The people due to renew their certification at `now`: one row per person, with the reasons.
 
-    Due to renew = not certified now (certified_condition), and either once certified (a certificate,
-    since expired, issued for older guidelines, or missing a module made required or updated since),
-    or holding a required module passed only at an older version. The one definition behind
-    Training's "must recertify" list and Participation's "to renew" list: each joins it on
-    `user_id` and keeps the people it follows.
+    Due to renew = in today's workforce (lib.people.workforce), not certified now
+    (certified_condition), and either once certified (a certificate, since expired, issued for older
+    guidelines, or missing a module made required or updated since), or holding a required module
+    passed only at an older version. The one definition, population included, behind Training's
+    "must recertify" list and Participation's "to renew" list: each joins it on `user_id` (and
+    Participation keeps the people of the scope it shows).
 
     Columns: user_id, outdated_modules (required modules passed only at an older version),
     modules_to_pass (required modules not passed at their current version), certificate_expires
@@ -130,6 +132,7 @@ def due_to_renew(now: datetime, policy_version: int | None = None) -> Subquery:
         .outerjoin(outdated, outdated.c.user_id == User.id)
         .outerjoin(last, last.c.user_id == User.id)
         .where(
+            workforce(now.date()),
             or_(last.c.user_id.is_not(None), outdated.c.n > 0),
             ~certified_condition(User.id, now, policy_version=version),
         )

@@ -167,7 +167,7 @@ def live(view: periods.View, scope_name: str) -> None:
     report_downloads(ov, scope_name)
     for group, items in cards(ov, lang()).items():
         st.subheader(tr(f"leadership.group.{group}"))
-        per_row = 3 if len(items) == 6 else 4
+        per_row = 3 if len(items) in (5, 6) else 4
         for row in range(0, len(items), per_row):
             for column, card in zip(st.columns(per_row), items[row : row + per_row], strict=False):
                 column.metric(

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.models import utcnow
+from lib.insight import glossary
 from lib.people import organisation as org
 from lib.training import assignments
 from lib.training import certificates as certificate
@@ -106,11 +107,13 @@ def hr_view() -> None:
     language = lang()
     hr = read(assignments.hr_view)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(tr("training.hr.learners"), hr.learners)
+    c1.metric(
+        glossary.name("workforce", language), hr.learners, help=glossary.definition("workforce", language)
+    )
     pct = round(100 * hr.certified / hr.learners) if hr.learners else 0
     c2.metric(tr("training.hr.certified"), hr.certified, help=tr("training.hr.certified_help", pct=pct))
     c3.metric(tr("training.hr.overdue_people"), hr.overdue["username"].nunique())
-    c4.metric(tr("training.hr.recertify_people"), len(hr.recertify))
+    c4.metric(glossary.name("due_to_renew", language), len(hr.recertify))
     assign_form()
 
     st.subheader(tr("training.hr.assignments"))
@@ -159,8 +162,8 @@ def hr_view() -> None:
             tr("training.col.days_late"): o["days_late"],
         },
     )
-    st.subheader(tr("training.hr.recertify"))
-    st.caption(tr("renewal.caption"))
+    st.subheader(glossary.name("due_to_renew", language))
+    st.caption(glossary.definition("due_to_renew", language))
     r = hr.recertify
     people_list(
         "recertify",

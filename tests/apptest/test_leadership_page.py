@@ -59,7 +59,8 @@ def test_figures_charts_and_report(ids):
     assert shown["Estimated value of wins"][0] == "€1,460"
     assert shown["Open losses"] == ("2", "+2")
     assert shown["Median time to acknowledge"] == ("5.0\u202fh", "+3.0\u202fh")
-    assert shown["Certified ambassadors"] == ("40.0%", "+20.0\u202fpts")
+    assert shown["Certification rate"] == ("40.0%", "+20.0\u202fpts")
+    assert shown["Active ambassadors"] == ("2", "+2")
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in texts(at)
     assert "Reach from platform analytics exports: 0.0% of the period’s impressions" in texts(at)
     assert "Waiting for an HR review, and counted nowhere until then: 0 contribution(s)." in texts(at)

@@ -77,34 +77,34 @@ def test_funnel_by_department_hides_small_groups(app_engine, add_user):
     assert not at.exception
     assert [
         metric(at, m)
-        for m in ("Employees", "Started training", "Certified", "Active ambassadors", "Surfaced a signal")
+        for m in ("Workforce", "Started training", "Certified", "Active ambassadors", "Surfaced a signal")
     ] == ["10", "7", "4", "3", "2"]
     groups = frame(at, "Department")
     assert groups.set_index("Department").loc[
-        "Sales", ["Employees", "Certified", "Active ambassadors"]
+        "Sales", ["Workforce", "Certified", "Active ambassadors"]
     ].tolist() == [6, 3, 2]
     assert groups.set_index("Department").loc["Ops", "Note"] == "fewer than 5 people"
-    assert pd.isna(groups.set_index("Department").loc["Ops", "Employees"])
+    assert pd.isna(groups.set_index("Department").loc["Ops", "Workforce"])
     assert "No department" in groups["Department"].tolist()
 
     at.selectbox(key="part_department_en").set_value(org["ops"]).run()
     assert "Figures are not shown for this scope: it has fewer than 5 people" in texts(at)
     assert not at.metric
     at.selectbox(key="part_department_en").set_value(org["sales"]).run()
-    assert metric(at, "Employees") == "6"
+    assert metric(at, "Workforce") == "6"
     assert set(frame(at, "Team")["Note"]) == {
         "fewer than 5 people",
         "also hidden (see below)",
     }
     at.selectbox(key=f"part_team_{org['sales']}_en").set_value(org["team_a"]).run()
-    assert metric(at, "Employees") == "5"
+    assert metric(at, "Workforce") == "5"
 
     at.selectbox(key="part_department_en").set_value(0).run()  # the whole company
     at.number_input[0].set_value(3)
     at.button(key="FormSubmitter:part_settings-Save the settings").click().run()
     assert "Settings saved." in texts(at)
     at.selectbox(key="part_department_en").set_value(org["ops"]).run()
-    assert metric(at, "Employees") == "3"
+    assert metric(at, "Workforce") == "3"
 
 
 def test_leaderboard_on_request_keeps_opted_out_people_anonymous(app_engine, add_user):
@@ -138,12 +138,12 @@ def test_completion_heatmap_and_renewals(app_engine, add_user):
     build_org(app_engine, add_user)
     at = participation_page("hilda", "Completion")
     assert not at.exception
-    modules = frame(at, "Passed (% of employees)").set_index("Module")
+    modules = frame(at, "Passed (% of the workforce)").set_index("Module")
     assert modules.loc[
-        FIRST.text("title", "en"), ["Passed", "Employees", "Passed (% of employees)"]
+        FIRST.text("title", "en"), ["Passed", "Workforce", "Passed (% of the workforce)"]
     ].tolist() == [4, 10, 0.4]  # the share itself (sorts as a number)...
-    shown = next(d for d in at.dataframe if "Passed (% of employees)" in d.value.columns)
-    assert written(shown)["Passed (% of employees)"][0] == "40%"  # ...written as the reader reads it
+    shown = next(d for d in at.dataframe if "Passed (% of the workforce)" in d.value.columns)
+    assert written(shown)["Passed (% of the workforce)"][0] == "40%"  # ...written as the reader reads it
     assert len(at.get("plotly_chart")) == 1
     assert "Not shown (fewer than 5 people): Ops, No department." in texts(at)
     assert "Nobody needs to renew a certification." in texts(at)

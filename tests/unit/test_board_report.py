@@ -102,9 +102,15 @@ def test_workbook_has_one_sheet_per_chart_typed_and_the_notes(ov):
     built = report.build(ov, "fr", "Entreprise")
     book = openpyxl.load_workbook(io.BytesIO(report.workbook(built)))
     assert book.sheetnames[0] == "Chiffres clés"
-    assert len(book.sheetnames) == 1 + len(built.charts) + 1  # and the notes, last
+    assert len(book.sheetnames) == 1 + len(built.charts) + 2  # and the notes and the glossary, last
     notes = [row[0] for row in book["Notes"].iter_rows(min_row=2, values_only=True)]
     assert notes == built.notes and notes[0].startswith("Portée issue des exports")
+    glossary = book[book.sheetnames[-1]]
+    assert book.sheetnames[-1] == "Glossaire"
+    assert [c.value for c in glossary[1]] == ["Indicateur", "Définition"]
+    named = {row[0].value: row[1].value for row in glossary.iter_rows(min_row=2)}
+    assert named["Ambassadeurs actifs"].startswith("Personnes des effectifs de la période, certifiées")
+    assert {"Effectifs", "Contributeurs", "Taux de participation", "Valeur média acquise"} <= set(named)
     reach = book[book.sheetnames[1]]
     assert reach["A2"].is_date and reach["A2"].number_format == "dd/mm/yyyy"
     assert all(isinstance(c.value, int | float) for c in reach[2][1:])

@@ -45,7 +45,7 @@ def test_key_figures_and_the_previous_period(engine, ids):
     assert figures(ov.current) == org.EXPECTED["current"]
     assert figures(ov.prior) == org.EXPECTED["previous"]
     cur = ov.current
-    assert cur.active_share == 4 / 5
+    assert cur.participation_rate == 4 / 5
     assert cur.engagement == 106
     assert cur.engagement_rate == 99 / 2150
     assert cur.emv(ov.rates) == pytest.approx(2150 / 1000 * 8.0 + 34 * 1.2)
@@ -79,12 +79,12 @@ def test_chart_data(engine, ids):
     assert ov.signals["signals"].sum() == 5
 
     departments = ov.departments.set_index("department")
-    assert departments.loc["Sales", ["workforce", "active_ambassadors", "contributions"]].tolist() == [
+    assert departments.loc["Sales", ["workforce", "contributors", "contributions"]].tolist() == [
         3,
         3,
         4,
     ]
-    assert departments.loc["Marketing", ["workforce", "active_ambassadors", "contributions"]].tolist() == [
+    assert departments.loc["Marketing", ["workforce", "contributors", "contributions"]].tolist() == [
         2,
         1,
         2,
@@ -116,9 +116,7 @@ def test_rankings_respect_opt_outs(engine, ids):
     assert people["name"].isna().tolist() == [False, False, True, False, False]  # carol opted out
     assert "Carol Example" not in people.to_string()
     teams = ov.top_teams
-    assert teams[
-        ["team", "department", "headcount", "active_ambassadors", "contributions"]
-    ].values.tolist() == [
+    assert teams[["team", "department", "headcount", "contributors", "contributions"]].values.tolist() == [
         ["Key accounts", "Sales", 2, 2, 4],
         ["Brand", "Marketing", 2, 2, 2],
         ["SMB", "Sales", 1, 1, 1],
@@ -168,7 +166,7 @@ def test_nothing_is_recomputed_until_something_changes(engine, ids, monkeypatch)
         )
     second = get(engine)
     assert len(calls) == 2
-    assert second.current.contributions == 8 and second.current.active_workforce == 5
+    assert second.current.contributions == 8 and second.current.workforce_contributors == 5
 
 
 def test_the_database_records_when_the_data_last_changed(engine, ids):
@@ -203,7 +201,7 @@ def test_edits_and_deletes_are_reflected(engine, ids):
             .values(status="resolved", currency="GBP")
         )
     ov = get(engine)
-    assert ov.current.contributions == 6 and ov.current.active_ambassadors == 4
+    assert ov.current.contributions == 6 and ov.current.contributors == 4
     assert ov.current.impressions == 2150 - 500 - 100 and ov.current.impressions_known == 4
     assert ov.current.open_losses == 1
     assert ov.current.loss_value == pytest.approx(2000 * 1.17 + 300)
@@ -214,8 +212,8 @@ def test_contributions_follow_their_department_not_the_person(engine, ids):
     with session_scope(engine) as session:
         session.execute(update(User).where(User.id == ids["alice"]).values(department_id=ids["Marketing"]))
     sales = get(engine, View("last_30", preset_period("last_30", TODAY), ids["Sales"])).current
-    assert sales.contributions == 4 and sales.active_ambassadors == 3  # recorded in Sales
-    assert sales.workforce == 2 and sales.active_workforce == 2  # bob and carol are Sales today
+    assert sales.contributions == 4 and sales.contributors == 3  # recorded in Sales
+    assert sales.workforce == 2 and sales.workforce_contributors == 2  # bob and carol are Sales today
 
 
 def test_only_executives_and_administrators(engine, ids):
@@ -247,7 +245,7 @@ def test_rates_are_configurable_and_validated(engine, ids):
 def test_a_custom_period_across_months_uses_whole_months_and_days(engine, ids):
     """Periods are cut into whole months (month rollup) and edge days (day rollup): every cut agrees."""
     full = get(engine, View("custom", Period(TODAY - timedelta(days=120), TODAY))).current
-    assert (full.contributions, full.active_ambassadors) == (10, 5)
+    assert (full.contributions, full.contributors) == (10, 5)
     for start, end in [
         (TODAY - timedelta(days=45), TODAY - timedelta(days=1)),
         (date(2026, 3, 1), date(2026, 3, 31)),
@@ -257,7 +255,7 @@ def test_a_custom_period_across_months_uses_whole_months_and_days(engine, ids):
         ov = get(engine, View("custom", Period(start, end)))
         rows = [c for c in org.CONTRIBUTIONS if start <= TODAY - timedelta(days=c[1]) <= end]
         assert ov.current.contributions == len(rows)
-        assert ov.current.active_ambassadors == len({c[0].rstrip("-") for c in rows})
+        assert ov.current.contributors == len({c[0].rstrip("-") for c in rows})
 
 
 def test_departments_without_people_or_activity_are_left_out(engine, ids):

@@ -49,13 +49,19 @@ def seed(engine, rng: random.Random) -> None:
         users = []
         for i in range(30):
             dept, team = rng.choice([*depts, (None, None)])
+            active = rng.random() > 0.15
+            # some joined during the periods read below, some left during them (or without a date)
+            start = TODAY - timedelta(days=rng.randint(0, 400)) if rng.random() < 0.6 else None
+            left = TODAY - timedelta(days=rng.randint(0, 150)) if not active and rng.random() < 0.7 else None
             user = User(
+                start_date=start,
+                left_on=left if left is None or start is None else max(left, start),
                 username=f"p{i}",
                 email=f"p{i}@example.com",
                 full_name=f"Person {i}",
                 department_id=dept,
                 team_id=team,
-                is_active=rng.random() > 0.15,
+                is_active=active,
                 leaderboard_opt_out=rng.random() < 0.2,
                 role_rows=[UserRole(role=r) for r in (["employee"] if rng.random() < 0.9 else ["hr"])],
             )
@@ -128,10 +134,12 @@ def raw(session) -> dict[str, pd.DataFrame]:
             User.team_id,
             User.leaderboard_opt_out,
             User.full_name,
+            User.start_date,
+            User.left_on,
         )
     )
     employees = set(session.scalars(select(UserRole.user_id).where(UserRole.role == "employee")))
-    users["workforce"] = users["is_active"].astype(bool) & users["id"].isin(employees)
+    users["employee"] = users["id"].isin(employees)
     signals = frame(select(CustomerSignal.__table__))
     signals["estimated_value"] = signals["estimated_value"].astype(float)
     return {
@@ -153,17 +161,29 @@ def signals_in(signals: pd.DataFrame, period: Period, dept) -> pd.DataFrame:
     return signals[(reported >= period.starts_at) & (reported < period.ends_at) & in_scope]
 
 
+def workforce_on(users: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The people on the roster on `day`: employees who had started and not left (an account
+    deactivated without a leaving date is in no day's workforce)."""
+    started = users["start_date"].isna() | (users["start_date"] <= day)
+    here = (users["is_active"].astype(bool) & users["left_on"].isna()) | (
+        users["left_on"].notna() & (users["left_on"] > day)
+    )
+    return users[users["employee"] & started & here]
+
+
 def expected_figures(data, period: Period, dept, moment: datetime, rates, cutoff: datetime) -> dict:
     users, c, s = data["users"], data["contributions"], data["signals"]
-    workforce = users[users["workforce"] & ((users["department_id"] == dept) if dept else True)]
+    workforce = workforce_on(users, period.end)
+    if dept:
+        workforce = workforce[workforce["department_id"] == dept]
     in_period = c[c["occurred_on"].between(period.start, period.end)]
     scoped = in_period[in_period["department_id"] == dept] if dept else in_period
     fill = scoped[list(FIGURES)].fillna(0)
     known = scoped[scoped["impressions"].notna()]
     out = dict(
         workforce=len(workforce),
-        active_ambassadors=scoped["user_id"].nunique(),
-        active_workforce=len(set(in_period["user_id"]) & set(workforce.index)),
+        contributors=scoped["user_id"].nunique(),
+        workforce_contributors=len(set(in_period["user_id"]) & set(workforce.index)),
         contributions=len(scoped),
         impressions=int(known["impressions"].sum()),
         impressions_known=len(known),
@@ -205,6 +225,7 @@ def expected_figures(data, period: Period, dept, moment: datetime, rates, cutoff
         ]["user_id"]
     )
     out["certified"] = len(holders & set(workforce.index))
+    out["active_ambassadors"] = len(holders & set(workforce.index) & set(in_period["user_id"]))
     return out
 
 
@@ -277,21 +298,21 @@ def check(engine, view: View) -> None:
     per_team = teams.groupby("team").agg(n=("id", "size"), people=("user_id", "nunique")).sort_index()
     per_team = per_team.sort_values("n", ascending=False, kind="stable").head(TOP)
     assert (
-        ov.top_teams[["active_ambassadors", "contributions"]].values.tolist()
+        ov.top_teams[["contributors", "contributions"]].values.tolist()
         == per_team[["people", "n"]].values.tolist()
     )
 
     if dept is None:
         everyone = data["contributions"]
         everyone = everyone[everyone["occurred_on"].between(period.start, period.end)]
-        workforce = users[users["workforce"]]
+        workforce = workforce_on(users, period.end)
         for _, row in ov.departments.iterrows():
             key = row["department_id"] if pd.notna(row["department_id"]) else None
             members = workforce[
                 (workforce["department_id"] == key) if key else workforce["department_id"].isna()
             ]
             assert row["workforce"] == len(members)
-            assert row["active_ambassadors"] == len(set(everyone["user_id"]) & set(members.index))
+            assert row["contributors"] == len(set(everyone["user_id"]) & set(members.index))
             recorded = everyone["department_id"] == key if key else everyone["department_id"].isna()
             assert row["contributions"] == int(recorded.sum())
 
@@ -323,7 +344,7 @@ def check_trends(ov, data, view: View) -> None:
     assert set(got.index.get_level_values(0)) <= set(starts)
     assert got.astype(float).to_dict() == expected.astype(float).to_dict()
     active = c.groupby("bucket")["user_id"].nunique()
-    assert ov.active_trend.set_index("bucket")["active_ambassadors"].to_dict() == active.to_dict()
+    assert ov.active_trend.set_index("bucket")["contributors"].to_dict() == active.to_dict()
     for by, column in (("platform", "platform"), ("department", "department_id")):
         frame = ov.by_platform if by == "platform" else ov.by_department
         sums = c.groupby(c[column].fillna(0))["impressions"].sum()

@@ -61,16 +61,22 @@ def test_cards_show_value_change_and_direction(ov):
     assert list(kpis.cards(ov, "en")) == ["reach", "engagement", "customers", "training"]
     assert (cards["contributions"].value, cards["contributions"].delta) == ("7", "+5 (+250.0%)")
     assert cards["contributions"].delta_color == "normal"
-    assert (cards["active_share"].value, cards["active_share"].delta) == ("80.0%", "+40.0\u202fpts")
+    assert (cards["participation_rate"].value, cards["participation_rate"].delta) == (
+        "80.0%",
+        "+40.0\u202fpts",
+    )
+    assert (cards["contributors"].value, cards["active_ambassadors"].value) == ("5", "2")
     assert cards["emv"].value == "€58"
     assert (cards["losses"].delta, cards["losses"].delta_color) == ("+2 (+200.0%)", "inverse")
     assert (cards["median_ack_hours"].value, cards["median_ack_hours"].delta) == ("5.0\u202fh", "+3.0\u202fh")
     assert cards["median_ack_hours"].delta_color == "inverse"
-    assert cards["active_share"].help.startswith(
-        "Participation rate: share of today’s workforce (5 active employees) who are contributors"
+    assert cards["participation_rate"].label == "Participation rate"
+    assert cards["participation_rate"].help == (
+        "Contributors among the period’s workforce, as a share of that workforce. "
+        "Workforce on the period’s last day: 5. Previous period: 40.0%."
     )
-    assert cards["active_share"].help.endswith("Previous period: 40.0%.")
-    assert "known for 6 of the 7 contributions" in cards["impressions"].help
+    assert cards["active_ambassadors"].help.startswith("People of the period’s workforce who are certified")
+    assert "Known for 6 of the 7 contributions" in cards["impressions"].help
     assert "impressions ÷ 1,000 × €8.00 (CPM) + clicks × €1.20 (CPC)" in cards["emv"].help
     assert by_key(kpis.cards(ov, "fr"))["contributions"].label == "Contributions"
 
@@ -80,7 +86,7 @@ def test_unchanged_or_unknown_figures_have_a_neutral_change(engine):
         empty = overview.overview(session, EXEC, VIEW, now=NOW)
     cards = by_key(kpis.cards(empty, "en"))
     assert cards["contributions"].delta == "+0" and cards["contributions"].delta_color == "off"
-    assert cards["active_share"].value == "—" and cards["active_share"].delta is None
+    assert cards["participation_rate"].value == "—" and cards["participation_rate"].delta is None
     assert cards["median_ack_hours"].delta is None
 
 
@@ -95,14 +101,14 @@ def test_charts_use_one_colour_per_platform_and_have_their_tables(ov):
         "Day",
         "Platform",
         "Contributions",
-        "Impressions",
+        "Reach (impressions)",
         "Engagement",
     ]
     assert charts["activity"].table["Contributions"].sum() == 7
     assert "Anonymous ambassador" in charts["top_people"].table["Name"].tolist()
     assert list(charts["top_people"].figure.data[0].y)[-1] == "1. Alice Example"  # the first at the top
     departments = charts["departments"].table.set_index("Department")
-    assert departments.loc["Marketing", "Share active"] == 0.5
+    assert departments.loc["Marketing", "Participation rate"] == 0.5
     assert departments.loc["Sales", "Contributions per head"] == pytest.approx(1.33)
     assert charts["funnel"].table["People"].tolist() == [5, 4, 2, 2]
     latest = latest_table(ov, "fr")

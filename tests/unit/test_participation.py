@@ -161,10 +161,11 @@ def test_period_moves_the_active_window_and_the_signals(engine, org):
         TODAY - timedelta(days=90),
         TODAY - timedelta(days=35),
     )
-    # Training as it stood 35 days ago: only the four certified 100 days ago had started. Active
-    # window: 64 to 35 days ago, so only s3 (40 days ago). s2's signal (60 days ago) is in the
-    # period, but s2 was not active then.
-    assert f.stages["people"].tolist() == [10, 4, 4, 1, 0]
+    # The workforce of that period: s4 and s6 joined 20 and 10 days ago, after it ended. Training as
+    # it stood 35 days ago: only the four certified 100 days ago had started. Active ambassadors of
+    # the period: only s3 (contributed 40 days ago). s2's signal (60 days ago) is in the period, but
+    # s2 did not contribute in it.
+    assert f.stages["people"].tolist() == [8, 4, 4, 1, 0]
 
 
 def test_scopes_and_small_groups(engine, org):

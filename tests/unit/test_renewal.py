@@ -4,12 +4,12 @@ The bug this guards: after a new required module was added, Training › HR list
 person as due to recertify while Participation › Follow-up › To renew listed nobody.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import update
 
 from lib.core.db import session_scope
-from lib.core.models import Certification, Department, TrainingModule, utcnow
+from lib.core.models import Certification, Department, TrainingModule, User, utcnow
 from lib.insight import followup
 from lib.insight.participation import Scope
 from lib.training import assignments, catalogue
@@ -82,3 +82,23 @@ def test_the_renewal_lists_agree_on_every_reason(engine, make_user, monkeypatch)
         "fresh@example.com": True,
         "partial@example.com": False,
     }
+
+
+def test_both_lists_follow_one_population_the_workforce(engine, make_user):
+    """The difference left after one definition: Training listed learners (any account that trains,
+    HR-only ones included) and Participation the workforce. Both now list the workforce only."""
+    hr = make_user("hilda", "hr", "employee")
+    emma = make_user("emma")
+    hana = make_user("hana", "hr")  # trains, but is not on the roster (no employee role)
+    leo = make_user("leo")
+    for person in (emma, hana, leo):
+        certify(engine, person)
+    with session_scope(engine) as session:
+        session.execute(update(User).where(User.id == leo.id).values(is_active=False, left_on=date.today()))
+        session.add(
+            TrainingModule(slug="new-required", version=1, position=99, required=True, lesson_count=1)
+        )
+    training_list, participation_list, _ = both_lists(engine, hr)
+    assert training_list == participation_list == {"emma"}
+    with session_scope(engine, write=False) as session:
+        assert assignments.hr_view(session, hr).learners == 2  # hilda and emma: today's workforce

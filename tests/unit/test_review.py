@@ -218,8 +218,11 @@ def test_csv_import_holds_implausible_rows(engine, make_user):
 
 
 def test_a_held_or_rejected_contribution_makes_nobody_an_active_ambassador(engine, make_user):
+    """Nor a contributor, the condition an active ambassador's contributions meet (measures)."""
+    from datetime import timedelta
+
     from lib.core.models import User
-    from lib.insight.measures import active_on
+    from lib.insight.measures import contributor
 
     jane, bob = make_user("jane"), make_user("bob")
     hr = make_user("hanna", "hr", "employee")
@@ -228,7 +231,8 @@ def test_a_held_or_rejected_contribution_makes_nobody_an_active_ambassador(engin
 
     def active() -> list[str]:
         with session_scope(engine, write=False) as session:
-            return sorted(session.scalars(select(User.username).where(active_on(TODAY))))
+            month = contributor(TODAY - timedelta(days=29), TODAY)
+            return sorted(session.scalars(select(User.username).where(month)))
 
     assert active() == []
     with session_scope(engine) as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.insight import participation
+from lib.insight import glossary, participation
 from lib.insight.charts import completion_heatmap
 from lib.ui.participation.common import Context, cols, hidden_note, safe_read, table
 from lib.ui.participation.follow_up import people_list
@@ -28,17 +28,17 @@ def completion_tab(ctx: Context) -> None:
                 module="participation.col.module",
                 required="participation.col.required",
                 passed="participation.col.passed",
-                workforce="participation.stage.workforce",
-                share="participation.col.share_passed",
-            ),
+            )
+            | {"workforce": glossary.name("workforce", lang())}
+            | cols(share="participation.col.share_passed"),
             "completion_by_module",
             "participation.completion_modules",
             ctx.scope_label,
             {"share": "share"},
         )
         heatmap(ctx, c)
-    st.subheader(tr("participation.renew"))
-    st.caption(tr("renewal.caption"))
+    st.subheader(glossary.name("due_to_renew", lang()))
+    st.caption(glossary.definition("due_to_renew", lang()))
     people_list(
         ctx,
         "renew",
@@ -83,7 +83,7 @@ def heatmap(ctx: Context, c) -> None:
             )
     data = groups.assign(note=hidden_note(groups, c.min_group_size))
     with st.expander(tr("participation.heatmap_data")):
-        labels = {"group": ctx.group_label, "workforce": tr("participation.stage.workforce")}
+        labels = {"group": ctx.group_label, "workforce": glossary.name("workforce", lang())}
         labels |= {m: tr("participation.col.module_share", module=ctx.titles[m]) for m in modules}
         table(
             data,

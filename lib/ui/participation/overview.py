@@ -10,8 +10,7 @@ import streamlit as st
 
 from lib.insight import participation
 from lib.insight.charts import stage_funnel
-from lib.insight.measures import ACTIVE_DAYS
-from lib.insight.participation import STAGES
+from lib.insight.participation import STAGES, stage_help, stage_label
 from lib.ui.participation.common import Context, cols, hidden_note, safe_read, table
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.standings import standings
@@ -32,21 +31,14 @@ def overview_tab(ctx: Context) -> None:
         st.info(tr("participation.period_incomplete"), icon=":material/date_range:")
         return
     f = safe_read(participation.funnel, ctx.scope, *period)
-    st.caption(
-        tr(
-            "participation.funnel_caption",
-            start=day(period[0]),
-            end=day(period[1]),
-            days=ACTIVE_DAYS,
-        )
-    )
+    st.caption(tr("participation.funnel_caption", start=day(period[0]), end=day(period[1])))
     if f.hidden:
         st.info(tr("participation.hidden_scope", n=f.min_group_size), icon=":material/visibility_off:")
         return
     if not f.stages["people"].iloc[0]:
         st.info(tr("participation.empty"), icon=":material/group_add:")
         return
-    stage_names = [tr(f"participation.stage.{s}") for s in STAGES]
+    stage_names = [stage_label(s, lang()) for s in STAGES]
     for column, name, row in zip(st.columns(len(STAGES)), stage_names, f.stages.itertuples(), strict=True):
         share = None if pd.isna(row.share) else tr("participation.of_previous", pct=percent(row.share))
         column.metric(
@@ -55,7 +47,7 @@ def overview_tab(ctx: Context) -> None:
             share,
             delta_color="off",
             delta_arrow="off",
-            help=tr(f"participation.stage_help.{row.stage}", days=ACTIVE_DAYS),
+            help=stage_help(row.stage, lang()),
         )
     chart = stage_funnel(stage_names, f.stages["people"], lang())
     st.plotly_chart(chart, width="stretch", key="part_funnel_chart")
@@ -78,14 +70,8 @@ def overview_tab(ctx: Context) -> None:
     table(
         groups,
         {"group": ctx.group_label}
-        | cols(
-            workforce="participation.stage.workforce",
-            started="participation.stage.started",
-            certified="participation.stage.certified",
-            active="participation.stage.active",
-            signal="participation.stage.signal",
-            note="participation.col.note",
-        ),
+        | {s: stage_label(s, lang()) for s in STAGES}
+        | cols(note="participation.col.note"),
         "participation_funnel_by_group",
         "participation.funnel_groups",
         ctx.scope_label,
