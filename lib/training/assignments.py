@@ -194,6 +194,11 @@ def cancel_assignment(session: Session, actor: Actor, assignment_id: int) -> Non
     session.delete(row)
 
 
+def _learners():
+    """SQL: who an assignment reaches: active accounts that train (HR-only accounts included)."""
+    return and_(User.is_active, is_learner(User.id))
+
+
 def _assignments(session: Session, today: date) -> pd.DataFrame:
     target_dept, target_user = aliased(Department), aliased(User)
     concerned = aliased(User)
