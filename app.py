@@ -8,6 +8,7 @@ from lib.core import logs
 from lib.core.db import session_scope
 from lib.core.screens import visible_screens
 from lib.people import accounts as auth
+from lib.ui import sso
 from lib.ui.navigation import hold, home_page, language_picker, remember_requested_page, screen_pages
 from lib.ui.run_log import Run, timed_run
 from lib.ui.shell import engine, session_began, settings, sign_out, tr
@@ -50,12 +51,12 @@ def main(run: Run) -> None:
             forget_cookie(authn)
     if not st.session_state.get("authentication_status"):
         authn.login(location="unrendered")  # honours a valid remember-me cookie
-    if not st.session_state.get("authentication_status"):
+    if not st.session_state.get("authentication_status") and not sso.signed_in():
         hold(blank)
         language_picker()
         sign_in(authn)
         return
-    if "signed_in_at" not in st.session_state:  # first run after sign-in (password or cookie)
+    if "signed_in_at" not in st.session_state:  # first run after a password sign-in (form or cookie)
         session_began()
     loaded = load_actor(st.session_state["username"])
     if loaded is None:
@@ -65,7 +66,7 @@ def main(run: Run) -> None:
     if "actor" not in st.session_state:  # first run after sign-in: adopt the saved language
         st.session_state["lang"] = user_lang
     st.session_state["actor"] = who
-    if must_change:
+    if must_change and not st.session_state.get("sso"):  # no password to change when signed in by SSO
         hold(blank)
         language_picker()  # drawn once the saved language is adopted, so that it shows it
         forced_password_change(who)

@@ -1,4 +1,4 @@
-"""Administration: accounts, roles, activation and password resets."""
+"""Administration: accounts, roles, activation, password resets, single sign-on and the audit trail."""
 
 import streamlit as st
 
@@ -15,6 +15,7 @@ TABS = {
     "users": admin.users_tab,
     "create": admin.create_tab,
     "manage": admin.manage_tab,
+    "sso": admin.sso_tab,
     "audit": admin.audit_tab,
 }
 for tab, view in zip(kept_tabs({t: tr(f"admin.{t}") for t in TABS}, "admin_tab"), TABS.values(), strict=True):

@@ -18,7 +18,8 @@ from lib.core.permissions import Actor, require
 
 SECRET_WORDS = ("password", "cookie", "token", "secret")
 _LOG = logs.get("audit")
-WARNINGS = {"login.failed"}  # audited actions an operator should notice
+# audited actions an operator should notice
+WARNINGS = {"login.failed", "login.sso_refused", "login.refused_sso_only"}
 UNLOGGED_TARGET = {"login.failed"}  # what was typed as a user name may be a mistyped password
 
 

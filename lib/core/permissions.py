@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "overview.digest": (_EXECUTIVE,),  # receives the monthly leadership digest by e-mail
     # Platform
     "accounts.manage": (_ADMIN,),  # create accounts, roles, activation, password resets
+    "sso.configure": (_ADMIN,),  # single sign-on: SSO required, break-glass account, new accounts
     "audit.view": (_ADMIN,),
     "privacy.erase": (_ADMIN,),
     "account.own": EVERYONE,  # one's own password, language, data export

@@ -19,6 +19,7 @@ from lib.core.errors import Problem, ValidationError, invalid
 from lib.core.models import Team, User, UserRole, utcnow
 from lib.core.permissions import Actor, holders, require, require_self_or, roles_can
 from lib.core.vocab import LANGUAGES, ROLES
+from lib.people.sign_in_policy import password_allowed
 
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 128
@@ -82,14 +83,19 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def current_actor(session: Session, user_id: int, signed_in_at: datetime | None = None) -> Actor | None:
+def current_actor(
+    session: Session, user_id: int, signed_in_at: datetime | None = None, *, by_password: bool = False
+) -> Actor | None:
     """The person as the database has them now, or None if they no longer may act: deactivated, or,
     for a browser session that began at `signed_in_at` (naive UTC), ended since by a sign-out
-    elsewhere, a password change or reset ("sessions valid after")."""
+    elsewhere, a password change or reset ("sessions valid after"); or, for a session opened
+    `by_password`, when administrators have since required single sign-on."""
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         return None
     if signed_in_at is not None and user.sessions_valid_after > signed_in_at:
+        return None
+    if by_password and not password_allowed(session, user.id):
         return None
     return Actor.of(user)
 
@@ -169,6 +175,9 @@ def record_login(session: Session, user_id: int | None, hashed: str | None, pass
     # refused too if the account changed between the check and now (password changed, deactivated)
     ok = password_ok and current is not None and current.is_active and current.password_hash == hashed
     ok = ok and not locked
+    if ok and not password_allowed(session, user_id):
+        audit.record(session, None, "login.refused_sso_only", subject=user_id)
+        return False
     if ok:
         session.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
         audit.record(
@@ -234,7 +243,12 @@ def read_cookie(token: object, key: str, now: float) -> dict | None:
 def cookie_still_valid(session: Session, username: str, issued_at) -> bool:
     """Whether a sign-in cookie issued at `issued_at` (naive UTC) may still be honoured."""
     user = find_user(session, username)
-    return bool(user and user.is_active and issued_at >= user.sessions_valid_after)
+    return bool(
+        user
+        and user.is_active
+        and issued_at >= user.sessions_valid_after
+        and password_allowed(session, user.id)
+    )
 
 
 def end_sessions(session: Session, user: User) -> None:
@@ -301,9 +315,11 @@ def create_user(
     roles,
     password: str | None = None,
     language: str = "en",
+    password_sign_in: bool = True,
     **profile,
 ) -> tuple[User, str | None]:
-    """Create an account. Without `password`, a temporary one is generated and returned.
+    """Create an account. Without `password`, a temporary one is generated and returned; without
+    `password_sign_in` (an account made by single sign-on), it has no password at all.
 
     `actor` None is only accepted for the very first account (which must be an admin).
     """
@@ -320,9 +336,9 @@ def create_user(
     if language not in LANGUAGES:
         problems.append(Problem("account.bad_language", "language"))
     temporary = None
-    if password is None:
+    if password is None and password_sign_in:
         password = temporary = temporary_password()
-    else:
+    elif password is not None:
         problems += password_problems(password, username=username, email=email)
     if problems:
         raise ValidationError(problems)
@@ -331,7 +347,7 @@ def create_user(
         full_name=full_name.strip(),
         email=email,
         language=language,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else None,
         must_change_password=temporary is not None,
         role_rows=[UserRole(role=r) for r in sorted(set(roles))],
         **profile,

@@ -1,5 +1,5 @@
 """Administration sections: the list of accounts, creating one, managing one (roles, activation,
-password reset, erasure) and the audit trail."""
+password reset, erasure), the single sign-on settings and the audit trail."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from lib.core.i18n import label
 from lib.core.vocab import BASE_ROLE, LANGUAGES, ROLES
 from lib.people import accounts as auth
 from lib.people import organisation as org
-from lib.people import privacy
+from lib.people import privacy, sign_in_policy
+from lib.ui import sso
 from lib.ui.downloads import download_buttons
 from lib.ui.shell import flash, lang, read, tr, write
 from lib.ui.widgets import data_table, date_format, labels_of, number, plain, vocab_labels, zone
@@ -225,6 +226,39 @@ def manage_tab() -> None:
             ):
                 flash(tr("privacy.erased"))
                 st.rerun()
+
+
+def sso_tab() -> None:
+    """The single sign-on settings: SSO required, the break-glass account, accounts on first sign-in."""
+    if sso.available():
+        st.info(tr("admin.sso_configured", company=sso.company()), icon=":material/badge:")
+    else:
+        st.warning(tr("admin.sso_not_configured"))
+    policy = read(sign_in_policy.settings)
+    candidates = dict(read(sign_in_policy.break_glass_candidates))
+    choices = [None, *candidates]
+    with st.form("sso_settings"):
+        required = st.checkbox(
+            tr("admin.sso_required"), value=policy.required, help=tr("admin.sso_required_help")
+        )
+        break_glass = st.selectbox(
+            tr("admin.sso_break_glass"),
+            choices,
+            index=choices.index(policy.break_glass_id) if policy.break_glass_id in choices else 0,
+            format_func=lambda i: tr("admin.sso_none") if i is None else candidates[i],
+        )
+        create_accounts = st.checkbox(tr("admin.sso_create_accounts"), value=policy.create_accounts)
+        if (
+            st.form_submit_button(tr("admin.sso_save"), type="primary")
+            and write(
+                sign_in_policy.change,
+                required=required,
+                break_glass_id=break_glass,
+                create_accounts=create_accounts,
+            )[0]
+        ):
+            flash(tr("admin.sso_saved"))
+            st.rerun()
 
 
 def audit_tab() -> None:

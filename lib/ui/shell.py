@@ -88,7 +88,12 @@ def signed_in_person() -> Actor | None:
     if who is None:
         return None
     with session_scope(engine(), write=False) as session:
-        who = current_actor(session, who.user_id, st.session_state.get("signed_in_at"))
+        who = current_actor(
+            session,
+            who.user_id,
+            st.session_state.get("signed_in_at"),
+            by_password=not st.session_state.get("sso"),
+        )
     if who is None:
         sign_out(everywhere=False)
     else:

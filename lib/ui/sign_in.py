@@ -14,6 +14,7 @@ from lib.core.errors import ValidationError
 from lib.core.permissions import Actor, holders
 from lib.core.vocab import BASE_ROLE
 from lib.people import accounts as auth
+from lib.ui import sso
 from lib.ui.shell import engine, flash, lang, settings, show_error, show_flash, sign_out, tr
 from lib.ui.widgets import password_change_form, plain
 
@@ -120,10 +121,24 @@ def first_admin_form() -> None:
 
 
 def sign_in(authn: stauth.Authenticate) -> None:
-    """The sign-in form. The cookie is issued on the next, complete run (see `issue_cookie`)."""
+    """The sign-in page: "Sign in with <company>" when single sign-on is configured, beside the
+    password form (folded away as the break-glass administrator's way in when administrators
+    require single sign-on). The cookie is issued on the next, complete run (see `issue_cookie`)."""
     st.title("Porte-voix")
     st.caption(tr("app.tagline"))
     show_flash()
+    sso_only = False
+    if sso.available():
+        sso.sign_in_button()
+        sso_only = sso.required()
+    if sso_only:
+        with st.expander(tr("sso.break_glass_title"), icon=":material/key:"):
+            password_form(authn, tr("login.failed_sso_only", company=sso.company()))
+    else:
+        password_form(authn, tr("login.failed"))
+
+
+def password_form(authn: stauth.Authenticate, failed: str) -> None:
     with st.form("sign_in"):
         st.subheader(tr("login.title"))
         username = st.text_input(tr("field.username"), autocomplete="username")
@@ -133,7 +148,7 @@ def sign_in(authn: stauth.Authenticate) -> None:
         if authn.authentication_controller.login(username, password):
             st.session_state["_issue_cookie"] = True
             st.rerun()
-        st.error(tr("login.failed"))
+        st.error(failed)
 
 
 def _https() -> bool:
@@ -169,8 +184,12 @@ def forget_cookie(authn: stauth.Authenticate) -> None:
 
 
 def sign_out_button(key: str) -> None:
+    """Sign out everywhere; a person signed in through the company's provider signs out there too."""
     if st.button(tr("account.logout"), icon=":material/logout:", key=key):
+        through_provider = bool(st.session_state.get("sso"))
         sign_out()
+        if through_provider:
+            sso.sign_out()
         st.rerun()
 
 
@@ -189,6 +208,9 @@ def load_actor(username: str):
     were deactivated or their sessions were ended after this one began."""
     with session_scope(engine(), write=False) as session:
         user = auth.find_user(session, username)
-        if user is None or auth.current_actor(session, user.id, st.session_state.get("signed_in_at")) is None:
+        if user is None:
+            return None
+        began, by_password = st.session_state.get("signed_in_at"), not st.session_state.get("sso")
+        if auth.current_actor(session, user.id, began, by_password=by_password) is None:
             return None
         return Actor.of(user), user.must_change_password, user.language

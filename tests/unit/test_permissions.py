@@ -30,7 +30,7 @@ from lib.core.screens import SCREENS, visible_screens
 from lib.core.vocab import ROLES
 from lib.insight import board_report, leadership, participation
 from lib.notifications import history as notification_history
-from lib.people import accounts, organisation, privacy
+from lib.people import accounts, organisation, privacy, sign_in_policy
 from lib.training import academy, assignments, certificates
 
 TODAY = date(2026, 12, 4)
@@ -61,6 +61,7 @@ SERVICES: dict[str, Callable] = {
     "overview.view": lambda s, a: board_report.record_download(s, a, "company", "2026-11-01", "2026-11-30"),
     "overview.configure": lambda s, a: leadership.rate_settings(s, a),
     "accounts.manage": lambda s, a: accounts.list_users(s, a),
+    "sso.configure": lambda s, a: sign_in_policy.settings(s, a),
     "audit.view": lambda s, a: audit.actions(s, a),
     "privacy.erase": lambda s, a: privacy.erase(s, a, 999_999),
 }
