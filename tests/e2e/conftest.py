@@ -76,8 +76,8 @@ def server(tmp_path_factory, browser):
     proc.wait(timeout=10)
 
 
-def start_app(port: int, env: dict) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:`port`, as the README runs it."""
+def start_app(port: int, env: dict, *options: str) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:`port`, as the README runs it (plus Streamlit `options`)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -91,6 +91,7 @@ def start_app(port: int, env: dict) -> subprocess.Popen:
             "127.0.0.1",
             "--server.headless",
             "true",
+            *options,
         ],
         cwd=ROOT,
         env=env,
