@@ -193,6 +193,7 @@ def test_deactivation_signs_an_sso_session_out_on_its_next_run(sso_server, brows
     _with_engine(sso_server["url"], auth.set_active, sso_server["ids"]["rita"], False)
     page.locator(SIDEBAR).get_by_role("link", name="Account").click()  # the next run
     page.get_by_text("your Porte-voix account is deactivated").wait_for()
+    settle(page)  # the signed-in page's elements leave once the run is over
     assert page.locator(SIDEBAR).get_by_role("button", name="Sign out").count() == 0
     _with_engine(sso_server["url"], auth.set_active, sso_server["ids"]["rita"], True)
 
