@@ -25,7 +25,10 @@ def proxy(server, tmp_path):
     site = site.replace("hash $pv_route consistent;", f"hash $pv_route consistent;\n    server {upstream};")
     site = re.sub(r"listen \d+;", f"listen 127.0.0.1:{port};", site)
     (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        # The worker runs as root, as the master does: a worker that cannot write its temporary
+        # files in pytest's private directory cuts large responses short (plotly's script), so
+        # charts never drew through this proxy once the shared database had activity.
+        f"user root;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path};\nproxy_temp_path {tmp_path};\n"
         f"{site}\n}}\n"
     )
