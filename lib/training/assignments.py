@@ -298,7 +298,7 @@ def _must_recertify(session: Session, now: datetime, policy_version: int) -> pd.
 
 @dataclass(frozen=True)
 class HrView:
-    learners: int
+    workforce: int  # today's (lib.people.workforce), the population of every list here
     certified: int
     months: int
     assignments: pd.DataFrame
@@ -311,7 +311,7 @@ def hr_view(session: Session, actor: Actor, now: datetime | None = None) -> HrVi
     require(actor, "training.assign")
     now = now or utcnow()
     version = catalogue.policy()["version"]
-    learners, certified = session.execute(
+    people, certified = session.execute(
         select(
             func.count(User.id),
             func.coalesce(
@@ -320,7 +320,7 @@ def hr_view(session: Session, actor: Actor, now: datetime | None = None) -> HrVi
         ).where(workforce(now.date()))
     ).one()
     return HrView(
-        learners=learners,
+        workforce=people,
         certified=int(certified),
         months=certification_months(session),
         assignments=_assignments(session, now.date()),

@@ -108,10 +108,14 @@ def hr_view() -> None:
     hr = read(assignments.hr_view)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(
-        glossary.name("workforce", language), hr.learners, help=glossary.definition("workforce", language)
+        glossary.name("workforce", language), hr.workforce, help=glossary.definition("workforce", language)
     )
-    pct = round(100 * hr.certified / hr.learners) if hr.learners else 0
-    c2.metric(tr("training.hr.certified"), hr.certified, help=tr("training.hr.certified_help", pct=pct))
+    pct = round(100 * hr.certified / hr.workforce) if hr.workforce else 0
+    c2.metric(
+        glossary.name("certified", language),
+        hr.certified,
+        help=tr("training.hr.certified_help", pct=pct) + " " + glossary.definition("certified", language),
+    )
     c3.metric(tr("training.hr.overdue_people"), hr.overdue["username"].nunique())
     c4.metric(glossary.name("due_to_renew", language), len(hr.recertify))
     assign_form()

@@ -101,4 +101,4 @@ def test_both_lists_follow_one_population_the_workforce(engine, make_user):
     training_list, participation_list, _ = both_lists(engine, hr)
     assert training_list == participation_list == {"emma"}
     with session_scope(engine, write=False) as session:
-        assert assignments.hr_view(session, hr).learners == 2  # hilda and emma: today's workforce
+        assert assignments.hr_view(session, hr).workforce == 2  # hilda and emma: today's workforce

@@ -133,7 +133,7 @@ def test_scopes_reach_the_right_people_and_overdue_shows_everywhere(engine, org)
 def test_everyone_scope_and_withdrawal(engine, org):
     assign(engine, org["hr"], scope="all")
     hr = view(engine, org["hr"])
-    assert hr.learners == 4 and hr.assignments["people"].tolist() == [4]
+    assert hr.workforce == 4 and hr.assignments["people"].tolist() == [4]
     with session_scope(engine) as session:
         assignments.cancel_assignment(session, org["hr"], int(hr.assignments["id"][0]))
     with session_scope(engine) as session, pytest.raises(NotFound):
