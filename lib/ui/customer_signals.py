@@ -29,11 +29,6 @@ def when(moment) -> str:
     return fmt.date_time(moment, lang(), zone())
 
 
-def when_short(moment) -> str:
-    """For table cells (the zone is named under the table): «01/12/2026 14:05»."""
-    return fmt.date_time_short(moment, lang(), zone())
-
-
 def done(message_key: str, **params) -> None:
     flash(tr(message_key, **params))
     st.rerun()
@@ -243,6 +238,9 @@ def detail_panel(signal_id: int) -> None:
 # --- lists -------------------------------------------------------------------------------
 
 
+OVERDUE = "background-color: #fdecea"  # an overdue signal's row
+
+
 def signal_list(view: str) -> None:
     c1, c2, c3 = st.columns([1, 2, 1])
     signal_type = c1.selectbox(
@@ -281,8 +279,6 @@ def signal_list(view: str) -> None:
             tr("signals.paging", first=number(first + 1), last=number(first + len(rows)), total=number(total))
         )
     table = rows.assign(
-        reported_at=rows["reported_at"].map(when_short),
-        ack_due_at=rows["ack_due_at"].map(when_short),
         owner=[
             " · ".join(x for x in (plain(o) if isinstance(o, str) else "", team_name(t)) if x and x != "—")
             or "—"
@@ -297,15 +293,24 @@ def signal_list(view: str) -> None:
         },
     )
     names = {c: tr(f"signals.col.{c}") for c in table.columns}
-    shown = table.rename(columns=names).style.apply(
-        lambda r: ["background-color: #fdecea" if r[names["overdue"]] else "" for _ in r], axis=1
+    # The times keep their values (a click on the heading sorts them as times), written for the
+    # language in the viewer's zone.
+    times = {names[c]: "datetime" for c in ("reported_at", "ack_due_at")}
+    shown = (
+        table.rename(columns=names)
+        .style.apply(
+            lambda r: ["background-color: #fdecea" if r[names["overdue"]] else "" for _ in r], axis=1
+        )
+        .format(fmt.cell_formats(table.rename(columns=names)[list(times)], lang(), times, zone()), na_rep="—")
     )
+    # Fits 1,400 px: the value next to its customer, the number and the two ticks in narrow columns.
     columns = (
         "id",
         "reported_at",
         "signal_type",
         "category",
         "customer_name",
+        "estimated_value",
         "status",
         "resolution",
         "owner",
@@ -313,8 +318,10 @@ def signal_list(view: str) -> None:
         "ack_due_at",
         "overdue",
         "late",
-        "estimated_value",
     )
+    narrow = {
+        names[c]: st.column_config.Column(width="small", help=names[c]) for c in ("id", "overdue", "late")
+    }
     st.caption(tr("leadership.times_in", zone=zone()))
     st.dataframe(
         shown,
@@ -322,6 +329,7 @@ def signal_list(view: str) -> None:
         width="stretch",
         placeholder="—",
         column_order=[names[c] for c in columns if not (view == "mine" and c == "reporter")],
+        column_config=narrow,
     )
     export = read(signals.export_signals, filters)
     export = export.assign(
