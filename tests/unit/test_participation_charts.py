@@ -56,7 +56,7 @@ def test_empty_bars_write_their_zero_outside_the_bar():
         {
             "department_id": [1, 2],
             "department": ["Sales", "Ops"],
-            "active_share": [0.5, 0.0],
+            "participation_rate": [0.5, 0.0],
             "per_head": [2.0, 0.0],
         }
     )
